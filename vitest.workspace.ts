@@ -1,2 +1,2 @@
 // The design fixes this file at the top level; vitest 3.2 reads it and runs every project.
-export default ["packages/*/vitest.config.ts", "examples/vitest.config.ts"]
+export default ["packages/client/vitest.config.ts", "examples/vitest.config.ts"]

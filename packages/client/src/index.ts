@@ -1,0 +1,30 @@
+/**
+ * effect-pagerduty: PagerDuty API clients for Effect.
+ *
+ * @since 0.1.0
+ */
+
+/**
+ * @since 0.1.0
+ */
+export * as ApiClient from "./ApiClient.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Auth from "./Auth.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as PagerDutyError from "./PagerDutyError.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Region from "./Region.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as RetryPolicy from "./RetryPolicy.js"
