@@ -1,0 +1,45 @@
+// Hand-kept corrections applied by scripts/codegen.mjs on top of what it derives from
+// the vendored specs. Keep this list SHORT: every entry needs a comment saying why the
+// spec alone is not enough (a gap or an ambiguity in the spec, or Python compatibility
+// where Python's table is right and the spec cannot tell).
+//
+// Entity-wrapper keys are "<METHOD> <canonical path>" exactly as in the spec; values are
+// [requestWrapper, responseWrapper] (null = no wrapping). Codegen fails if a key does not
+// name a real operation, or if an override agrees with what the spec already derives (so
+// stale entries are noticed when the spec is fixed).
+
+/** @type {Record<string, Record<string, readonly [string | null, string | null]>>} */
+export const entityWrapperOverrides = {
+  "REST.json": {
+    // Python compatibility: every analytics endpoint is configured "no wrapping" in
+    // Python (Appendix B `* /analytics/raw/incidents/{id}/responses`); the spec's body is
+    // {responses, ...} next to incident-level fields, so callers want the whole body.
+    "GET /analytics/raw/incidents/{id}/responses": [null, null],
+    // Spec gap: `rules` sits next to `migrated_at`/`migrated_by` metadata (an object),
+    // so the derivation cannot pick one; the list is `rules` (example, Python inference).
+    "GET /services/{id}/rules": [null, "rules"],
+    // Spec gap: the 200 schema describes the bare delegation object, but the spec's own
+    // example (and Python's inference) is wrapped: {"oauth_delegation": {...}}.
+    "GET /users/{id}/oauth_delegations/{delegation_id}": [null, "oauth_delegation"]
+  }
+}
+
+// HISTORICAL_RECORD_PATHS (iter_history). Deriving "GET collections that take since and
+// until" from REST.json gives a much larger set (analytics, schedules, notifications,
+// on-call shifts, v3 schedules, ...), several of which are not paginated lists of
+// time-stamped records and would make `iterHistory` bisect nonsense. We therefore keep
+// Python's list (§ Appendix C) as the source of truth, and codegen checks that every entry
+// is a real GET operation that accepts `since` and `until` in the spec. The derived,
+// broader set is emitted separately as `sinceUntilPaths` for information.
+export const historyPaths = [
+  "/audit/records",
+  "/change_events",
+  "/escalation_policies/{id}/audit/records",
+  "/incidents",
+  "/log_entries",
+  "/oncalls",
+  "/schedules/{id}/audit/records",
+  "/services/{id}/audit/records",
+  "/teams/{id}/audit/records",
+  "/users/{id}/audit/records"
+]

@@ -1,0 +1,717 @@
+#!/usr/bin/env node
+// Code generator for @effect-pagerduty/client: reads the vendored OpenAPI specs in specs/
+// and writes packages/client/src/generated/*.ts. Plain Node ESM, no dependencies.
+//
+//   node scripts/codegen.mjs                 write the generated files
+//   node scripts/codegen.mjs --check         regenerate in memory, exit 1 listing files that differ
+//   node scripts/codegen.mjs --out <dir>     write to (or check against) another directory
+//   node scripts/codegen.mjs --all-schemas   emit every REST components.schemas entry
+//   node scripts/codegen.mjs --report        print derivation diagnostics to stderr
+//
+// Output is deterministic: sorted keys, stable formatting (2-space indent, double quotes,
+// no semicolons), no timestamps.
+import * as fs from "node:fs"
+import * as path from "node:path"
+import { fileURLToPath } from "node:url"
+import { entityWrapperOverrides, historyPaths as historyPathsOverride } from "./codegen-overrides.mjs"
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
+const specsDir = path.join(root, "specs")
+
+// ---------------------------------------------------------------------------------------
+// arguments
+
+const argv = process.argv.slice(2)
+const check = argv.includes("--check")
+const allSchemas = argv.includes("--all-schemas")
+const report = argv.includes("--report")
+const outIndex = argv.indexOf("--out")
+const outDir = outIndex >= 0 ? path.resolve(argv[outIndex + 1]) : path.join(root, "packages/client/src/generated")
+
+const log = (...args) => {
+  if (report) console.error(...args)
+}
+
+// ---------------------------------------------------------------------------------------
+// spec helpers
+
+const METHODS = ["get", "put", "post", "patch", "delete", "head", "options"]
+
+const loadSpec = (file) => JSON.parse(fs.readFileSync(path.join(specsDir, file), "utf8"))
+
+/** Resolves a local JSON pointer (`#/a/b~1c`, segments may also be URI-encoded). */
+const pointer = (spec, ref) => {
+  if (!ref.startsWith("#/")) throw new Error(`Only local $refs are supported: ${ref}`)
+  let node = spec
+  for (const raw of ref.slice(2).split("/")) {
+    const key = decodeURIComponent(raw).replace(/~1/g, "/").replace(/~0/g, "~")
+    if (node === undefined || node === null || !(key in node)) throw new Error(`Unresolvable $ref ${ref}`)
+    node = node[key]
+  }
+  return node
+}
+
+/** Follows `$ref`s until a non-reference node. */
+const deref = (spec, node) => {
+  let n = node
+  const seen = new Set()
+  while (n && typeof n === "object" && typeof n.$ref === "string") {
+    if (seen.has(n.$ref)) throw new Error(`$ref cycle at ${n.$ref}`)
+    seen.add(n.$ref)
+    n = pointer(spec, n.$ref)
+  }
+  return n
+}
+
+/** Every operation of a spec, sorted by path then method: { method, path, op, pathItem }. */
+const operationsOf = (spec) => {
+  const out = []
+  for (const p of Object.keys(spec.paths ?? {}).sort()) {
+    const item = spec.paths[p]
+    for (const m of METHODS) if (item[m]) out.push({ method: m.toUpperCase(), path: p, op: item[m], item })
+  }
+  return out
+}
+
+/** Parameters of an operation (path-level ones merged in), dereferenced. */
+const parametersOf = (spec, { op, item }) => {
+  const byKey = new Map()
+  for (const raw of [...(item.parameters ?? []), ...(op.parameters ?? [])]) {
+    const param = deref(spec, raw)
+    byKey.set(`${param.in}:${param.name}`, param)
+  }
+  return [...byKey.values()]
+}
+
+const hasQueryParam = (params, name) => params.some((p) => p.in === "query" && p.name === name)
+
+const JSON_TYPE = /^application\/(.+\+)?json/
+
+const jsonSchemaOf = (spec, content) => {
+  if (!content) return undefined
+  const key = Object.keys(content).sort().find((k) => JSON_TYPE.test(k))
+  return key === undefined ? undefined : content[key].schema
+}
+
+/** The schema of the first 2xx response that has a JSON body, or undefined. */
+const successSchema = (spec, op) => {
+  const codes = Object.keys(op.responses ?? {})
+    .filter((c) => /^2\d\d$/.test(c) || c === "2XX")
+    .sort()
+  for (const code of codes) {
+    const response = deref(spec, op.responses[code])
+    const schema = jsonSchemaOf(spec, response.content)
+    if (schema !== undefined) return schema
+  }
+  return undefined
+}
+
+const requestSchema = (spec, op) => {
+  if (!op.requestBody) return undefined
+  return jsonSchemaOf(spec, deref(spec, op.requestBody).content)
+}
+
+// ---------------------------------------------------------------------------------------
+// entity wrappers
+
+// Envelope metadata that sits next to the wrapped entity or list and is never the wrapper.
+const ENVELOPE_FIELDS = new Set([
+  "limit",
+  "offset",
+  "total",
+  "more",
+  "cursor",
+  "next_cursor",
+  "previous_cursor",
+  "after",
+  "before",
+  "has_more",
+  "warnings",
+  // list metadata seen next to the list in REST.json
+  "response_metadata", // audit records: cursor metadata
+  "additional_fields", // business service impacts: total_impacted_count
+  "privileges" // automation actions / runners: permissions of the caller
+])
+
+/**
+ * The properties of an object schema: `allOf` parts are merged; returns undefined when
+ * the schema is not an object (array, scalar, free-form).
+ */
+const objectProperties = (spec, node, depth = 0) => {
+  const schema = deref(spec, node)
+  if (!schema || typeof schema !== "object" || depth > 20) return undefined
+  if (schema.type === "array" || (schema.type && schema.type !== "object")) return undefined
+  let props
+  if (schema.properties) props = { ...schema.properties }
+  if (schema.allOf) {
+    for (const part of schema.allOf) {
+      const sub = objectProperties(spec, part, depth + 1)
+      if (sub) props = { ...(props ?? {}), ...sub }
+    }
+  }
+  return props
+}
+
+const isContainer = (spec, node) => {
+  const schema = deref(spec, node)
+  if (!schema || typeof schema !== "object") return true
+  if (schema.type === "object" || schema.type === "array") return true
+  if (schema.type === undefined) return true // $ref'd objects, allOf, oneOf: containers
+  return false
+}
+
+/** The single wrapper property of an object schema (see the header of RestApiTables.ts). */
+const PAGINATION_FIELDS = ["limit", "offset", "total", "more", "next_cursor", "cursor"]
+
+const wrapperOf = (spec, node, isResponse) => {
+  if (node === undefined) return null
+  const schema = deref(spec, node)
+  for (const key of ["oneOf", "anyOf"]) {
+    if (Array.isArray(schema[key])) {
+      const found = new Set(schema[key].map((branch) => wrapperOf(spec, branch, isResponse)))
+      return found.size === 1 ? [...found][0] : null
+    }
+  }
+  const props = objectProperties(spec, schema)
+  if (!props) return null
+  const candidates = Object.keys(props).filter((k) => !ENVELOPE_FIELDS.has(k))
+  if (candidates.length === 1) return isContainer(spec, props[candidates[0]]) ? candidates[0] : null
+  // Request bodies must be exactly one key. A response may carry scalar metadata next to
+  // the list, but only when it is a paginated list envelope, and never if it has an `id`
+  // or `type` (then it is the entity itself).
+  if (!isResponse || !PAGINATION_FIELDS.some((k) => k in props)) return null
+  if (candidates.includes("id") || candidates.includes("type")) return null
+  const containers = candidates.filter((k) => isContainer(spec, props[k]))
+  return containers.length === 1 ? containers[0] : null
+}
+
+/** Python's inference rule (§5.2), for comparison only. */
+const singularName = (r) => {
+  if (r.endsWith("ies")) return r.slice(0, -3) + "y"
+  if (r.endsWith("ses")) return r.slice(0, -1)
+  if (r.endsWith("s")) return r.slice(0, -1)
+  return r
+}
+
+const isParam = (node) => node.startsWith("{") && node.endsWith("}")
+
+const inferEntityWrapper = (method, p) => {
+  const nodes = p.split("/")
+  const last = nodes[nodes.length - 1]
+  if (isParam(last)) return singularName(nodes[nodes.length - 2])
+  if (method === "POST") return singularName(last)
+  return last
+}
+
+/** Derived wrappers for every operation, then overrides; returns { table, overridden }. */
+const deriveWrappers = (spec, file) => {
+  const table = {}
+  for (const o of operationsOf(spec)) {
+    const req = requestSchema(spec, o.op)
+    table[`${o.method} ${o.path}`] = [req === undefined ? null : wrapperOf(spec, req, false), wrapperOf(spec, successSchema(spec, o.op), true)]
+  }
+  const overrides = entityWrapperOverrides[file] ?? {}
+  const overridden = []
+  for (const key of Object.keys(overrides).sort()) {
+    if (!(key in table)) throw new Error(`codegen-overrides: ${file} has no operation ${key}`)
+    const [req, res] = overrides[key]
+    if (table[key][0] === req && table[key][1] === res) {
+      throw new Error(`codegen-overrides: ${file} ${key} agrees with the spec already; remove the override`)
+    }
+    table[key] = [req, res]
+    overridden.push(key)
+  }
+  return { table, overridden }
+}
+
+// ---------------------------------------------------------------------------------------
+// formatting
+
+const q = (s) => JSON.stringify(s)
+const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/
+const key = (k) => (IDENT.test(k) ? k : q(k))
+const lit = (v) => (v === null ? "null" : q(v))
+
+const header = (files) =>
+  `// Generated by scripts/codegen.mjs from ${files.map((f) => `specs/${f}`).join(", ")}. Do not edit.\n` +
+  `// Regenerate with \`pnpm codegen\`; \`node scripts/codegen.mjs --check\` reports drift.\n`
+
+const doc = (lines, example) => {
+  const body = [...lines, "", "@example", "```ts", ...example, "```", "", "@since 0.1.0", "@category generated"]
+  return `/**\n${body.map((l) => (l === "" ? " *" : ` * ${l}`)).join("\n")}\n */\n`
+}
+
+const stringArray = (items) => (items.length === 0 ? "[]" : `[\n${items.map((i) => `  ${q(i)}`).join(",\n")}\n]`)
+
+const record = (entries, value) =>
+  entries.length === 0 ? "{}" : `{\n${entries.map(([k, v]) => `  ${q(k)}: ${value(v)}`).join(",\n")}\n}`
+
+const sortedEntries = (obj) => Object.keys(obj).sort().map((k) => [k, obj[k]])
+
+// ---------------------------------------------------------------------------------------
+// table files (REST and integrations)
+
+const tableSections = ({ spec, file, module, importPath, pathsDoc, baseUrls, stripPrefix }) => {
+  const ops = operationsOf(spec)
+  const rel = (p) => (stripPrefix && p.startsWith(stripPrefix) ? p.slice(stripPrefix.length) || "/" : p)
+  const { table, overridden } = deriveWrappers(spec, file)
+  const wrappers = {}
+  for (const [k, v] of Object.entries(table)) {
+    const sp = k.indexOf(" ")
+    wrappers[`${k.slice(0, sp)} ${rel(k.slice(sp + 1))}`] = v
+  }
+  const canonical = Object.keys(spec.paths).map(rel).sort()
+  const methods = {}
+  for (const o of ops) (methods[rel(o.path)] ??= []).push(o.method)
+  const cursor = []
+  const offset = []
+  const sinceUntil = []
+  const scopes = {}
+  const limited = []
+  for (const o of ops) {
+    const params = parametersOf(spec, o)
+    const p = rel(o.path)
+    if (o.method === "GET" && hasQueryParam(params, "cursor")) cursor.push(p)
+    if (o.method === "GET" && (hasQueryParam(params, "offset") || hasQueryParam(params, "limit")) && !hasQueryParam(params, "cursor")) {
+      if (hasQueryParam(params, "offset")) offset.push(p)
+    }
+    if (o.method === "GET" && hasQueryParam(params, "since") && hasQueryParam(params, "until")) sinceUntil.push(p)
+    const scope = o.op["x-pd-requires-scope"]
+    if (typeof scope === "string") scopes[`${o.method} ${p}`] = scope
+    if (o.op["x-pd-operation-limit"] === true) limited.push(`${o.method} ${p}`)
+  }
+  const ex = (line) => [`import * as ${module} from "${importPath}"`, "", line]
+  const sections = []
+  sections.push(
+    doc([`Base URL of the API in each service region, from the spec's \`servers\`${baseUrls.eu ? "" : " (the spec lists no EU server; the EU host is derived by the client's Region module)"}.`], ex(`${module}.baseUrls.us // ${q(baseUrls.us)}`)) +
+      `export const baseUrls: { readonly us: string; readonly eu: string | null } = {\n  us: ${q(baseUrls.us)},\n  eu: ${lit(baseUrls.eu ?? null)}\n}\n`
+  )
+  sections.push(
+    doc([pathsDoc, "Sorted; path parameters keep the spec's names (e.g. `{id}`)."], ex(`${module}.canonicalPaths.includes(${q(canonical[0])}) // true`)) +
+      `export const canonicalPaths: ReadonlyArray<string> = ${stringArray(canonical)}\n`
+  )
+  sections.push(
+    doc(["HTTP methods the spec defines for each canonical path (upper case, in `GET PUT POST PATCH DELETE` order)."], ex(`${module}.pathMethods[${q(canonical[0])}] // ${JSON.stringify(methods[canonical[0]])}`)) +
+      `export const pathMethods: Readonly<Record<string, ReadonlyArray<string>>> = ${record(sortedEntries(methods), (v) => `[${v.map(q).join(", ")}]`)}\n`
+  )
+  const firstOp = Object.keys(wrappers).sort()[0]
+  sections.push(
+    doc(
+      [
+        "Entity wrappers per operation, keyed by `\"<METHOD> <canonical path>\"`: `[request, response]`.",
+        "",
+        "`request` is the single top-level property of the JSON request body that holds the entity",
+        "(null: no body, or the body is not a one-key wrapper); `response` is the single top-level",
+        "property of the 2xx JSON response that holds the entity or list, ignoring pagination metadata",
+        "(`limit`, `offset`, `total`, `more`, `cursor`, `next_cursor`, ...); null when the response is not",
+        "an object wrapper (arrays, 204, analytics-style bodies). Derived from the spec, then",
+        "`scripts/codegen-overrides.mjs` (see `entityWrapperOverrides`)."
+      ],
+      ex(`const [request, response] = ${module}.entityWrappers[${q(firstOp)}]`)
+    ) +
+      `export const entityWrappers: Readonly<Record<string, readonly [request: string | null, response: string | null]>> = ${record(sortedEntries(wrappers), ([a, b]) => `[${lit(a)}, ${lit(b)}]`)}\n`
+  )
+  sections.push(
+    doc(["Operations whose wrapper comes from `scripts/codegen-overrides.mjs` instead of the spec (see the comments there)."], ex(`${module}.entityWrapperOverrides.length`)) +
+      `export const entityWrapperOverrides: ReadonlyArray<string> = ${stringArray(overridden.map((k) => { const sp = k.indexOf(" "); return `${k.slice(0, sp)} ${rel(k.slice(sp + 1))}` }).sort())}\n`
+  )
+  sections.push(
+    doc(["Canonical paths whose GET takes the `cursor` query parameter (cursor-based pagination)."], ex(`${module}.cursorPaginatedPaths.length`)) +
+      `export const cursorPaginatedPaths: ReadonlyArray<string> = ${stringArray([...new Set(cursor)].sort())}\n`
+  )
+  sections.push(
+    doc(["Canonical paths whose GET takes the `offset` query parameter and no `cursor` (classic offset/limit pagination)."], ex(`${module}.classicPaginatedPaths.length`)) +
+      `export const classicPaginatedPaths: ReadonlyArray<string> = ${stringArray([...new Set(offset)].sort())}\n`
+  )
+  return { sections, wrappers, overridden, canonical, cursor, offset, sinceUntil, scopes, limited, ex }
+}
+
+const restFile = () => {
+  const file = "REST.json"
+  const spec = loadSpec(file)
+  const module = "RestApiTables"
+  const t = tableSections({
+    spec,
+    file,
+    module,
+    importPath: "@effect-pagerduty/client/generated/RestApiTables",
+    pathsDoc: "Every path of the REST API v2 (`paths` of REST.json): the REST canonical path list.",
+    baseUrls: { us: spec.servers[0].url, eu: "https://api.eu.pagerduty.com" }
+  })
+  for (const p of historyPathsOverride) {
+    if (!t.sinceUntil.includes(p)) throw new Error(`codegen-overrides: history path ${p} does not take since and until in REST.json`)
+  }
+  const s = t.sections
+  s[0] = s[0].replace(" (the spec lists no EU server; the EU host is derived by the client's Region module)", "")
+  s[0] = s[0].replace("from the spec's `servers`.", "from the spec's `servers` (US) and PagerDuty's EU service region.")
+  s.push(
+    doc(
+      [
+        "Paths `iterHistory` accepts (time-window bisection over `since`/`until`).",
+        "",
+        "Kept from python-pagerduty's HISTORICAL_RECORD_PATHS in `scripts/codegen-overrides.mjs`:",
+        "deriving \"GET takes since and until\" from the spec gives the broader `sinceUntilPaths`, which",
+        "includes analytics, schedules and notification endpoints that are not paginated record lists.",
+        "Codegen checks that every entry is in `sinceUntilPaths`."
+      ],
+      t.ex(`${module}.historyPaths.includes("/log_entries") // true`)
+    ) + `export const historyPaths: ReadonlyArray<string> = ${stringArray([...historyPathsOverride].sort())}\n`
+  )
+  s.push(
+    doc(["Canonical paths whose GET takes both `since` and `until` query parameters (derived from the spec)."], t.ex(`${module}.sinceUntilPaths.includes("/incidents") // true`)) +
+      `export const sinceUntilPaths: ReadonlyArray<string> = ${stringArray([...new Set(t.sinceUntil)].sort())}\n`
+  )
+  s.push(
+    doc(["OAuth scope each operation requires (`x-pd-requires-scope`), keyed by `\"<METHOD> <canonical path>\"`."], t.ex(`${module}.requiredScopes["GET /incidents"] // "incidents.read"`)) +
+      `export const requiredScopes: Readonly<Record<string, string>> = ${record(sortedEntries(t.scopes), q)}\n`
+  )
+  s.push(
+    doc(["Operations marked `x-pd-operation-limit: true` (subject to an additional per-operation rate limit)."], t.ex(`${module}.operationLimit.includes("POST /incidents") // true`)) +
+      `export const operationLimit: ReadonlyArray<string> = ${stringArray(t.limited.sort())}\n`
+  )
+  const content = header([file]) + "\n" + s.join("\n")
+  return { name: `${module}.ts`, content, info: { spec, wrappers: t.wrappers, overridden: t.overridden } }
+}
+
+// Integration specs: module name, spec file, how their paths relate to the client base URL.
+const INTEGRATIONS = [
+  { file: "integration-jira-cloud.json", module: "JiraCloudTables", title: "Jira Cloud integration API", prefix: "/integration-jira-cloud" },
+  { file: "integration-jira-service.json", module: "JiraServerTables", title: "Jira Server integration API" },
+  { file: "integration-ms-teams-service.json", module: "MsTeamsTables", title: "Microsoft Teams integration API" },
+  { file: "integration-slack-service.json", module: "SlackTables", title: "Slack integration API (incident channels and Slack connections)" },
+  { file: "scim.json", module: "ScimTables", title: "SCIM v2 API" },
+  { file: "mcp.json", module: "McpTables", title: "MCP server" },
+  { file: "events-v1.json", module: "EventsV1Tables", title: "legacy Events API v1" },
+  { file: "events-v2.json", module: "EventsV2Tables", title: "Events API v2 (alert events and change events)" }
+]
+
+const euOf = (url) => {
+  const u = new URL(url)
+  if (!u.hostname.endsWith(".pagerduty.com") || u.hostname.includes(".eu.")) return null
+  const [sub] = u.hostname.split(".")
+  return `${u.protocol}//${sub}.eu.pagerduty.com${u.pathname === "/" ? "" : u.pathname}`
+}
+
+const integrationFile = ({ file, module, title, prefix }) => {
+  const spec = loadSpec(file)
+  const server = spec.servers[0].url.replace(/\/$/, "")
+  const us = prefix ? server + prefix : server
+  const eu = spec.servers.find((s) => s.url.includes(".eu."))?.url ?? euOf(us)
+  const t = tableSections({
+    spec,
+    file,
+    module,
+    importPath: `@effect-pagerduty/client/generated/${module}`,
+    pathsDoc:
+      `Canonical paths of the ${title}, relative to \`baseUrls\`` +
+      (prefix ? ` (the spec's paths carry the \`${prefix}\` prefix on \`${server}\`; it is moved into the base URL).` : "."),
+    baseUrls: { us, eu },
+    stripPrefix: prefix
+  })
+  t.sections[0] = t.sections[0].replace(
+    /Base URL of the API in each service region, from the spec's `servers`[^\n]*\./,
+    `Base URL of the ${title} in each service region: \`us\` from the spec's \`servers\`${prefix ? ` plus \`${prefix}\`` : ""}, \`eu\` the same path on the \`.eu.\` host (the spec lists no EU server).`
+  )
+  if (Object.keys(t.scopes).length > 0) {
+    t.sections.push(
+      doc(["OAuth scope each operation requires (`x-pd-requires-scope`), keyed by `\"<METHOD> <canonical path>\"`."], t.ex(`${module}.requiredScopes`)) +
+        `export const requiredScopes: Readonly<Record<string, string>> = ${record(sortedEntries(t.scopes), q)}\n`
+    )
+  }
+  return { name: `${module}.ts`, content: header([file]) + "\n" + t.sections.join("\n"), info: { wrappers: t.wrappers } }
+}
+
+// ---------------------------------------------------------------------------------------
+// effect/Schema emitter
+
+// Schemas emitted from REST.json (plus everything they reference).
+const REST_SCHEMAS = [
+  "Alert",
+  "AuditRecord",
+  "EscalationPolicy",
+  "Incident",
+  "IncidentNote",
+  "LogEntry",
+  "Oncall",
+  "Override",
+  "Priority",
+  "Schedule",
+  "ScheduleLayer",
+  "Service",
+  "Tag",
+  "Team",
+  "User"
+]
+
+// Schemas emitted from events-v2.json: named roots (JSON pointers) plus components.
+const EVENTS_V2_ROOTS = {
+  ChangeEvent: "#/paths/~1change~1enqueue/post/requestBody/content/application~1json/schema",
+  Event: "#/paths/~1enqueue/post/requestBody/content/application~1json/schema",
+  // both endpoints answer 202 with components/responses/Success
+  EventResponse: "#/components/responses/Success/content/application~1json/schema"
+}
+
+// Field-optionality rule (documented in the generated header): a property is required in
+// the decoder only when the spec lists it in `required`, it is not `readOnly`, and its
+// name is one of these identity fields that PagerDuty always sends. Everything else is
+// `Schema.optional`, because PagerDuty omits fields in some responses (references,
+// `include[]`-dependent fields, read-only fields in list views).
+const ALWAYS_PRESENT = new Set(["id", "type"])
+
+const RESERVED = new Set(["Schema", "Object", "Array", "String", "Number", "Boolean", "Date", "Error", "Function", "Symbol", "Promise", "Record", "Map", "Set"])
+
+const schemaModule = ({ spec, file, module, roots }) => {
+  // roots: Map name -> pointer. Component schemas reached by $ref get their component name.
+  const names = new Map() // pointer -> identifier
+  const used = new Set()
+  const ident = (raw) => {
+    let id = raw.replace(/[^A-Za-z0-9_$]/g, "_")
+    if (/^[0-9]/.test(id)) id = "_" + id
+    if (RESERVED.has(id)) id = id + "Schema"
+    let candidate = id
+    for (let i = 2; used.has(candidate); i++) candidate = `${id}${i}`
+    used.add(candidate)
+    return candidate
+  }
+  for (const [n, ptr] of Object.entries(roots).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) names.set(ptr, ident(n))
+  const COMPONENT = /^#\/components\/schemas\/[^/]+$/
+  const nameOf = (ref) => {
+    if (!names.has(ref)) names.set(ref, ident(decodeURIComponent(ref.split("/").pop())))
+    return names.get(ref)
+  }
+  // walk: collect dependencies of each named pointer
+  const deps = new Map()
+  const visit = (ptr) => {
+    if (deps.has(ptr)) return
+    const d = new Set()
+    deps.set(ptr, d)
+    const walk = (node, depth) => {
+      if (!node || typeof node !== "object" || depth > 60) return
+      if (typeof node.$ref === "string") {
+        if (COMPONENT.test(node.$ref)) {
+          nameOf(node.$ref)
+          d.add(node.$ref)
+          visit(node.$ref)
+        } else walk(pointer(spec, node.$ref), depth + 1)
+        return
+      }
+      for (const [k, v] of Object.entries(node)) {
+        if (k === "example" || k === "examples" || k === "enum" || k === "default") continue
+        if (k === "properties") for (const p of Object.values(v)) walk(p, depth + 1)
+        else if (Array.isArray(v)) v.forEach((x) => walk(x, depth + 1))
+        else if (typeof v === "object") walk(v, depth + 1)
+      }
+    }
+    walk(pointer(spec, ptr), 0)
+  }
+  for (const ptr of Object.values(roots)) visit(ptr)
+
+  // order: dependencies first (DFS post-order over sorted names); back edges are cycles
+  const all = [...deps.keys()].sort((a, b) => (nameOf(a) < nameOf(b) ? -1 : nameOf(a) > nameOf(b) ? 1 : 0))
+  const order = []
+  const state = new Map()
+  const recursive = new Set()
+  const dfs = (ptr, stack) => {
+    const st = state.get(ptr)
+    if (st === "done") return
+    if (st === "active") {
+      for (let i = stack.indexOf(ptr); i < stack.length; i++) recursive.add(stack[i])
+      return
+    }
+    state.set(ptr, "active")
+    stack.push(ptr)
+    for (const d of [...deps.get(ptr)].sort((a, b) => (nameOf(a) < nameOf(b) ? -1 : 1))) dfs(d, stack)
+    stack.pop()
+    state.set(ptr, "done")
+    order.push(ptr)
+  }
+  for (const ptr of all) dfs(ptr, [])
+
+  // expressions
+  const emitted = new Set()
+  const ind = (s, n) => s.split("\n").join("\n" + " ".repeat(n))
+  const enumExpr = (values) => {
+    const lits = values.filter((v) => v !== null)
+    if (lits.length === 0) return "Schema.Null"
+    const base = lits.every((v) => typeof v === "string") ? "Schema.String" : lits.every((v) => typeof v === "number") ? "Schema.Number" : lits.every((v) => typeof v === "boolean") ? "Schema.Boolean" : "Schema.Unknown"
+    return `Schema.Union(Schema.Literal(${lits.map((v) => JSON.stringify(v)).join(", ")}), ${base})`
+  }
+  const enumType = (values) => {
+    const lits = values.filter((v) => v !== null)
+    if (lits.length === 0) return "null"
+    if (lits.every((v) => typeof v === "string")) return "string"
+    if (lits.every((v) => typeof v === "number")) return "number"
+    if (lits.every((v) => typeof v === "boolean")) return "boolean"
+    return "unknown"
+  }
+  // merged object view of a schema node (allOf flattened); returns null if not an object
+  const merged = (node, depth = 0) => {
+    if (depth > 30) return null
+    if (node.$ref && !COMPONENT.test(node.$ref)) return merged(pointer(spec, node.$ref), depth + 1)
+    if (node.$ref) return merged(pointer(spec, node.$ref), depth + 1)
+    if (node.allOf) {
+      const out = { properties: {}, required: new Set(), nullable: !!node.nullable }
+      if (node.properties) Object.assign(out.properties, node.properties)
+      for (const r of node.required ?? []) out.required.add(r)
+      for (const part of node.allOf) {
+        const m = merged(part, depth + 1)
+        if (!m) continue
+        Object.assign(out.properties, m.properties)
+        for (const r of m.required) out.required.add(r)
+      }
+      return out
+    }
+    if (node.properties || node.type === "object") {
+      return { properties: { ...(node.properties ?? {}) }, required: new Set(node.required ?? []), nullable: !!node.nullable, additional: node.additionalProperties }
+    }
+    return null
+  }
+  const expr = (node, mode, depth, owner) => {
+    // mode: "schema" | "type"
+    if (!node || typeof node !== "object") return mode === "schema" ? "Schema.Unknown" : "unknown"
+    if (typeof node.$ref === "string") {
+      if (COMPONENT.test(node.$ref)) {
+        const n = nameOf(node.$ref)
+        if (mode === "type") return n
+        if (!emitted.has(node.$ref) || (recursive.has(node.$ref) && recursive.has(owner))) return `Schema.suspend((): Schema.Schema<${n}> => ${n})`
+        return n
+      }
+      return expr(pointer(spec, node.$ref), mode, depth + 1, owner)
+    }
+    let out
+    const nullable = node.nullable === true
+    const union = node.oneOf ?? node.anyOf
+    if (node.allOf) {
+      const parts = node.allOf.filter((p) => !(p && typeof p === "object" && Object.keys(p).every((k) => k === "description" || k === "nullable" || k === "readOnly" || k === "example")))
+      if (parts.length === 1 && !node.properties) out = expr(parts[0], mode, depth + 1, owner)
+      else out = structExpr(merged(node), mode, depth, owner)
+    } else if (union) {
+      const members = [...new Set(union.map((m) => expr(m, mode, depth + 1, owner)))]
+      out = members.length === 1 ? members[0] : mode === "schema" ? `Schema.Union(\n  ${members.map((m) => ind(m, 2)).join(",\n  ")}\n)` : members.map((m) => (m.includes("\n") ? `(${m})` : m)).join(" | ")
+    } else if (Array.isArray(node.enum)) {
+      out = mode === "schema" ? enumExpr(node.enum) : enumType(node.enum)
+    } else if (node.type === "array") {
+      const item = expr(node.items, mode, depth + 1, owner)
+      out = mode === "schema" ? `Schema.Array(${item})` : `ReadonlyArray<${item}>`
+    } else if (node.type === "string") out = mode === "schema" ? "Schema.String" : "string"
+    else if (node.type === "integer" || node.type === "number") out = mode === "schema" ? "Schema.Number" : "number"
+    else if (node.type === "boolean") out = mode === "schema" ? "Schema.Boolean" : "boolean"
+    else if (node.properties || node.type === "object") {
+      const m = merged(node)
+      if (Object.keys(m.properties).length === 0) {
+        const value = m.additional && typeof m.additional === "object" ? expr(m.additional, mode, depth + 1, owner) : mode === "schema" ? "Schema.Unknown" : "unknown"
+        out = mode === "schema" ? `Schema.Record({ key: Schema.String, value: ${value} })` : `{ readonly [key: string]: ${value} }`
+      } else out = structExpr(m, mode, depth, owner)
+    } else out = mode === "schema" ? "Schema.Unknown" : "unknown"
+    if (nullable && out !== "Schema.Unknown" && out !== "unknown") out = mode === "schema" ? `Schema.NullOr(${out})` : `${out.includes("\n") ? `(${out})` : out} | null`
+    return out
+  }
+  const structExpr = (m, mode, depth, owner) => {
+    const fields = Object.keys(m.properties).sort()
+    const lines = fields.map((f) => {
+      const p = m.properties[f]
+      const pn = p && p.$ref && !COMPONENT.test(p.$ref) ? pointer(spec, p.$ref) : p
+      const required = m.required.has(f) && !(pn && pn.readOnly === true) && ALWAYS_PRESENT.has(f)
+      const e = expr(p, mode, depth + 1, owner)
+      if (mode === "schema") return `${key(f)}: ${required ? ind(e, 2) : `Schema.optional(${ind(e, 2)})`}`
+      return `readonly ${key(f)}${required ? "" : "?"}: ${ind(e, 2)}`
+    })
+    if (mode === "schema") return `Schema.Struct(\n  {\n    ${lines.map((l) => ind(l, 2)).join(",\n    ")}\n  },\n  Schema.Record({ key: Schema.String, value: Schema.Unknown })\n)`
+    return `{\n  ${[...lines, "readonly [key: string]: unknown"].join("\n  ")}\n}`
+  }
+
+  const sections = []
+  for (const ptr of order) {
+    const n = nameOf(ptr)
+    const node = pointer(spec, ptr)
+    const description = typeof node.description === "string" ? node.description.split("\n")[0].trim() : ""
+    const source = ptr.startsWith("#/components/schemas/") ? `\`${ptr.slice(2)}\`` : `the schema at \`${decodeURIComponent(ptr.slice(2)).replace(/~1/g, "/")}\``
+    const ex = [`import { Schema } from "effect"`, `import * as ${module} from "@effect-pagerduty/client/generated/${module}"`, "", `const value = Schema.decodeUnknownSync(${module}.${n})({ extra: "kept" })`]
+    const lines = [`${description ? description.replace(/\*\//g, "* /") + " " : ""}From ${source} of ${file}.`.trim()]
+    if (recursive.has(ptr)) {
+      const typeExpr = expr({ ...node, nullable: false }, "type", 0, ptr)
+      const t = node.nullable === true ? `${typeExpr} | null` : typeExpr
+      sections.push(doc([`Type of {@link ${n}}.`], [`import type * as ${module} from "@effect-pagerduty/client/generated/${module}"`, "", `const f = (value: ${module}.${n}) => value`]) + (t.startsWith("{") && node.nullable !== true ? `export interface ${n} ${t}\n` : `export type ${n} = ${t}\n`))
+      sections.push(doc(lines, ex) + `export const ${n}: Schema.Schema<${n}> = ${expr(node, "schema", 0, ptr)}\n`)
+    } else {
+      sections.push(doc(lines, ex) + `export const ${n} = ${expr(node, "schema", 0, ptr)}\n`)
+      sections.push(doc([`Type of {@link ${n}}.`], [`import type * as ${module} from "@effect-pagerduty/client/generated/${module}"`, "", `const f = (value: ${module}.${n}) => value`]) + `export type ${n} = typeof ${n}.Type\n`)
+    }
+    emitted.add(ptr)
+  }
+  const intro =
+    `/**\n * effect/Schema definitions for ${file}. Decoding rules:\n *\n` +
+    [
+      "Every struct keeps unknown properties (index signature `Record<string, unknown>`).",
+      "A property is required only when the spec lists it in `required`, it is not `readOnly`,",
+      "and it is an identity field (`id`, `type`); everything else is `Schema.optional`.",
+      "`nullable: true` -> `Schema.NullOr`; enums are open: `Schema.Union(Schema.Literal(...), Schema.String)`",
+      "because PagerDuty adds values; date-times stay strings; integers are `Schema.Number`.",
+      "No transformations: `Type` and `Encoded` are the same, decoding is a cheap check.",
+      "Recursive schemas get an explicit type and `Schema.suspend`."
+    ]
+      .map((l) => ` * ${l}`)
+      .join("\n") +
+    "\n *\n * @since 0.1.0\n */\n"
+  return {
+    name: `${module}.ts`,
+    content: header([file]) + intro + `import { Schema } from "effect"\n\n` + sections.join("\n"),
+    info: { count: order.length, names: order.map(nameOf) }
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// main
+
+const generate = () => {
+  const files = []
+  const rest = restFile()
+  files.push(rest)
+  for (const i of INTEGRATIONS) files.push(integrationFile(i))
+  const restSpec = rest.info.spec
+  const restRoots = {}
+  const schemaNames = allSchemas ? Object.keys(restSpec.components.schemas) : REST_SCHEMAS
+  for (const n of schemaNames) restRoots[n] = `#/components/schemas/${n.replace(/\//g, "~1")}`
+  files.push(schemaModule({ spec: restSpec, file: "REST.json", module: "RestSchemas", roots: restRoots }))
+  const events = loadSpec("events-v2.json")
+  const eventRoots = { ...EVENTS_V2_ROOTS }
+  for (const n of Object.keys(events.components.schemas)) eventRoots[n] = `#/components/schemas/${n}`
+  files.push(schemaModule({ spec: events, file: "events-v2.json", module: "EventsSchemas", roots: eventRoots }))
+  return files
+}
+
+const main = () => {
+  const files = generate()
+  if (report) {
+    const rest = files[0].info
+    log(`REST operations: ${Object.keys(rest.wrappers).length}; overridden: ${rest.overridden.length}`)
+    for (const f of files.filter((f) => f.info.names)) log(`${f.name}: ${f.info.count} schemas`)
+  }
+  if (check) {
+    const differ = []
+    for (const f of files) {
+      const target = path.join(outDir, f.name)
+      const current = fs.existsSync(target) ? fs.readFileSync(target, "utf8") : null
+      if (current !== f.content) differ.push(path.relative(root, target) || target)
+    }
+    const expected = new Set(files.map((f) => f.name))
+    if (fs.existsSync(outDir)) {
+      for (const n of fs.readdirSync(outDir).sort()) if (n.endsWith(".ts") && !expected.has(n)) differ.push(`${path.relative(root, path.join(outDir, n))} (not generated)`)
+    }
+    if (differ.length > 0) {
+      console.error(`Generated files are out of date (run \`pnpm codegen\`):\n${differ.map((d) => `  ${d}`).join("\n")}`)
+      process.exit(1)
+    }
+    console.log(`codegen --check: ${files.length} files up to date`)
+    return
+  }
+  fs.mkdirSync(outDir, { recursive: true })
+  for (const f of files) {
+    const target = path.join(outDir, f.name)
+    const current = fs.existsSync(target) ? fs.readFileSync(target, "utf8") : null
+    if (current !== f.content) fs.writeFileSync(target, f.content)
+  }
+  console.log(`codegen: wrote ${files.length} files to ${path.relative(root, outDir) || outDir}`)
+}
+
+main()
