@@ -614,7 +614,8 @@ const schemaModule = ({ spec, file, module, roots }) => {
       const required = m.required.has(f) && !(pn && pn.readOnly === true) && ALWAYS_PRESENT.has(f)
       const e = expr(p, mode, depth + 1, owner)
       if (mode === "schema") return `${key(f)}: ${required ? ind(e, 2) : `Schema.optional(${ind(e, 2)})`}`
-      return `readonly ${key(f)}${required ? "" : "?"}: ${ind(e, 2)}`
+      // Schema.optional decodes to `?: T | undefined` (exactOptionalPropertyTypes)
+      return `readonly ${key(f)}${required ? `: ${ind(e, 2)}` : `?: ${ind(e.includes("\n") || e.includes(" | ") ? `(${e})` : e, 2)} | undefined`}`
     })
     if (mode === "schema") return `Schema.Struct(\n  {\n    ${lines.map((l) => ind(l, 2)).join(",\n    ")}\n  },\n  Schema.Record({ key: Schema.String, value: Schema.Unknown })\n)`
     return `{\n  ${[...lines, "readonly [key: string]: unknown"].join("\n  ")}\n}`
