@@ -17,6 +17,11 @@ export * as Auth from "./Auth.js"
 /**
  * @since 0.1.0
  */
+export * as EntityWrapping from "./EntityWrapping.js"
+
+/**
+ * @since 0.1.0
+ */
 export * as PagerDutyError from "./PagerDutyError.js"
 
 /**
