@@ -161,6 +161,8 @@ const isContainer = (spec, node) => {
 }
 
 /** The single wrapper property of an object schema (see the header of RestApiTables.ts). */
+const PAGINATION_PARAMS = ["limit", "offset", "total", "cursor", "after", "before", "startIndex", "count"]
+
 const PAGINATION_FIELDS = ["limit", "offset", "total", "more", "next_cursor", "cursor"]
 
 const wrapperOf = (spec, node, isResponse) => {
@@ -268,6 +270,7 @@ const tableSections = ({ spec, file, module, importPath, pathsDoc, baseUrls, str
   const sinceUntil = []
   const scopes = {}
   const limited = []
+  const pagination = {}
   for (const o of ops) {
     const params = parametersOf(spec, o)
     const p = rel(o.path)
@@ -276,6 +279,8 @@ const tableSections = ({ spec, file, module, importPath, pathsDoc, baseUrls, str
       if (hasQueryParam(params, "offset")) offset.push(p)
     }
     if (o.method === "GET" && hasQueryParam(params, "since") && hasQueryParam(params, "until")) sinceUntil.push(p)
+    const paging = PAGINATION_PARAMS.filter((n) => hasQueryParam(params, n))
+    if (o.method === "GET" && paging.length > 0) pagination[p] = paging
     const scope = o.op["x-pd-requires-scope"]
     if (typeof scope === "string") scopes[`${o.method} ${p}`] = scope
     if (o.op["x-pd-operation-limit"] === true) limited.push(`${o.method} ${p}`)
@@ -322,6 +327,12 @@ const tableSections = ({ spec, file, module, importPath, pathsDoc, baseUrls, str
   sections.push(
     doc(["Canonical paths whose GET takes the `offset` query parameter and no `cursor` (classic offset/limit pagination)."], ex(`${module}.classicPaginatedPaths.length`)) +
       `export const classicPaginatedPaths: ReadonlyArray<string> = ${stringArray([...new Set(offset)].sort())}\n`
+  )
+  sections.push(
+    doc(
+      ["Pagination query parameters each canonical path's GET accepts (`limit`, `offset`, `total`, `cursor`, `after`, `before`, SCIM `startIndex`/`count`)."],
+      ex(`${module}.paginationParams[${q(Object.keys(pagination).sort()[0] ?? canonical[0])}]`)
+    ) + `export const paginationParams: Readonly<Record<string, ReadonlyArray<string>>> = ${record(sortedEntries(pagination), (v) => `[${v.map(q).join(", ")}]`)}\n`
   )
   return { sections, wrappers, overridden, canonical, cursor, offset, sinceUntil, scopes, limited, ex }
 }

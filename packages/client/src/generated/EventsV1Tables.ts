@@ -122,3 +122,18 @@ export const cursorPaginatedPaths: ReadonlyArray<string> = []
  * @category generated
  */
 export const classicPaginatedPaths: ReadonlyArray<string> = []
+
+/**
+ * Pagination query parameters each canonical path's GET accepts (`limit`, `offset`, `total`, `cursor`, `after`, `before`, SCIM `startIndex`/`count`).
+ *
+ * @example
+ * ```ts
+ * import * as EventsV1Tables from "@effect-pagerduty/client/generated/EventsV1Tables"
+ *
+ * EventsV1Tables.paginationParams["/create_event.json"]
+ * ```
+ *
+ * @since 0.1.0
+ * @category generated
+ */
+export const paginationParams: Readonly<Record<string, ReadonlyArray<string>>> = {}

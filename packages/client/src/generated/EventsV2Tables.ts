@@ -125,3 +125,18 @@ export const cursorPaginatedPaths: ReadonlyArray<string> = []
  * @category generated
  */
 export const classicPaginatedPaths: ReadonlyArray<string> = []
+
+/**
+ * Pagination query parameters each canonical path's GET accepts (`limit`, `offset`, `total`, `cursor`, `after`, `before`, SCIM `startIndex`/`count`).
+ *
+ * @example
+ * ```ts
+ * import * as EventsV2Tables from "@effect-pagerduty/client/generated/EventsV2Tables"
+ *
+ * EventsV2Tables.paginationParams["/change/enqueue"]
+ * ```
+ *
+ * @since 0.1.0
+ * @category generated
+ */
+export const paginationParams: Readonly<Record<string, ReadonlyArray<string>>> = {}

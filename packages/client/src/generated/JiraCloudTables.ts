@@ -139,6 +139,24 @@ export const classicPaginatedPaths: ReadonlyArray<string> = [
 ]
 
 /**
+ * Pagination query parameters each canonical path's GET accepts (`limit`, `offset`, `total`, `cursor`, `after`, `before`, SCIM `startIndex`/`count`).
+ *
+ * @example
+ * ```ts
+ * import * as JiraCloudTables from "@effect-pagerduty/client/generated/JiraCloudTables"
+ *
+ * JiraCloudTables.paginationParams["/accounts_mappings"]
+ * ```
+ *
+ * @since 0.1.0
+ * @category generated
+ */
+export const paginationParams: Readonly<Record<string, ReadonlyArray<string>>> = {
+  "/accounts_mappings": ["limit", "offset", "total"],
+  "/accounts_mappings/{id}/rules": ["limit", "offset", "total"]
+}
+
+/**
  * OAuth scope each operation requires (`x-pd-requires-scope`), keyed by `"<METHOD> <canonical path>"`.
  *
  * @example

@@ -130,3 +130,20 @@ export const cursorPaginatedPaths: ReadonlyArray<string> = []
 export const classicPaginatedPaths: ReadonlyArray<string> = [
   "/rules"
 ]
+
+/**
+ * Pagination query parameters each canonical path's GET accepts (`limit`, `offset`, `total`, `cursor`, `after`, `before`, SCIM `startIndex`/`count`).
+ *
+ * @example
+ * ```ts
+ * import * as JiraServerTables from "@effect-pagerduty/client/generated/JiraServerTables"
+ *
+ * JiraServerTables.paginationParams["/rules"]
+ * ```
+ *
+ * @since 0.1.0
+ * @category generated
+ */
+export const paginationParams: Readonly<Record<string, ReadonlyArray<string>>> = {
+  "/rules": ["limit", "offset", "total"]
+}

@@ -122,3 +122,18 @@ export const cursorPaginatedPaths: ReadonlyArray<string> = []
  * @category generated
  */
 export const classicPaginatedPaths: ReadonlyArray<string> = []
+
+/**
+ * Pagination query parameters each canonical path's GET accepts (`limit`, `offset`, `total`, `cursor`, `after`, `before`, SCIM `startIndex`/`count`).
+ *
+ * @example
+ * ```ts
+ * import * as McpTables from "@effect-pagerduty/client/generated/McpTables"
+ *
+ * McpTables.paginationParams["/mcp"]
+ * ```
+ *
+ * @since 0.1.0
+ * @category generated
+ */
+export const paginationParams: Readonly<Record<string, ReadonlyArray<string>>> = {}

@@ -127,3 +127,18 @@ export const cursorPaginatedPaths: ReadonlyArray<string> = []
  * @category generated
  */
 export const classicPaginatedPaths: ReadonlyArray<string> = []
+
+/**
+ * Pagination query parameters each canonical path's GET accepts (`limit`, `offset`, `total`, `cursor`, `after`, `before`, SCIM `startIndex`/`count`).
+ *
+ * @example
+ * ```ts
+ * import * as MsTeamsTables from "@effect-pagerduty/client/generated/MsTeamsTables"
+ *
+ * MsTeamsTables.paginationParams["/incidents/{incident_id}/dedicated_chat"]
+ * ```
+ *
+ * @since 0.1.0
+ * @category generated
+ */
+export const paginationParams: Readonly<Record<string, ReadonlyArray<string>>> = {}

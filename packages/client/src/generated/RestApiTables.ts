@@ -1194,6 +1194,83 @@ export const classicPaginatedPaths: ReadonlyArray<string> = [
 ]
 
 /**
+ * Pagination query parameters each canonical path's GET accepts (`limit`, `offset`, `total`, `cursor`, `after`, `before`, SCIM `startIndex`/`count`).
+ *
+ * @example
+ * ```ts
+ * import * as RestApiTables from "@effect-pagerduty/client/generated/RestApiTables"
+ *
+ * RestApiTables.paginationParams["/addons"]
+ * ```
+ *
+ * @since 0.1.0
+ * @category generated
+ */
+export const paginationParams: Readonly<Record<string, ReadonlyArray<string>>> = {
+  "/addons": ["limit", "offset", "total"],
+  "/alert_grouping_settings": ["limit", "total", "after", "before"],
+  "/audit/records": ["limit", "cursor"],
+  "/automation_actions/actions": ["limit", "cursor"],
+  "/automation_actions/runners": ["limit", "cursor"],
+  "/business_services": ["limit", "offset", "total"],
+  "/change_events": ["limit", "offset", "total"],
+  "/enrichment/event_enrichments": ["limit", "offset"],
+  "/enrichment/event_enrichments/{id}/associations": ["limit", "offset"],
+  "/enrichment/schemas/{schema_id}/records": ["limit", "cursor"],
+  "/escalation_policies": ["limit", "offset", "total"],
+  "/escalation_policies/{id}/audit/records": ["limit", "cursor"],
+  "/event_orchestrations": ["limit", "offset"],
+  "/extension_schemas": ["limit", "offset", "total"],
+  "/extensions": ["limit", "offset", "total"],
+  "/incident_workflows": ["limit", "offset", "total"],
+  "/incident_workflows/actions": ["limit", "cursor"],
+  "/incident_workflows/triggers": ["limit", "cursor"],
+  "/incidents": ["limit", "offset", "total"],
+  "/incidents/{id}/alerts": ["limit", "offset", "total"],
+  "/incidents/{id}/log_entries": ["limit", "offset", "total"],
+  "/incidents/{id}/past_incidents": ["limit", "total"],
+  "/incidents/{id}/related_change_events": ["limit"],
+  "/ip_allow_lists/{id}/audit/records": ["limit", "cursor"],
+  "/license_allocations": ["limit", "offset"],
+  "/log_entries": ["limit", "offset", "total"],
+  "/maintenance_windows": ["limit", "offset", "total"],
+  "/notifications": ["limit", "offset", "total"],
+  "/oncalls": ["limit", "offset", "total"],
+  "/priorities": ["limit", "offset", "total"],
+  "/recommendations/event_orchestrations/rules": ["limit", "cursor"],
+  "/rulesets": ["limit", "offset", "total"],
+  "/rulesets/{id}/rules": ["limit", "offset", "total"],
+  "/schedules": ["limit", "offset", "total"],
+  "/schedules/{id}/audit/records": ["limit", "cursor"],
+  "/services": ["limit", "offset", "total"],
+  "/services/{id}/audit/records": ["limit", "cursor"],
+  "/services/{id}/change_events": ["limit", "offset", "total"],
+  "/services/{id}/rules": ["limit", "offset", "total"],
+  "/sre_agent/memories": ["limit"],
+  "/tags": ["limit", "offset", "total"],
+  "/tags/{id}/{entity_type}": ["limit", "offset", "total"],
+  "/teams": ["limit", "offset", "total"],
+  "/teams/{id}/audit/records": ["limit", "cursor"],
+  "/teams/{id}/members": ["limit", "offset", "total"],
+  "/templates": ["limit", "offset", "total"],
+  "/users": ["limit", "offset", "total"],
+  "/users/{id}/audit/records": ["limit", "cursor"],
+  "/users/{id}/oauth_delegations": ["limit", "cursor"],
+  "/v3/schedules": ["limit", "offset", "total"],
+  "/v3/schedules/{id}/audit/records": ["limit", "cursor"],
+  "/v3/schedules/{id}/custom_shifts": ["limit", "offset"],
+  "/v3/schedules/{id}/overrides": ["limit", "offset"],
+  "/v3/schedules/{id}/rotations": ["limit", "offset"],
+  "/v3/schedules/{id}/rotations/{rotation_id}/events": ["limit", "offset"],
+  "/vendors": ["limit", "offset", "total"],
+  "/webhook_subscriptions": ["limit", "offset", "total"],
+  "/workflows/integrations": ["limit", "cursor"],
+  "/workflows/integrations/connections": ["limit", "cursor"],
+  "/workflows/integrations/{integration_id}/connections": ["limit", "cursor"],
+  "/{entity_type}/{id}/tags": ["limit", "offset", "total"]
+}
+
+/**
  * Paths `iterHistory` accepts (time-window bisection over `since`/`until`).
  *
  * Kept from python-pagerduty's HISTORICAL_RECORD_PATHS in `scripts/codegen-overrides.mjs`:

@@ -143,6 +143,23 @@ export const cursorPaginatedPaths: ReadonlyArray<string> = []
 export const classicPaginatedPaths: ReadonlyArray<string> = []
 
 /**
+ * Pagination query parameters each canonical path's GET accepts (`limit`, `offset`, `total`, `cursor`, `after`, `before`, SCIM `startIndex`/`count`).
+ *
+ * @example
+ * ```ts
+ * import * as ScimTables from "@effect-pagerduty/client/generated/ScimTables"
+ *
+ * ScimTables.paginationParams["/Users"]
+ * ```
+ *
+ * @since 0.1.0
+ * @category generated
+ */
+export const paginationParams: Readonly<Record<string, ReadonlyArray<string>>> = {
+  "/Users": ["startIndex", "count"]
+}
+
+/**
  * OAuth scope each operation requires (`x-pd-requires-scope`), keyed by `"<METHOD> <canonical path>"`.
  *
  * @example

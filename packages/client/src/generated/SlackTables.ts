@@ -145,6 +145,23 @@ export const classicPaginatedPaths: ReadonlyArray<string> = [
 ]
 
 /**
+ * Pagination query parameters each canonical path's GET accepts (`limit`, `offset`, `total`, `cursor`, `after`, `before`, SCIM `startIndex`/`count`).
+ *
+ * @example
+ * ```ts
+ * import * as SlackTables from "@effect-pagerduty/client/generated/SlackTables"
+ *
+ * SlackTables.paginationParams["/workspaces/{slack_team_id}/connections"]
+ * ```
+ *
+ * @since 0.1.0
+ * @category generated
+ */
+export const paginationParams: Readonly<Record<string, ReadonlyArray<string>>> = {
+  "/workspaces/{slack_team_id}/connections": ["limit", "offset"]
+}
+
+/**
  * OAuth scope each operation requires (`x-pd-requires-scope`), keyed by `"<METHOD> <canonical path>"`.
  *
  * @example
