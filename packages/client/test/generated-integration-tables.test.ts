@@ -37,7 +37,9 @@ const knownPythonMismatches: Record<string, ReadonlyArray<string>> = {
   // no wrapping); PUT takes and answers {"channels": [...]} (Python infers
   // "notification_channels" from the last path node)
   SlackTables: ["PUT /incidents/{incident_id}/notification_channels", "POST /incidents/{incident_id}/notification_channels"],
-  SlackConnections: []
+  // spec: GET .../connections/{connection_id} answers {"slack_connection": ...}; Python has
+  // no config entry and infers "connection" (§10), so rget fails there
+  SlackConnections: ["GET /workspaces/{slack_team_id}/connections/{connection_id}"]
 }
 
 const compare = (name: string, tables: Tables) => {
