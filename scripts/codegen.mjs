@@ -623,7 +623,11 @@ const schemaModule = ({ spec, file, module, roots }) => {
       const p = m.properties[f]
       const pn = p && p.$ref && !COMPONENT.test(p.$ref) ? pointer(spec, p.$ref) : p
       const required = m.required.has(f) && !(pn && pn.readOnly === true) && ALWAYS_PRESENT.has(f)
-      const e = expr(p, mode, depth + 1, owner)
+      let e = expr(p, mode, depth + 1, owner)
+      // Optional fields also accept null: PagerDuty sends null for unset fields even where
+      // the spec does not say `nullable` (e.g. `alert_grouping.ended_at` in its own examples).
+      if (!required && mode === "schema" && !e.startsWith("Schema.NullOr(") && e !== "Schema.Unknown") e = `Schema.NullOr(${e})`
+      if (!required && mode === "type" && !/\| null$/.test(e) && e !== "unknown") e = `${e.includes("\n") || e.includes(" | ") ? `(${e})` : e} | null`
       if (mode === "schema") return `${key(f)}: ${required ? ind(e, 2) : `Schema.optional(${ind(e, 2)})`}`
       // Schema.optional decodes to `?: T | undefined` (exactOptionalPropertyTypes)
       return `readonly ${key(f)}${required ? `: ${ind(e, 2)}` : `?: ${ind(e.includes("\n") || e.includes(" | ") ? `(${e})` : e, 2)} | undefined`}`
@@ -644,9 +648,9 @@ const schemaModule = ({ spec, file, module, roots }) => {
       const typeExpr = expr({ ...node, nullable: false }, "type", 0, ptr)
       const t = node.nullable === true ? `${typeExpr} | null` : typeExpr
       sections.push(doc([`Type of {@link ${n}}.`], [`import type * as ${module} from "@effect-pagerduty/client/generated/${module}"`, "", `const f = (value: ${module}.${n}) => value`]) + (t.startsWith("{") && node.nullable !== true ? `export interface ${n} ${t}\n` : `export type ${n} = ${t}\n`))
-      sections.push(doc(lines, ex) + `export const ${n}: Schema.Schema<${n}> = ${expr(node, "schema", 0, ptr)}\n`)
+      sections.push(doc(lines, ex) + `export const ${n}: Schema.Schema<${n}> = ${expr(node, "schema", 0, ptr)}.annotations({ identifier: ${q(n)} })\n`)
     } else {
-      sections.push(doc(lines, ex) + `export const ${n} = ${expr(node, "schema", 0, ptr)}\n`)
+      sections.push(doc(lines, ex) + `export const ${n} = ${expr(node, "schema", 0, ptr)}.annotations({ identifier: ${q(n)} })\n`)
       sections.push(doc([`Type of {@link ${n}}.`], [`import type * as ${module} from "@effect-pagerduty/client/generated/${module}"`, "", `const f = (value: ${module}.${n}) => value`]) + `export type ${n} = typeof ${n}.Type\n`)
     }
     emitted.add(ptr)
@@ -656,7 +660,8 @@ const schemaModule = ({ spec, file, module, roots }) => {
     [
       "Every struct keeps unknown properties (index signature `Record<string, unknown>`).",
       "A property is required only when the spec lists it in `required`, it is not `readOnly`,",
-      "and it is an identity field (`id`, `type`); everything else is `Schema.optional`.",
+      "and it is an identity field (`id`, `type`); everything else is `Schema.optional` and also accepts",
+      "`null` (PagerDuty sends null for unset fields even where the spec does not say `nullable`).",
       "`nullable: true` -> `Schema.NullOr`; enums are open: `Schema.Union(Schema.Literal(...), Schema.String)`",
       "because PagerDuty adds values; date-times stay strings; integers are `Schema.Number`.",
       "No transformations: `Type` and `Encoded` are the same, decoding is a cheap check.",

@@ -5,7 +5,8 @@
  *
  * Every struct keeps unknown properties (index signature `Record<string, unknown>`).
  * A property is required only when the spec lists it in `required`, it is not `readOnly`,
- * and it is an identity field (`id`, `type`); everything else is `Schema.optional`.
+ * and it is an identity field (`id`, `type`); everything else is `Schema.optional` and also accepts
+ * `null` (PagerDuty sends null for unset fields even where the spec does not say `nullable`).
  * `nullable: true` -> `Schema.NullOr`; enums are open: `Schema.Union(Schema.Literal(...), Schema.String)`
  * because PagerDuty adds values; date-times stay strings; integers are `Schema.Number`.
  * No transformations: `Type` and `Encoded` are the same, decoding is a cheap check.
@@ -31,13 +32,13 @@ import { Schema } from "effect"
  */
 export const ChangeEventPayload = Schema.Struct(
   {
-    custom_details: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.Unknown })),
-    source: Schema.optional(Schema.String),
-    summary: Schema.optional(Schema.String),
-    timestamp: Schema.optional(Schema.String)
+    custom_details: Schema.optional(Schema.NullOr(Schema.Record({ key: Schema.String, value: Schema.Unknown }))),
+    source: Schema.optional(Schema.NullOr(Schema.String)),
+    summary: Schema.optional(Schema.NullOr(Schema.String)),
+    timestamp: Schema.optional(Schema.NullOr(Schema.String))
   },
   Schema.Record({ key: Schema.String, value: Schema.Unknown })
-)
+).annotations({ identifier: "ChangeEventPayload" })
 
 /**
  * Type of {@link ChangeEventPayload}.
@@ -70,12 +71,12 @@ export type ChangeEventPayload = typeof ChangeEventPayload.Type
  */
 export const Images = Schema.Array(Schema.Struct(
   {
-    alt: Schema.optional(Schema.String),
-    href: Schema.optional(Schema.String),
-    src: Schema.optional(Schema.String)
+    alt: Schema.optional(Schema.NullOr(Schema.String)),
+    href: Schema.optional(Schema.NullOr(Schema.String)),
+    src: Schema.optional(Schema.NullOr(Schema.String))
   },
   Schema.Record({ key: Schema.String, value: Schema.Unknown })
-))
+)).annotations({ identifier: "Images" })
 
 /**
  * Type of {@link Images}.
@@ -108,11 +109,11 @@ export type Images = typeof Images.Type
  */
 export const Links = Schema.Array(Schema.Struct(
   {
-    href: Schema.optional(Schema.String),
-    text: Schema.optional(Schema.String)
+    href: Schema.optional(Schema.NullOr(Schema.String)),
+    text: Schema.optional(Schema.NullOr(Schema.String))
   },
   Schema.Record({ key: Schema.String, value: Schema.Unknown })
-))
+)).annotations({ identifier: "Links" })
 
 /**
  * Type of {@link Links}.
@@ -145,13 +146,13 @@ export type Links = typeof Links.Type
  */
 export const ChangeEvent = Schema.Struct(
   {
-    images: Schema.optional(Images),
-    links: Schema.optional(Links),
-    payload: Schema.optional(ChangeEventPayload),
-    routing_key: Schema.optional(Schema.String)
+    images: Schema.optional(Schema.NullOr(Images)),
+    links: Schema.optional(Schema.NullOr(Links)),
+    payload: Schema.optional(Schema.NullOr(ChangeEventPayload)),
+    routing_key: Schema.optional(Schema.NullOr(Schema.String))
   },
   Schema.Record({ key: Schema.String, value: Schema.Unknown })
-)
+).annotations({ identifier: "ChangeEvent" })
 
 /**
  * Type of {@link ChangeEvent}.
@@ -184,17 +185,17 @@ export type ChangeEvent = typeof ChangeEvent.Type
  */
 export const Payload = Schema.Struct(
   {
-    class: Schema.optional(Schema.String),
-    component: Schema.optional(Schema.String),
-    custom_details: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.Unknown })),
-    group: Schema.optional(Schema.String),
-    severity: Schema.optional(Schema.Union(Schema.Literal("critical", "warning", "error", "info"), Schema.String)),
-    source: Schema.optional(Schema.String),
-    summary: Schema.optional(Schema.String),
-    timestamp: Schema.optional(Schema.String)
+    class: Schema.optional(Schema.NullOr(Schema.String)),
+    component: Schema.optional(Schema.NullOr(Schema.String)),
+    custom_details: Schema.optional(Schema.NullOr(Schema.Record({ key: Schema.String, value: Schema.Unknown }))),
+    group: Schema.optional(Schema.NullOr(Schema.String)),
+    severity: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("critical", "warning", "error", "info"), Schema.String))),
+    source: Schema.optional(Schema.NullOr(Schema.String)),
+    summary: Schema.optional(Schema.NullOr(Schema.String)),
+    timestamp: Schema.optional(Schema.NullOr(Schema.String))
   },
   Schema.Record({ key: Schema.String, value: Schema.Unknown })
-)
+).annotations({ identifier: "Payload" })
 
 /**
  * Type of {@link Payload}.
@@ -227,17 +228,17 @@ export type Payload = typeof Payload.Type
  */
 export const Event = Schema.Struct(
   {
-    client: Schema.optional(Schema.String),
-    client_url: Schema.optional(Schema.String),
-    dedup_key: Schema.optional(Schema.String),
-    event_action: Schema.optional(Schema.Union(Schema.Literal("trigger", "acknowledge", "resolve"), Schema.String)),
-    images: Schema.optional(Images),
-    links: Schema.optional(Links),
-    payload: Schema.optional(Payload),
-    routing_key: Schema.optional(Schema.String)
+    client: Schema.optional(Schema.NullOr(Schema.String)),
+    client_url: Schema.optional(Schema.NullOr(Schema.String)),
+    dedup_key: Schema.optional(Schema.NullOr(Schema.String)),
+    event_action: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("trigger", "acknowledge", "resolve"), Schema.String))),
+    images: Schema.optional(Schema.NullOr(Images)),
+    links: Schema.optional(Schema.NullOr(Links)),
+    payload: Schema.optional(Schema.NullOr(Payload)),
+    routing_key: Schema.optional(Schema.NullOr(Schema.String))
   },
   Schema.Record({ key: Schema.String, value: Schema.Unknown })
-)
+).annotations({ identifier: "Event" })
 
 /**
  * Type of {@link Event}.
@@ -270,12 +271,12 @@ export type Event = typeof Event.Type
  */
 export const EventResponse = Schema.Struct(
   {
-    dedup_key: Schema.optional(Schema.String),
-    message: Schema.optional(Schema.String),
-    status: Schema.optional(Schema.String)
+    dedup_key: Schema.optional(Schema.NullOr(Schema.String)),
+    message: Schema.optional(Schema.NullOr(Schema.String)),
+    status: Schema.optional(Schema.NullOr(Schema.String))
   },
   Schema.Record({ key: Schema.String, value: Schema.Unknown })
-)
+).annotations({ identifier: "EventResponse" })
 
 /**
  * Type of {@link EventResponse}.

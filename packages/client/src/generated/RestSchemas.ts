@@ -5,7 +5,8 @@
  *
  * Every struct keeps unknown properties (index signature `Record<string, unknown>`).
  * A property is required only when the spec lists it in `required`, it is not `readOnly`,
- * and it is an identity field (`id`, `type`); everything else is `Schema.optional`.
+ * and it is an identity field (`id`, `type`); everything else is `Schema.optional` and also accepts
+ * `null` (PagerDuty sends null for unset fields even where the spec does not say `nullable`).
  * `nullable: true` -> `Schema.NullOr`; enums are open: `Schema.Union(Schema.Literal(...), Schema.String)`
  * because PagerDuty adds values; date-times stay strings; integers are `Schema.Number`.
  * No transformations: `Type` and `Encoded` are the same, decoding is a cheap check.
@@ -32,13 +33,13 @@ import { Schema } from "effect"
 export const Reference = Schema.Struct(
   {
     html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.String),
+    id: Schema.optional(Schema.NullOr(Schema.String)),
     self: Schema.optional(Schema.NullOr(Schema.String)),
     summary: Schema.optional(Schema.NullOr(Schema.String)),
-    type: Schema.optional(Schema.String)
+    type: Schema.optional(Schema.NullOr(Schema.String))
   },
   Schema.Record({ key: Schema.String, value: Schema.Unknown })
-)
+).annotations({ identifier: "Reference" })
 
 /**
  * Type of {@link Reference}.
@@ -72,13 +73,13 @@ export type Reference = typeof Reference.Type
 export const AcknowledgerReference = Schema.Struct(
   {
     html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.String),
+    id: Schema.optional(Schema.NullOr(Schema.String)),
     self: Schema.optional(Schema.NullOr(Schema.String)),
     summary: Schema.optional(Schema.NullOr(Schema.String)),
     type: Schema.Union(Schema.Literal("user_reference", "service_reference"), Schema.String)
   },
   Schema.Record({ key: Schema.String, value: Schema.Unknown })
-)
+).annotations({ identifier: "AcknowledgerReference" })
 
 /**
  * Type of {@link AcknowledgerReference}.
@@ -112,15 +113,15 @@ export type AcknowledgerReference = typeof AcknowledgerReference.Type
 export const AddonReference = Schema.Struct(
   {
     html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.String),
-    name: Schema.optional(Schema.String),
+    id: Schema.optional(Schema.NullOr(Schema.String)),
+    name: Schema.optional(Schema.NullOr(Schema.String)),
     self: Schema.optional(Schema.NullOr(Schema.String)),
-    src: Schema.optional(Schema.String),
+    src: Schema.optional(Schema.NullOr(Schema.String)),
     summary: Schema.optional(Schema.NullOr(Schema.String)),
     type: Schema.Union(Schema.Literal("full_page_addon_reference", "incident_show_addon_reference"), Schema.String)
   },
   Schema.Record({ key: Schema.String, value: Schema.Unknown })
-)
+).annotations({ identifier: "AddonReference" })
 
 /**
  * Type of {@link AddonReference}.
@@ -153,13 +154,13 @@ export type AddonReference = typeof AddonReference.Type
  */
 export const ContentBasedAlertGroupingConfiguration = Schema.Struct(
   {
-    aggregate: Schema.optional(Schema.Union(Schema.Literal("all, any"), Schema.String)),
-    fields: Schema.optional(Schema.Array(Schema.String)),
-    recommended_time_window: Schema.optional(Schema.Number),
-    time_window: Schema.optional(Schema.Number)
+    aggregate: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("all, any"), Schema.String))),
+    fields: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
+    recommended_time_window: Schema.optional(Schema.NullOr(Schema.Number)),
+    time_window: Schema.optional(Schema.NullOr(Schema.Number))
   },
   Schema.Record({ key: Schema.String, value: Schema.Unknown })
-)
+).annotations({ identifier: "ContentBasedAlertGroupingConfiguration" })
 
 /**
  * Type of {@link ContentBasedAlertGroupingConfiguration}.
@@ -192,11 +193,11 @@ export type ContentBasedAlertGroupingConfiguration = typeof ContentBasedAlertGro
  */
 export const FlexibleTimeWindowIntelligentAlertGroupingConfig = Schema.Struct(
   {
-    recommended_time_window: Schema.optional(Schema.Number),
-    time_window: Schema.optional(Schema.Number)
+    recommended_time_window: Schema.optional(Schema.NullOr(Schema.Number)),
+    time_window: Schema.optional(Schema.NullOr(Schema.Number))
   },
   Schema.Record({ key: Schema.String, value: Schema.Unknown })
-)
+).annotations({ identifier: "FlexibleTimeWindowIntelligentAlertGroupingConfig" })
 
 /**
  * Type of {@link FlexibleTimeWindowIntelligentAlertGroupingConfig}.
@@ -229,10 +230,10 @@ export type FlexibleTimeWindowIntelligentAlertGroupingConfig = typeof FlexibleTi
  */
 export const TimeBasedAlertGroupingConfiguration = Schema.Struct(
   {
-    timeout: Schema.optional(Schema.Number)
+    timeout: Schema.optional(Schema.NullOr(Schema.Number))
   },
   Schema.Record({ key: Schema.String, value: Schema.Unknown })
-)
+).annotations({ identifier: "TimeBasedAlertGroupingConfiguration" })
 
 /**
  * Type of {@link TimeBasedAlertGroupingConfiguration}.
@@ -265,15 +266,15 @@ export type TimeBasedAlertGroupingConfiguration = typeof TimeBasedAlertGroupingC
  */
 export const AlertGroupingParameters = Schema.Struct(
   {
-    config: Schema.optional(Schema.Union(
+    config: Schema.optional(Schema.NullOr(Schema.Union(
       FlexibleTimeWindowIntelligentAlertGroupingConfig,
       TimeBasedAlertGroupingConfiguration,
       ContentBasedAlertGroupingConfiguration
-    )),
+    ))),
     type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("time", "intelligent", "content_based"), Schema.String)))
   },
   Schema.Record({ key: Schema.String, value: Schema.Unknown })
-)
+).annotations({ identifier: "AlertGroupingParameters" })
 
 /**
  * Type of {@link AlertGroupingParameters}.
@@ -306,12 +307,12 @@ export type AlertGroupingParameters = typeof AlertGroupingParameters.Type
  */
 export const AutoPauseNotificationsParameters = Schema.Struct(
   {
-    enabled: Schema.optional(Schema.Boolean),
-    recommended_timeout: Schema.optional(Schema.Union(Schema.Literal(120, 180, 300, 600, 900), Schema.Number)),
-    timeout: Schema.optional(Schema.Union(Schema.Literal(0, 120, 180, 300, 600, 900), Schema.Number))
+    enabled: Schema.optional(Schema.NullOr(Schema.Boolean)),
+    recommended_timeout: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal(120, 180, 300, 600, 900), Schema.Number))),
+    timeout: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal(0, 120, 180, 300, 600, 900), Schema.Number)))
   },
   Schema.Record({ key: Schema.String, value: Schema.Unknown })
-)
+).annotations({ identifier: "AutoPauseNotificationsParameters" })
 
 /**
  * Type of {@link AutoPauseNotificationsParameters}.
@@ -345,13 +346,13 @@ export type AutoPauseNotificationsParameters = typeof AutoPauseNotificationsPara
 export const EscalationPolicyReference = Schema.Struct(
   {
     html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.String),
+    id: Schema.optional(Schema.NullOr(Schema.String)),
     self: Schema.optional(Schema.NullOr(Schema.String)),
     summary: Schema.optional(Schema.NullOr(Schema.String)),
     type: Schema.Union(Schema.Literal("escalation_policy_reference"), Schema.String)
   },
   Schema.Record({ key: Schema.String, value: Schema.Unknown })
-)
+).annotations({ identifier: "EscalationPolicyReference" })
 
 /**
  * Type of {@link EscalationPolicyReference}.
@@ -384,11 +385,11 @@ export type EscalationPolicyReference = typeof EscalationPolicyReference.Type
  */
 export const IncidentUrgencyType = Schema.Struct(
   {
-    type: Schema.optional(Schema.Union(Schema.Literal("constant", "use_support_hours"), Schema.String)),
-    urgency: Schema.optional(Schema.Union(Schema.Literal("low", "high", "severity_based"), Schema.String))
+    type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("constant", "use_support_hours"), Schema.String))),
+    urgency: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("low", "high", "severity_based"), Schema.String)))
   },
   Schema.Record({ key: Schema.String, value: Schema.Unknown })
-)
+).annotations({ identifier: "IncidentUrgencyType" })
 
 /**
  * Type of {@link IncidentUrgencyType}.
@@ -421,13 +422,13 @@ export type IncidentUrgencyType = typeof IncidentUrgencyType.Type
  */
 export const IncidentUrgencyRule = Schema.Struct(
   {
-    during_support_hours: Schema.optional(IncidentUrgencyType),
-    outside_support_hours: Schema.optional(IncidentUrgencyType),
-    type: Schema.optional(Schema.Union(Schema.Literal("constant", "use_support_hours"), Schema.String)),
-    urgency: Schema.optional(Schema.Union(Schema.Literal("low", "high", "severity_based"), Schema.String))
+    during_support_hours: Schema.optional(Schema.NullOr(IncidentUrgencyType)),
+    outside_support_hours: Schema.optional(Schema.NullOr(IncidentUrgencyType)),
+    type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("constant", "use_support_hours"), Schema.String))),
+    urgency: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("low", "high", "severity_based"), Schema.String)))
   },
   Schema.Record({ key: Schema.String, value: Schema.Unknown })
-)
+).annotations({ identifier: "IncidentUrgencyRule" })
 
 /**
  * Type of {@link IncidentUrgencyRule}.
@@ -461,13 +462,13 @@ export type IncidentUrgencyRule = typeof IncidentUrgencyRule.Type
 export const IntegrationReference = Schema.Struct(
   {
     html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.String),
+    id: Schema.optional(Schema.NullOr(Schema.String)),
     self: Schema.optional(Schema.NullOr(Schema.String)),
     summary: Schema.optional(Schema.NullOr(Schema.String)),
     type: Schema.Union(Schema.Literal("aws_cloudwatch_inbound_integration_reference", "cloudkick_inbound_integration_reference", "event_transformer_api_inbound_integration_reference", "generic_email_inbound_integration_reference", "generic_events_api_inbound_integration_reference", "keynote_inbound_integration_reference", "nagios_inbound_integration_reference", "pingdom_inbound_integration_reference", "sql_monitor_inbound_integration_reference", "events_api_v2_inbound_integration_reference", "inbound_integration_reference"), Schema.String)
   },
   Schema.Record({ key: Schema.String, value: Schema.Unknown })
-)
+).annotations({ identifier: "IntegrationReference" })
 
 /**
  * Type of {@link IntegrationReference}.
@@ -500,18 +501,18 @@ export type IntegrationReference = typeof IntegrationReference.Type
  */
 export const ScheduledAction = Schema.Struct(
   {
-    at: Schema.optional(Schema.Struct(
+    at: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        name: Schema.optional(Schema.Union(Schema.Literal("support_hours_start", "support_hours_end"), Schema.String)),
+        name: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("support_hours_start", "support_hours_end"), Schema.String))),
         type: Schema.Union(Schema.Literal("named_time"), Schema.String)
       },
       Schema.Record({ key: Schema.String, value: Schema.Unknown })
-    )),
-    to_urgency: Schema.optional(Schema.Union(Schema.Literal("high"), Schema.String)),
+    ))),
+    to_urgency: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("high"), Schema.String))),
     type: Schema.Union(Schema.Literal("urgency_change"), Schema.String)
   },
   Schema.Record({ key: Schema.String, value: Schema.Unknown })
-)
+).annotations({ identifier: "ScheduledAction" })
 
 /**
  * Type of {@link ScheduledAction}.
@@ -544,14 +545,14 @@ export type ScheduledAction = typeof ScheduledAction.Type
  */
 export const SupportHours = Schema.Struct(
   {
-    days_of_week: Schema.optional(Schema.Array(Schema.Number)),
-    end_time: Schema.optional(Schema.String),
-    start_time: Schema.optional(Schema.String),
-    time_zone: Schema.optional(Schema.String),
-    type: Schema.optional(Schema.Union(Schema.Literal("fixed_time_per_day"), Schema.String))
+    days_of_week: Schema.optional(Schema.NullOr(Schema.Array(Schema.Number))),
+    end_time: Schema.optional(Schema.NullOr(Schema.String)),
+    start_time: Schema.optional(Schema.NullOr(Schema.String)),
+    time_zone: Schema.optional(Schema.NullOr(Schema.String)),
+    type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("fixed_time_per_day"), Schema.String)))
   },
   Schema.Record({ key: Schema.String, value: Schema.Unknown })
-)
+).annotations({ identifier: "SupportHours" })
 
 /**
  * Type of {@link SupportHours}.
@@ -585,13 +586,13 @@ export type SupportHours = typeof SupportHours.Type
 export const TeamReference = Schema.Struct(
   {
     html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.String),
+    id: Schema.optional(Schema.NullOr(Schema.String)),
     self: Schema.optional(Schema.NullOr(Schema.String)),
     summary: Schema.optional(Schema.NullOr(Schema.String)),
     type: Schema.Union(Schema.Literal("team_reference"), Schema.String)
   },
   Schema.Record({ key: Schema.String, value: Schema.Unknown })
-)
+).annotations({ identifier: "TeamReference" })
 
 /**
  * Type of {@link TeamReference}.
@@ -624,46 +625,46 @@ export type TeamReference = typeof TeamReference.Type
  */
 export const Service = Schema.Struct(
   {
-    acknowledgement_timeout: Schema.optional(Schema.Number),
-    addons: Schema.optional(Schema.Array(AddonReference)),
-    alert_creation: Schema.optional(Schema.Union(Schema.Literal("create_incidents", "create_alerts_and_incidents"), Schema.String)),
-    alert_grouping: Schema.optional(Schema.Union(Schema.Literal("time", "intelligent"), Schema.String)),
-    alert_grouping_parameters: Schema.optional(Schema.Union(
+    acknowledgement_timeout: Schema.optional(Schema.NullOr(Schema.Number)),
+    addons: Schema.optional(Schema.NullOr(Schema.Array(AddonReference))),
+    alert_creation: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("create_incidents", "create_alerts_and_incidents"), Schema.String))),
+    alert_grouping: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("time", "intelligent"), Schema.String))),
+    alert_grouping_parameters: Schema.optional(Schema.NullOr(Schema.Union(
       AlertGroupingParameters,
       Schema.Struct(
         {
-          html_url: Schema.optional(Schema.String),
-          id: Schema.optional(Schema.String),
-          self: Schema.optional(Schema.String),
-          summary: Schema.optional(Schema.String),
-          type: Schema.optional(Schema.String)
+          html_url: Schema.optional(Schema.NullOr(Schema.String)),
+          id: Schema.optional(Schema.NullOr(Schema.String)),
+          self: Schema.optional(Schema.NullOr(Schema.String)),
+          summary: Schema.optional(Schema.NullOr(Schema.String)),
+          type: Schema.optional(Schema.NullOr(Schema.String))
         },
         Schema.Record({ key: Schema.String, value: Schema.Unknown })
       )
-    )),
-    alert_grouping_timeout: Schema.optional(Schema.Number),
-    auto_pause_notifications_parameters: Schema.optional(AutoPauseNotificationsParameters),
-    auto_resolve_timeout: Schema.optional(Schema.Number),
-    created_at: Schema.optional(Schema.String),
-    description: Schema.optional(Schema.String),
-    escalation_policy: Schema.optional(EscalationPolicyReference),
+    ))),
+    alert_grouping_timeout: Schema.optional(Schema.NullOr(Schema.Number)),
+    auto_pause_notifications_parameters: Schema.optional(Schema.NullOr(AutoPauseNotificationsParameters)),
+    auto_resolve_timeout: Schema.optional(Schema.NullOr(Schema.Number)),
+    created_at: Schema.optional(Schema.NullOr(Schema.String)),
+    description: Schema.optional(Schema.NullOr(Schema.String)),
+    escalation_policy: Schema.optional(Schema.NullOr(EscalationPolicyReference)),
     html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.String),
-    incident_urgency_rule: Schema.optional(IncidentUrgencyRule),
-    integrations: Schema.optional(Schema.Array(IntegrationReference)),
-    last_incident_timestamp: Schema.optional(Schema.String),
-    name: Schema.optional(Schema.String),
+    id: Schema.optional(Schema.NullOr(Schema.String)),
+    incident_urgency_rule: Schema.optional(Schema.NullOr(IncidentUrgencyRule)),
+    integrations: Schema.optional(Schema.NullOr(Schema.Array(IntegrationReference))),
+    last_incident_timestamp: Schema.optional(Schema.NullOr(Schema.String)),
+    name: Schema.optional(Schema.NullOr(Schema.String)),
     response_play: Schema.optional(Schema.Unknown),
-    scheduled_actions: Schema.optional(Schema.Array(ScheduledAction)),
+    scheduled_actions: Schema.optional(Schema.NullOr(Schema.Array(ScheduledAction))),
     self: Schema.optional(Schema.NullOr(Schema.String)),
-    status: Schema.optional(Schema.Union(Schema.Literal("active", "warning", "critical", "maintenance", "disabled"), Schema.String)),
+    status: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("active", "warning", "critical", "maintenance", "disabled"), Schema.String))),
     summary: Schema.optional(Schema.NullOr(Schema.String)),
-    support_hours: Schema.optional(SupportHours),
-    teams: Schema.optional(Schema.Array(TeamReference)),
+    support_hours: Schema.optional(Schema.NullOr(SupportHours)),
+    teams: Schema.optional(Schema.NullOr(Schema.Array(TeamReference))),
     type: Schema.Union(Schema.Literal("service"), Schema.String)
   },
   Schema.Record({ key: Schema.String, value: Schema.Unknown })
-)
+).annotations({ identifier: "Service" })
 
 /**
  * Type of {@link Service}.
@@ -697,13 +698,13 @@ export type Service = typeof Service.Type
 export const ContactMethodReference = Schema.Struct(
   {
     html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.String),
+    id: Schema.optional(Schema.NullOr(Schema.String)),
     self: Schema.optional(Schema.NullOr(Schema.String)),
     summary: Schema.optional(Schema.NullOr(Schema.String)),
     type: Schema.Union(Schema.Literal("email_contact_method_reference", "phone_contact_method_reference", "push_notification_contact_method_reference", "sms_contact_method_reference", "whatsapp_contact_method_reference"), Schema.String)
   },
   Schema.Record({ key: Schema.String, value: Schema.Unknown })
-)
+).annotations({ identifier: "ContactMethodReference" })
 
 /**
  * Type of {@link ContactMethodReference}.
@@ -737,13 +738,13 @@ export type ContactMethodReference = typeof ContactMethodReference.Type
 export const NotificationRuleReference = Schema.Struct(
   {
     html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.String),
+    id: Schema.optional(Schema.NullOr(Schema.String)),
     self: Schema.optional(Schema.NullOr(Schema.String)),
     summary: Schema.optional(Schema.NullOr(Schema.String)),
     type: Schema.Union(Schema.Literal("assignment_notification_rule_reference"), Schema.String)
   },
   Schema.Record({ key: Schema.String, value: Schema.Unknown })
-)
+).annotations({ identifier: "NotificationRuleReference" })
 
 /**
  * Type of {@link NotificationRuleReference}.
@@ -776,29 +777,29 @@ export type NotificationRuleReference = typeof NotificationRuleReference.Type
  */
 export const User = Schema.Struct(
   {
-    avatar_url: Schema.optional(Schema.String),
-    color: Schema.optional(Schema.String),
-    contact_methods: Schema.optional(Schema.Array(ContactMethodReference)),
-    created_via_sso: Schema.optional(Schema.Boolean),
+    avatar_url: Schema.optional(Schema.NullOr(Schema.String)),
+    color: Schema.optional(Schema.NullOr(Schema.String)),
+    contact_methods: Schema.optional(Schema.NullOr(Schema.Array(ContactMethodReference))),
+    created_via_sso: Schema.optional(Schema.NullOr(Schema.Boolean)),
     description: Schema.optional(Schema.NullOr(Schema.String)),
-    email: Schema.optional(Schema.String),
+    email: Schema.optional(Schema.NullOr(Schema.String)),
     html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    http_cal_url: Schema.optional(Schema.String),
-    id: Schema.optional(Schema.String),
-    invitation_sent: Schema.optional(Schema.Boolean),
-    job_title: Schema.optional(Schema.String),
-    name: Schema.optional(Schema.String),
-    notification_rules: Schema.optional(Schema.Array(NotificationRuleReference)),
-    role: Schema.optional(Schema.Union(Schema.Literal("admin", "limited_user", "observer", "owner", "read_only_user", "restricted_access", "read_only_limited_user", "user"), Schema.String)),
+    http_cal_url: Schema.optional(Schema.NullOr(Schema.String)),
+    id: Schema.optional(Schema.NullOr(Schema.String)),
+    invitation_sent: Schema.optional(Schema.NullOr(Schema.Boolean)),
+    job_title: Schema.optional(Schema.NullOr(Schema.String)),
+    name: Schema.optional(Schema.NullOr(Schema.String)),
+    notification_rules: Schema.optional(Schema.NullOr(Schema.Array(NotificationRuleReference))),
+    role: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("admin", "limited_user", "observer", "owner", "read_only_user", "restricted_access", "read_only_limited_user", "user"), Schema.String))),
     self: Schema.optional(Schema.NullOr(Schema.String)),
     summary: Schema.optional(Schema.NullOr(Schema.String)),
-    teams: Schema.optional(Schema.Array(TeamReference)),
-    time_zone: Schema.optional(Schema.String),
+    teams: Schema.optional(Schema.NullOr(Schema.Array(TeamReference))),
+    time_zone: Schema.optional(Schema.NullOr(Schema.String)),
     type: Schema.Union(Schema.Literal("user"), Schema.String),
-    web_cal_url: Schema.optional(Schema.String)
+    web_cal_url: Schema.optional(Schema.NullOr(Schema.String))
   },
   Schema.Record({ key: Schema.String, value: Schema.Unknown })
-)
+).annotations({ identifier: "User" })
 
 /**
  * Type of {@link User}.
@@ -831,15 +832,15 @@ export type User = typeof User.Type
  */
 export const Acknowledgement = Schema.Struct(
   {
-    acknowledger: Schema.optional(Schema.Union(
+    acknowledger: Schema.optional(Schema.NullOr(Schema.Union(
       AcknowledgerReference,
       User,
       Service
-    )),
-    at: Schema.optional(Schema.String)
+    ))),
+    at: Schema.optional(Schema.NullOr(Schema.String))
   },
   Schema.Record({ key: Schema.String, value: Schema.Unknown })
-)
+).annotations({ identifier: "Acknowledgement" })
 
 /**
  * Type of {@link Acknowledgement}.
@@ -873,13 +874,13 @@ export type Acknowledgement = typeof Acknowledgement.Type
 export const AgentReference = Schema.Struct(
   {
     html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.String),
+    id: Schema.optional(Schema.NullOr(Schema.String)),
     self: Schema.optional(Schema.NullOr(Schema.String)),
     summary: Schema.optional(Schema.NullOr(Schema.String)),
     type: Schema.Union(Schema.Literal("user_reference", "service_reference", "integration_reference"), Schema.String)
   },
   Schema.Record({ key: Schema.String, value: Schema.Unknown })
-)
+).annotations({ identifier: "AgentReference" })
 
 /**
  * Type of {@link AgentReference}.
@@ -912,13 +913,13 @@ export type AgentReference = typeof AgentReference.Type
  */
 export const Context = Schema.Struct(
   {
-    href: Schema.optional(Schema.String),
-    src: Schema.optional(Schema.String),
-    text: Schema.optional(Schema.String),
+    href: Schema.optional(Schema.NullOr(Schema.String)),
+    src: Schema.optional(Schema.NullOr(Schema.String)),
+    text: Schema.optional(Schema.NullOr(Schema.String)),
     type: Schema.Union(Schema.Literal("link", "image"), Schema.String)
   },
   Schema.Record({ key: Schema.String, value: Schema.Unknown })
-)
+).annotations({ identifier: "Context" })
 
 /**
  * Type of {@link Context}.
@@ -952,13 +953,13 @@ export type Context = typeof Context.Type
 export const IncidentReference = Schema.Struct(
   {
     html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.String),
+    id: Schema.optional(Schema.NullOr(Schema.String)),
     self: Schema.optional(Schema.NullOr(Schema.String)),
     summary: Schema.optional(Schema.NullOr(Schema.String)),
     type: Schema.Union(Schema.Literal("incident_reference"), Schema.String)
   },
   Schema.Record({ key: Schema.String, value: Schema.Unknown })
-)
+).annotations({ identifier: "IncidentReference" })
 
 /**
  * Type of {@link IncidentReference}.
@@ -992,13 +993,13 @@ export type IncidentReference = typeof IncidentReference.Type
 export const LogEntryReference = Schema.Struct(
   {
     html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.String),
+    id: Schema.optional(Schema.NullOr(Schema.String)),
     self: Schema.optional(Schema.NullOr(Schema.String)),
     summary: Schema.optional(Schema.NullOr(Schema.String)),
     type: Schema.Union(Schema.Literal("acknowledge_log_entry_reference", "annotate_log_entry_reference", "assign_log_entry_reference", "escalate_log_entry_reference", "exhaust_escalation_path_log_entry_reference", "notify_log_entry_reference", "reach_trigger_limit_log_entry_reference", "repeat_escalation_path_log_entry_reference", "resolve_log_entry_reference", "snooze_log_entry_reference", "trigger_log_entry_reference", "unacknowledge_log_entry_reference"), Schema.String)
   },
   Schema.Record({ key: Schema.String, value: Schema.Unknown })
-)
+).annotations({ identifier: "LogEntryReference" })
 
 /**
  * Type of {@link LogEntryReference}.
@@ -1032,13 +1033,13 @@ export type LogEntryReference = typeof LogEntryReference.Type
 export const ServiceReference = Schema.Struct(
   {
     html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.String),
+    id: Schema.optional(Schema.NullOr(Schema.String)),
     self: Schema.optional(Schema.NullOr(Schema.String)),
     summary: Schema.optional(Schema.NullOr(Schema.String)),
     type: Schema.Union(Schema.Literal("service_reference"), Schema.String)
   },
   Schema.Record({ key: Schema.String, value: Schema.Unknown })
-)
+).annotations({ identifier: "ServiceReference" })
 
 /**
  * Type of {@link ServiceReference}.
@@ -1071,31 +1072,31 @@ export type ServiceReference = typeof ServiceReference.Type
  */
 export const Alert = Schema.Struct(
   {
-    alert_key: Schema.optional(Schema.String),
-    body: Schema.optional(Schema.Struct(
+    alert_key: Schema.optional(Schema.NullOr(Schema.String)),
+    body: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        contexts: Schema.optional(Schema.Array(Context)),
-        details: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.Unknown })),
-        type: Schema.optional(Schema.Union(Schema.Literal("alert_body"), Schema.String))
+        contexts: Schema.optional(Schema.NullOr(Schema.Array(Context))),
+        details: Schema.optional(Schema.NullOr(Schema.Record({ key: Schema.String, value: Schema.Unknown }))),
+        type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("alert_body"), Schema.String)))
       },
       Schema.Record({ key: Schema.String, value: Schema.Unknown })
-    )),
-    created_at: Schema.optional(Schema.String),
-    first_trigger_log_entry: Schema.optional(LogEntryReference),
+    ))),
+    created_at: Schema.optional(Schema.NullOr(Schema.String)),
+    first_trigger_log_entry: Schema.optional(Schema.NullOr(LogEntryReference)),
     html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.String),
-    incident: Schema.optional(IncidentReference),
-    integration: Schema.optional(IntegrationReference),
+    id: Schema.optional(Schema.NullOr(Schema.String)),
+    incident: Schema.optional(Schema.NullOr(IncidentReference)),
+    integration: Schema.optional(Schema.NullOr(IntegrationReference)),
     self: Schema.optional(Schema.NullOr(Schema.String)),
-    service: Schema.optional(ServiceReference),
-    severity: Schema.optional(Schema.Union(Schema.Literal("info", "warning", "error", "critical"), Schema.String)),
-    status: Schema.optional(Schema.Union(Schema.Literal("triggered", "resolved"), Schema.String)),
+    service: Schema.optional(Schema.NullOr(ServiceReference)),
+    severity: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("info", "warning", "error", "critical"), Schema.String))),
+    status: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("triggered", "resolved"), Schema.String))),
     summary: Schema.optional(Schema.NullOr(Schema.String)),
-    suppressed: Schema.optional(Schema.Boolean),
+    suppressed: Schema.optional(Schema.NullOr(Schema.Boolean)),
     type: Schema.Union(Schema.Literal("alert"), Schema.String)
   },
   Schema.Record({ key: Schema.String, value: Schema.Unknown })
-)
+).annotations({ identifier: "Alert" })
 
 /**
  * Type of {@link Alert}.
@@ -1128,12 +1129,12 @@ export type Alert = typeof Alert.Type
  */
 export const AlertCount = Schema.Struct(
   {
-    all: Schema.optional(Schema.Number),
-    resolved: Schema.optional(Schema.Number),
-    triggered: Schema.optional(Schema.Number)
+    all: Schema.optional(Schema.NullOr(Schema.Number)),
+    resolved: Schema.optional(Schema.NullOr(Schema.Number)),
+    triggered: Schema.optional(Schema.NullOr(Schema.Number))
   },
   Schema.Record({ key: Schema.String, value: Schema.Unknown })
-)
+).annotations({ identifier: "AlertCount" })
 
 /**
  * Type of {@link AlertCount}.
@@ -1167,13 +1168,13 @@ export type AlertCount = typeof AlertCount.Type
 export const UserReference = Schema.Struct(
   {
     html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.String),
+    id: Schema.optional(Schema.NullOr(Schema.String)),
     self: Schema.optional(Schema.NullOr(Schema.String)),
     summary: Schema.optional(Schema.NullOr(Schema.String)),
     type: Schema.Union(Schema.Literal("user_reference"), Schema.String)
   },
   Schema.Record({ key: Schema.String, value: Schema.Unknown })
-)
+).annotations({ identifier: "UserReference" })
 
 /**
  * Type of {@link UserReference}.
@@ -1206,14 +1207,14 @@ export type UserReference = typeof UserReference.Type
  */
 export const Assignment = Schema.Struct(
   {
-    assignee: Schema.optional(Schema.Union(
+    assignee: Schema.optional(Schema.NullOr(Schema.Union(
       UserReference,
       User
-    )),
-    at: Schema.optional(Schema.String)
+    ))),
+    at: Schema.optional(Schema.NullOr(Schema.String))
   },
   Schema.Record({ key: Schema.String, value: Schema.Unknown })
-)
+).annotations({ identifier: "Assignment" })
 
 /**
  * Type of {@link Assignment}.
@@ -1246,7 +1247,7 @@ export type Assignment = typeof Assignment.Type
  */
 export const AuditRecord = Schema.Struct(
   {
-    action: Schema.optional(Schema.String),
+    action: Schema.optional(Schema.NullOr(Schema.String)),
     actors: Schema.optional(Schema.NullOr(Schema.Array(Reference))),
     details: Schema.optional(Schema.NullOr(Schema.Struct(
       {
@@ -1254,7 +1255,7 @@ export const AuditRecord = Schema.Struct(
           {
             before_value: Schema.optional(Schema.NullOr(Schema.String)),
             description: Schema.optional(Schema.NullOr(Schema.String)),
-            name: Schema.optional(Schema.String),
+            name: Schema.optional(Schema.NullOr(Schema.String)),
             value: Schema.optional(Schema.NullOr(Schema.String))
           },
           Schema.Record({ key: Schema.String, value: Schema.Unknown })
@@ -1263,12 +1264,12 @@ export const AuditRecord = Schema.Struct(
           {
             added: Schema.optional(Schema.NullOr(Schema.Array(Reference))),
             description: Schema.optional(Schema.NullOr(Schema.String)),
-            name: Schema.optional(Schema.String),
+            name: Schema.optional(Schema.NullOr(Schema.String)),
             removed: Schema.optional(Schema.NullOr(Schema.Array(Reference)))
           },
           Schema.Record({ key: Schema.String, value: Schema.Unknown })
         )))),
-        resource: Schema.optional(Reference)
+        resource: Schema.optional(Schema.NullOr(Reference))
       },
       Schema.Record({ key: Schema.String, value: Schema.Unknown })
     ))),
@@ -1279,21 +1280,21 @@ export const AuditRecord = Schema.Struct(
       },
       Schema.Record({ key: Schema.String, value: Schema.Unknown })
     ))),
-    execution_time: Schema.optional(Schema.String),
+    execution_time: Schema.optional(Schema.NullOr(Schema.String)),
     id: Schema.String,
-    method: Schema.optional(Schema.Struct(
+    method: Schema.optional(Schema.NullOr(Schema.Struct(
       {
         description: Schema.optional(Schema.NullOr(Schema.String)),
         truncated_token: Schema.optional(Schema.NullOr(Schema.String)),
         type: Schema.Union(Schema.Literal("browser", "oauth", "api_token", "identity_provider", "other"), Schema.String)
       },
       Schema.Record({ key: Schema.String, value: Schema.Unknown })
-    )),
-    root_resource: Schema.optional(Reference),
+    ))),
+    root_resource: Schema.optional(Schema.NullOr(Reference)),
     self: Schema.optional(Schema.NullOr(Schema.String))
   },
   Schema.Record({ key: Schema.String, value: Schema.Unknown })
-)
+).annotations({ identifier: "AuditRecord" })
 
 /**
  * Type of {@link AuditRecord}.
@@ -1326,17 +1327,17 @@ export type AuditRecord = typeof AuditRecord.Type
  */
 export const Notification = Schema.Struct(
   {
-    "": Schema.optional(Schema.String),
-    address: Schema.optional(Schema.String),
-    conferenceAddress: Schema.optional(Schema.String),
-    id: Schema.optional(Schema.String),
-    started_at: Schema.optional(Schema.String),
-    status: Schema.optional(Schema.String),
-    type: Schema.optional(Schema.Union(Schema.Literal("sms_notification", "email_notification", "phone_notification", "push_notification"), Schema.String)),
-    user: Schema.optional(UserReference)
+    "": Schema.optional(Schema.NullOr(Schema.String)),
+    address: Schema.optional(Schema.NullOr(Schema.String)),
+    conferenceAddress: Schema.optional(Schema.NullOr(Schema.String)),
+    id: Schema.optional(Schema.NullOr(Schema.String)),
+    started_at: Schema.optional(Schema.NullOr(Schema.String)),
+    status: Schema.optional(Schema.NullOr(Schema.String)),
+    type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("sms_notification", "email_notification", "phone_notification", "push_notification"), Schema.String))),
+    user: Schema.optional(Schema.NullOr(UserReference))
   },
   Schema.Record({ key: Schema.String, value: Schema.Unknown })
-)
+).annotations({ identifier: "Notification" })
 
 /**
  * Type of {@link Notification}.
@@ -1370,57 +1371,57 @@ export type Notification = typeof Notification.Type
 export const Channel = Schema.Union(
   Schema.Struct(
     {
-      details: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.Unknown })),
-      host: Schema.optional(Schema.String),
-      service: Schema.optional(Schema.String),
-      state: Schema.optional(Schema.String),
-      summary: Schema.optional(Schema.String),
-      type: Schema.optional(Schema.String)
+      details: Schema.optional(Schema.NullOr(Schema.Record({ key: Schema.String, value: Schema.Unknown }))),
+      host: Schema.optional(Schema.NullOr(Schema.String)),
+      service: Schema.optional(Schema.NullOr(Schema.String)),
+      state: Schema.optional(Schema.NullOr(Schema.String)),
+      summary: Schema.optional(Schema.NullOr(Schema.String)),
+      type: Schema.optional(Schema.NullOr(Schema.String))
     },
     Schema.Record({ key: Schema.String, value: Schema.Unknown })
   ),
   Schema.Struct(
     {
-      description: Schema.optional(Schema.String),
-      details: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.Unknown })),
-      incident_key: Schema.optional(Schema.String),
-      service_key: Schema.optional(Schema.String),
-      summary: Schema.optional(Schema.String),
-      type: Schema.optional(Schema.String)
+      description: Schema.optional(Schema.NullOr(Schema.String)),
+      details: Schema.optional(Schema.NullOr(Schema.Record({ key: Schema.String, value: Schema.Unknown }))),
+      incident_key: Schema.optional(Schema.NullOr(Schema.String)),
+      service_key: Schema.optional(Schema.NullOr(Schema.String)),
+      summary: Schema.optional(Schema.NullOr(Schema.String)),
+      type: Schema.optional(Schema.NullOr(Schema.String))
     },
     Schema.Record({ key: Schema.String, value: Schema.Unknown })
   ),
   Schema.Struct(
     {
-      body: Schema.optional(Schema.String),
-      body_content_type: Schema.optional(Schema.String),
-      from: Schema.optional(Schema.String),
-      html_url: Schema.optional(Schema.String),
-      raw_url: Schema.optional(Schema.String),
-      subject: Schema.optional(Schema.String),
-      summary: Schema.optional(Schema.String),
-      to: Schema.optional(Schema.String),
-      type: Schema.optional(Schema.String)
+      body: Schema.optional(Schema.NullOr(Schema.String)),
+      body_content_type: Schema.optional(Schema.NullOr(Schema.String)),
+      from: Schema.optional(Schema.NullOr(Schema.String)),
+      html_url: Schema.optional(Schema.NullOr(Schema.String)),
+      raw_url: Schema.optional(Schema.NullOr(Schema.String)),
+      subject: Schema.optional(Schema.NullOr(Schema.String)),
+      summary: Schema.optional(Schema.NullOr(Schema.String)),
+      to: Schema.optional(Schema.NullOr(Schema.String)),
+      type: Schema.optional(Schema.NullOr(Schema.String))
     },
     Schema.Record({ key: Schema.String, value: Schema.Unknown })
   ),
   Schema.Struct(
     {
-      details: Schema.optional(Schema.String),
-      subject: Schema.optional(Schema.String),
-      summary: Schema.optional(Schema.String),
-      type: Schema.optional(Schema.String)
+      details: Schema.optional(Schema.NullOr(Schema.String)),
+      subject: Schema.optional(Schema.NullOr(Schema.String)),
+      summary: Schema.optional(Schema.NullOr(Schema.String)),
+      type: Schema.optional(Schema.NullOr(Schema.String))
     },
     Schema.Record({ key: Schema.String, value: Schema.Unknown })
   ),
   Schema.Struct(
     {
-      duration: Schema.optional(Schema.Number),
+      duration: Schema.optional(Schema.NullOr(Schema.Number)),
       type: Schema.String
     },
     Schema.Record({ key: Schema.String, value: Schema.Unknown })
   )
-)
+).annotations({ identifier: "Channel" })
 
 /**
  * Type of {@link Channel}.
@@ -1453,11 +1454,11 @@ export type Channel = typeof Channel.Type
  */
 export const ConferenceBridge = Schema.Struct(
   {
-    conference_number: Schema.optional(Schema.String),
-    conference_url: Schema.optional(Schema.String)
+    conference_number: Schema.optional(Schema.NullOr(Schema.String)),
+    conference_url: Schema.optional(Schema.NullOr(Schema.String))
   },
   Schema.Record({ key: Schema.String, value: Schema.Unknown })
-)
+).annotations({ identifier: "ConferenceBridge" })
 
 /**
  * Type of {@link ConferenceBridge}.
@@ -1491,13 +1492,13 @@ export type ConferenceBridge = typeof ConferenceBridge.Type
 export const EscalationTargetReference = Schema.Struct(
   {
     html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.String),
+    id: Schema.optional(Schema.NullOr(Schema.String)),
     self: Schema.optional(Schema.NullOr(Schema.String)),
     summary: Schema.optional(Schema.NullOr(Schema.String)),
     type: Schema.Union(Schema.Literal("user", "schedule", "user_reference", "schedule_reference", "schedule_v3_reference"), Schema.String)
   },
   Schema.Record({ key: Schema.String, value: Schema.Unknown })
-)
+).annotations({ identifier: "EscalationTargetReference" })
 
 /**
  * Type of {@link EscalationTargetReference}.
@@ -1530,13 +1531,13 @@ export type EscalationTargetReference = typeof EscalationTargetReference.Type
  */
 export const EscalationRule = Schema.Struct(
   {
-    escalation_delay_in_minutes: Schema.optional(Schema.Number),
-    escalation_rule_assignment_strategy: Schema.optional(Schema.Union(Schema.Literal("round_robin", "assign_to_everyone"), Schema.String)),
-    id: Schema.optional(Schema.String),
-    targets: Schema.optional(Schema.Array(EscalationTargetReference))
+    escalation_delay_in_minutes: Schema.optional(Schema.NullOr(Schema.Number)),
+    escalation_rule_assignment_strategy: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("round_robin", "assign_to_everyone"), Schema.String))),
+    id: Schema.optional(Schema.NullOr(Schema.String)),
+    targets: Schema.optional(Schema.NullOr(Schema.Array(EscalationTargetReference)))
   },
   Schema.Record({ key: Schema.String, value: Schema.Unknown })
-)
+).annotations({ identifier: "EscalationRule" })
 
 /**
  * Type of {@link EscalationRule}.
@@ -1569,21 +1570,21 @@ export type EscalationRule = typeof EscalationRule.Type
  */
 export const EscalationPolicy = Schema.Struct(
   {
-    description: Schema.optional(Schema.String),
-    escalation_rules: Schema.optional(Schema.Array(EscalationRule)),
+    description: Schema.optional(Schema.NullOr(Schema.String)),
+    escalation_rules: Schema.optional(Schema.NullOr(Schema.Array(EscalationRule))),
     html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.String),
-    name: Schema.optional(Schema.String),
-    num_loops: Schema.optional(Schema.Number),
-    on_call_handoff_notifications: Schema.optional(Schema.Union(Schema.Literal("if_has_services", "always"), Schema.String)),
+    id: Schema.optional(Schema.NullOr(Schema.String)),
+    name: Schema.optional(Schema.NullOr(Schema.String)),
+    num_loops: Schema.optional(Schema.NullOr(Schema.Number)),
+    on_call_handoff_notifications: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("if_has_services", "always"), Schema.String))),
     self: Schema.optional(Schema.NullOr(Schema.String)),
-    services: Schema.optional(Schema.Array(ServiceReference)),
+    services: Schema.optional(Schema.NullOr(Schema.Array(ServiceReference))),
     summary: Schema.optional(Schema.NullOr(Schema.String)),
-    teams: Schema.optional(Schema.Array(TeamReference)),
+    teams: Schema.optional(Schema.NullOr(Schema.Array(TeamReference))),
     type: Schema.Union(Schema.Literal("escalation_policy"), Schema.String)
   },
   Schema.Record({ key: Schema.String, value: Schema.Unknown })
-)
+).annotations({ identifier: "EscalationPolicy" })
 
 /**
  * Type of {@link EscalationPolicy}.
@@ -1616,12 +1617,12 @@ export type EscalationPolicy = typeof EscalationPolicy.Type
  */
 export const IncidentAction = Schema.Struct(
   {
-    at: Schema.optional(Schema.String),
-    to: Schema.optional(Schema.Union(Schema.Literal("high"), Schema.String)),
+    at: Schema.optional(Schema.NullOr(Schema.String)),
+    to: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("high"), Schema.String))),
     type: Schema.Union(Schema.Literal("unacknowledge", "escalate", "resolve", "urgency_change"), Schema.String)
   },
   Schema.Record({ key: Schema.String, value: Schema.Unknown })
-)
+).annotations({ identifier: "IncidentAction" })
 
 /**
  * Type of {@link IncidentAction}.
@@ -1654,10 +1655,10 @@ export type IncidentAction = typeof IncidentAction.Type
  */
 export const IncidentBody = Schema.Struct(
   {
-    details: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.Unknown }))
+    details: Schema.optional(Schema.NullOr(Schema.Record({ key: Schema.String, value: Schema.Unknown })))
   },
   Schema.Record({ key: Schema.String, value: Schema.Unknown })
-)
+).annotations({ identifier: "IncidentBody" })
 
 /**
  * Type of {@link IncidentBody}.
@@ -1690,17 +1691,17 @@ export type IncidentBody = typeof IncidentBody.Type
  */
 export const IncidentsRespondersReference = Schema.Struct(
   {
-    escalation_policy_requests: Schema.optional(Schema.Array(Schema.String)),
-    incident: Schema.optional(IncidentReference),
-    message: Schema.optional(Schema.String),
-    requested_at: Schema.optional(Schema.String),
-    requester: Schema.optional(UserReference),
-    state: Schema.optional(Schema.Union(Schema.Literal("pending", "joined", "declined", "user_cancelled"), Schema.String)),
-    updated_at: Schema.optional(Schema.String),
-    user: Schema.optional(UserReference)
+    escalation_policy_requests: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
+    incident: Schema.optional(Schema.NullOr(IncidentReference)),
+    message: Schema.optional(Schema.NullOr(Schema.String)),
+    requested_at: Schema.optional(Schema.NullOr(Schema.String)),
+    requester: Schema.optional(Schema.NullOr(UserReference)),
+    state: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("pending", "joined", "declined", "user_cancelled"), Schema.String))),
+    updated_at: Schema.optional(Schema.NullOr(Schema.String)),
+    user: Schema.optional(Schema.NullOr(UserReference))
   },
   Schema.Record({ key: Schema.String, value: Schema.Unknown })
-)
+).annotations({ identifier: "IncidentsRespondersReference" })
 
 /**
  * Type of {@link IncidentsRespondersReference}.
@@ -1733,16 +1734,16 @@ export type IncidentsRespondersReference = typeof IncidentsRespondersReference.T
  */
 export const Priority = Schema.Struct(
   {
-    description: Schema.optional(Schema.String),
+    description: Schema.optional(Schema.NullOr(Schema.String)),
     html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.String),
-    name: Schema.optional(Schema.String),
+    id: Schema.optional(Schema.NullOr(Schema.String)),
+    name: Schema.optional(Schema.NullOr(Schema.String)),
     self: Schema.optional(Schema.NullOr(Schema.String)),
     summary: Schema.optional(Schema.NullOr(Schema.String)),
-    type: Schema.optional(Schema.String)
+    type: Schema.optional(Schema.NullOr(Schema.String))
   },
   Schema.Record({ key: Schema.String, value: Schema.Unknown })
-)
+).annotations({ identifier: "Priority" })
 
 /**
  * Type of {@link Priority}.
@@ -1775,11 +1776,11 @@ export type Priority = typeof Priority.Type
  */
 export const ResolveReason = Schema.Struct(
   {
-    incident: Schema.optional(IncidentReference),
-    type: Schema.optional(Schema.Union(Schema.Literal("merge_resolve_reason"), Schema.String))
+    incident: Schema.optional(Schema.NullOr(IncidentReference)),
+    type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("merge_resolve_reason"), Schema.String)))
   },
   Schema.Record({ key: Schema.String, value: Schema.Unknown })
-)
+).annotations({ identifier: "ResolveReason" })
 
 /**
  * Type of {@link ResolveReason}.
@@ -1812,13 +1813,13 @@ export type ResolveReason = typeof ResolveReason.Type
  */
 export const ResponderRequestTargetReference = Schema.Struct(
   {
-    id: Schema.optional(Schema.String),
-    incident_responders: Schema.optional(Schema.Array(IncidentsRespondersReference)),
-    summary: Schema.optional(Schema.String),
-    type: Schema.optional(Schema.String)
+    id: Schema.optional(Schema.NullOr(Schema.String)),
+    incident_responders: Schema.optional(Schema.NullOr(Schema.Array(IncidentsRespondersReference))),
+    summary: Schema.optional(Schema.NullOr(Schema.String)),
+    type: Schema.optional(Schema.NullOr(Schema.String))
   },
   Schema.Record({ key: Schema.String, value: Schema.Unknown })
-)
+).annotations({ identifier: "ResponderRequestTargetReference" })
 
 /**
  * Type of {@link ResponderRequestTargetReference}.
@@ -1851,15 +1852,15 @@ export type ResponderRequestTargetReference = typeof ResponderRequestTargetRefer
  */
 export const ResponderRequest = Schema.Struct(
   {
-    id: Schema.optional(Schema.String),
-    incident: Schema.optional(IncidentReference),
-    message: Schema.optional(Schema.String),
-    requested_at: Schema.optional(Schema.String),
-    requester: Schema.optional(UserReference),
-    responder_request_targets: Schema.optional(Schema.Array(ResponderRequestTargetReference))
+    id: Schema.optional(Schema.NullOr(Schema.String)),
+    incident: Schema.optional(Schema.NullOr(IncidentReference)),
+    message: Schema.optional(Schema.NullOr(Schema.String)),
+    requested_at: Schema.optional(Schema.NullOr(Schema.String)),
+    requester: Schema.optional(Schema.NullOr(UserReference)),
+    responder_request_targets: Schema.optional(Schema.NullOr(Schema.Array(ResponderRequestTargetReference)))
   },
   Schema.Record({ key: Schema.String, value: Schema.Unknown })
-)
+).annotations({ identifier: "ResponderRequest" })
 
 /**
  * Type of {@link ResponderRequest}.
@@ -1892,17 +1893,17 @@ export type ResponderRequest = typeof ResponderRequest.Type
  */
 export const Team = Schema.Struct(
   {
-    default_role: Schema.optional(Schema.Union(Schema.Literal("manager", "none"), Schema.String)),
-    description: Schema.optional(Schema.String),
+    default_role: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("manager", "none"), Schema.String))),
+    description: Schema.optional(Schema.NullOr(Schema.String)),
     html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.String),
-    name: Schema.optional(Schema.String),
+    id: Schema.optional(Schema.NullOr(Schema.String)),
+    name: Schema.optional(Schema.NullOr(Schema.String)),
     self: Schema.optional(Schema.NullOr(Schema.String)),
     summary: Schema.optional(Schema.NullOr(Schema.String)),
     type: Schema.Union(Schema.Literal("team"), Schema.String)
   },
   Schema.Record({ key: Schema.String, value: Schema.Unknown })
-)
+).annotations({ identifier: "Team" })
 
 /**
  * Type of {@link Team}.
@@ -1935,29 +1936,29 @@ export type Team = typeof Team.Type
  */
 export const LogEntry = Schema.Struct(
   {
-    agent: Schema.optional(AgentReference),
-    changeset: Schema.optional(Schema.Array(Schema.String)),
-    channel: Schema.optional(Channel),
-    contexts: Schema.optional(Schema.Array(Context)),
-    created_at: Schema.optional(Schema.String),
-    event_details: Schema.optional(Schema.Struct(
+    agent: Schema.optional(Schema.NullOr(AgentReference)),
+    changeset: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
+    channel: Schema.optional(Schema.NullOr(Channel)),
+    contexts: Schema.optional(Schema.NullOr(Schema.Array(Context))),
+    created_at: Schema.optional(Schema.NullOr(Schema.String)),
+    event_details: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        description: Schema.optional(Schema.String)
+        description: Schema.optional(Schema.NullOr(Schema.String))
       },
       Schema.Record({ key: Schema.String, value: Schema.Unknown })
-    )),
+    ))),
     html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.String),
-    incident: Schema.optional(IncidentReference),
-    note: Schema.optional(Schema.String),
+    id: Schema.optional(Schema.NullOr(Schema.String)),
+    incident: Schema.optional(Schema.NullOr(IncidentReference)),
+    note: Schema.optional(Schema.NullOr(Schema.String)),
     self: Schema.optional(Schema.NullOr(Schema.String)),
-    service: Schema.optional(ServiceReference),
+    service: Schema.optional(Schema.NullOr(ServiceReference)),
     summary: Schema.optional(Schema.NullOr(Schema.String)),
-    teams: Schema.optional(Schema.Array(TeamReference)),
-    type: Schema.optional(Schema.Union(Schema.Literal("acknowledge_log_entry", "annotate_log_entry", "assign_log_entry", "delegate_log_entry", "escalate_log_entry", "exhaust_escalation_path_log_entry", "notify_log_entry", "reach_ack_limit_log_entry", "reach_trigger_limit_log_entry", "repeat_escalation_path_log_entry", "resolve_log_entry", "snooze_log_entry", "trigger_log_entry", "unacknowledge_log_entry", "urgency_change_log_entry", "field_value_change_log_entry", "custom_field_value_change_log_entry"), Schema.String))
+    teams: Schema.optional(Schema.NullOr(Schema.Array(TeamReference))),
+    type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("acknowledge_log_entry", "annotate_log_entry", "assign_log_entry", "delegate_log_entry", "escalate_log_entry", "exhaust_escalation_path_log_entry", "notify_log_entry", "reach_ack_limit_log_entry", "reach_trigger_limit_log_entry", "repeat_escalation_path_log_entry", "resolve_log_entry", "snooze_log_entry", "trigger_log_entry", "unacknowledge_log_entry", "urgency_change_log_entry", "field_value_change_log_entry", "custom_field_value_change_log_entry"), Schema.String)))
   },
   Schema.Record({ key: Schema.String, value: Schema.Unknown })
-)
+).annotations({ identifier: "LogEntry" })
 
 /**
  * Type of {@link LogEntry}.
@@ -1990,29 +1991,29 @@ export type LogEntry = typeof LogEntry.Type
  */
 export const TriggerLogEntry = Schema.Struct(
   {
-    agent: Schema.optional(AgentReference),
-    changeset: Schema.optional(Schema.Array(Schema.String)),
-    channel: Schema.optional(Channel),
-    contexts: Schema.optional(Schema.Array(Context)),
-    created_at: Schema.optional(Schema.String),
-    event_details: Schema.optional(Schema.Struct(
+    agent: Schema.optional(Schema.NullOr(AgentReference)),
+    changeset: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
+    channel: Schema.optional(Schema.NullOr(Channel)),
+    contexts: Schema.optional(Schema.NullOr(Schema.Array(Context))),
+    created_at: Schema.optional(Schema.NullOr(Schema.String)),
+    event_details: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        description: Schema.optional(Schema.String)
+        description: Schema.optional(Schema.NullOr(Schema.String))
       },
       Schema.Record({ key: Schema.String, value: Schema.Unknown })
-    )),
+    ))),
     html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.String),
-    incident: Schema.optional(IncidentReference),
-    note: Schema.optional(Schema.String),
+    id: Schema.optional(Schema.NullOr(Schema.String)),
+    incident: Schema.optional(Schema.NullOr(IncidentReference)),
+    note: Schema.optional(Schema.NullOr(Schema.String)),
     self: Schema.optional(Schema.NullOr(Schema.String)),
-    service: Schema.optional(ServiceReference),
+    service: Schema.optional(Schema.NullOr(ServiceReference)),
     summary: Schema.optional(Schema.NullOr(Schema.String)),
-    teams: Schema.optional(Schema.Array(TeamReference)),
-    type: Schema.optional(Schema.Union(Schema.Literal("trigger_log_entry"), Schema.String))
+    teams: Schema.optional(Schema.NullOr(Schema.Array(TeamReference))),
+    type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("trigger_log_entry"), Schema.String)))
   },
   Schema.Record({ key: Schema.String, value: Schema.Unknown })
-)
+).annotations({ identifier: "TriggerLogEntry" })
 
 /**
  * Type of {@link TriggerLogEntry}.
@@ -2045,71 +2046,71 @@ export type TriggerLogEntry = typeof TriggerLogEntry.Type
  */
 export const Incident = Schema.Struct(
   {
-    acknowledgements: Schema.optional(Schema.Array(Acknowledgement)),
-    alert_counts: Schema.optional(AlertCount),
-    alert_grouping: Schema.optional(Schema.Struct(
+    acknowledgements: Schema.optional(Schema.NullOr(Schema.Array(Acknowledgement))),
+    alert_counts: Schema.optional(Schema.NullOr(AlertCount)),
+    alert_grouping: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        alert_grouping_active: Schema.optional(Schema.Boolean),
-        ended_at: Schema.optional(Schema.String),
-        grouping_type: Schema.optional(Schema.Union(Schema.Literal("basic", "advanced", "rules"), Schema.String)),
-        started_at: Schema.optional(Schema.String)
+        alert_grouping_active: Schema.optional(Schema.NullOr(Schema.Boolean)),
+        ended_at: Schema.optional(Schema.NullOr(Schema.String)),
+        grouping_type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("basic", "advanced", "rules"), Schema.String))),
+        started_at: Schema.optional(Schema.NullOr(Schema.String))
       },
       Schema.Record({ key: Schema.String, value: Schema.Unknown })
-    )),
-    assigned_via: Schema.optional(Schema.Union(Schema.Literal("escalation_policy", "direct_assignment"), Schema.String)),
-    assignments: Schema.optional(Schema.Array(Assignment)),
-    body: Schema.optional(IncidentBody),
-    conference_bridge: Schema.optional(ConferenceBridge),
-    created_at: Schema.optional(Schema.String),
-    escalation_policy: Schema.optional(Schema.Union(
+    ))),
+    assigned_via: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("escalation_policy", "direct_assignment"), Schema.String))),
+    assignments: Schema.optional(Schema.NullOr(Schema.Array(Assignment))),
+    body: Schema.optional(Schema.NullOr(IncidentBody)),
+    conference_bridge: Schema.optional(Schema.NullOr(ConferenceBridge)),
+    created_at: Schema.optional(Schema.NullOr(Schema.String)),
+    escalation_policy: Schema.optional(Schema.NullOr(Schema.Union(
       EscalationPolicyReference,
       EscalationPolicy
-    )),
-    first_trigger_log_entry: Schema.optional(Schema.Union(
+    ))),
+    first_trigger_log_entry: Schema.optional(Schema.NullOr(Schema.Union(
       LogEntryReference,
       TriggerLogEntry
-    )),
+    ))),
     html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.String),
-    incident_key: Schema.optional(Schema.String),
-    incident_number: Schema.optional(Schema.Number),
-    incident_type: Schema.optional(Schema.Struct(
+    id: Schema.optional(Schema.NullOr(Schema.String)),
+    incident_key: Schema.optional(Schema.NullOr(Schema.String)),
+    incident_number: Schema.optional(Schema.NullOr(Schema.Number)),
+    incident_type: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        name: Schema.optional(Schema.String)
+        name: Schema.optional(Schema.NullOr(Schema.String))
       },
       Schema.Record({ key: Schema.String, value: Schema.Unknown })
-    )),
-    incidents_responders: Schema.optional(Schema.Array(IncidentsRespondersReference)),
-    is_mergeable: Schema.optional(Schema.Boolean),
-    last_status_change_at: Schema.optional(Schema.String),
-    last_status_change_by: Schema.optional(Schema.Union(
+    ))),
+    incidents_responders: Schema.optional(Schema.NullOr(Schema.Array(IncidentsRespondersReference))),
+    is_mergeable: Schema.optional(Schema.NullOr(Schema.Boolean)),
+    last_status_change_at: Schema.optional(Schema.NullOr(Schema.String)),
+    last_status_change_by: Schema.optional(Schema.NullOr(Schema.Union(
       AgentReference,
       User,
       Service
-    )),
-    pending_actions: Schema.optional(Schema.Array(IncidentAction)),
-    priority: Schema.optional(Priority),
-    resolve_reason: Schema.optional(ResolveReason),
-    resolved_at: Schema.optional(Schema.String),
-    responder_requests: Schema.optional(Schema.Array(ResponderRequest)),
+    ))),
+    pending_actions: Schema.optional(Schema.NullOr(Schema.Array(IncidentAction))),
+    priority: Schema.optional(Schema.NullOr(Priority)),
+    resolve_reason: Schema.optional(Schema.NullOr(ResolveReason)),
+    resolved_at: Schema.optional(Schema.NullOr(Schema.String)),
+    responder_requests: Schema.optional(Schema.NullOr(Schema.Array(ResponderRequest))),
     self: Schema.optional(Schema.NullOr(Schema.String)),
-    service: Schema.optional(Schema.Union(
+    service: Schema.optional(Schema.NullOr(Schema.Union(
       ServiceReference,
       Service
-    )),
-    status: Schema.optional(Schema.Union(Schema.Literal("triggered", "acknowledged", "resolved"), Schema.String)),
+    ))),
+    status: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("triggered", "acknowledged", "resolved"), Schema.String))),
     summary: Schema.optional(Schema.NullOr(Schema.String)),
-    teams: Schema.optional(Schema.Array(Schema.Union(
+    teams: Schema.optional(Schema.NullOr(Schema.Array(Schema.Union(
       TeamReference,
       Team
-    ))),
-    title: Schema.optional(Schema.String),
-    type: Schema.optional(Schema.String),
-    updated_at: Schema.optional(Schema.String),
-    urgency: Schema.optional(Schema.Union(Schema.Literal("high", "low"), Schema.String))
+    )))),
+    title: Schema.optional(Schema.NullOr(Schema.String)),
+    type: Schema.optional(Schema.NullOr(Schema.String)),
+    updated_at: Schema.optional(Schema.NullOr(Schema.String)),
+    urgency: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("high", "low"), Schema.String)))
   },
   Schema.Record({ key: Schema.String, value: Schema.Unknown })
-)
+).annotations({ identifier: "Incident" })
 
 /**
  * Type of {@link Incident}.
@@ -2142,33 +2143,33 @@ export type Incident = typeof Incident.Type
  */
 export const IncidentNote = Schema.Struct(
   {
-    channel: Schema.optional(Schema.Struct(
-      {
-        html_url: Schema.optional(Schema.String),
-        id: Schema.optional(Schema.String),
-        self: Schema.optional(Schema.String),
-        summary: Schema.optional(Schema.String),
-        type: Schema.optional(Schema.String)
-      },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
-    )),
-    content: Schema.optional(Schema.String),
-    created_at: Schema.optional(Schema.String),
-    id: Schema.optional(Schema.String),
-    updated_at: Schema.optional(Schema.String),
-    user: Schema.optional(Schema.Struct(
+    channel: Schema.optional(Schema.NullOr(Schema.Struct(
       {
         html_url: Schema.optional(Schema.NullOr(Schema.String)),
-        id: Schema.optional(Schema.String),
+        id: Schema.optional(Schema.NullOr(Schema.String)),
+        self: Schema.optional(Schema.NullOr(Schema.String)),
+        summary: Schema.optional(Schema.NullOr(Schema.String)),
+        type: Schema.optional(Schema.NullOr(Schema.String))
+      },
+      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+    ))),
+    content: Schema.optional(Schema.NullOr(Schema.String)),
+    created_at: Schema.optional(Schema.NullOr(Schema.String)),
+    id: Schema.optional(Schema.NullOr(Schema.String)),
+    updated_at: Schema.optional(Schema.NullOr(Schema.String)),
+    user: Schema.optional(Schema.NullOr(Schema.Struct(
+      {
+        html_url: Schema.optional(Schema.NullOr(Schema.String)),
+        id: Schema.optional(Schema.NullOr(Schema.String)),
         self: Schema.optional(Schema.NullOr(Schema.String)),
         summary: Schema.optional(Schema.NullOr(Schema.String)),
         type: Schema.Union(Schema.Literal("user_reference", "bot_user_reference"), Schema.String)
       },
       Schema.Record({ key: Schema.String, value: Schema.Unknown })
-    ))
+    )))
   },
   Schema.Record({ key: Schema.String, value: Schema.Unknown })
-)
+).annotations({ identifier: "IncidentNote" })
 
 /**
  * Type of {@link IncidentNote}.
@@ -2202,13 +2203,13 @@ export type IncidentNote = typeof IncidentNote.Type
 export const ScheduleReference = Schema.Struct(
   {
     html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.String),
+    id: Schema.optional(Schema.NullOr(Schema.String)),
     self: Schema.optional(Schema.NullOr(Schema.String)),
     summary: Schema.optional(Schema.NullOr(Schema.String)),
     type: Schema.Union(Schema.Literal("schedule_reference"), Schema.String)
   },
   Schema.Record({ key: Schema.String, value: Schema.Unknown })
-)
+).annotations({ identifier: "ScheduleReference" })
 
 /**
  * Type of {@link ScheduleReference}.
@@ -2241,14 +2242,14 @@ export type ScheduleReference = typeof ScheduleReference.Type
  */
 export const V3ScheduleReference = Schema.Struct(
   {
-    html_url: Schema.optional(Schema.String),
+    html_url: Schema.optional(Schema.NullOr(Schema.String)),
     id: Schema.String,
-    self: Schema.optional(Schema.String),
-    summary: Schema.optional(Schema.String),
+    self: Schema.optional(Schema.NullOr(Schema.String)),
+    summary: Schema.optional(Schema.NullOr(Schema.String)),
     type: Schema.Union(Schema.Literal("schedule_v3_reference"), Schema.String)
   },
   Schema.Record({ key: Schema.String, value: Schema.Unknown })
-)
+).annotations({ identifier: "V3ScheduleReference" })
 
 /**
  * Type of {@link V3ScheduleReference}.
@@ -2281,18 +2282,18 @@ export type V3ScheduleReference = typeof V3ScheduleReference.Type
  */
 export const Oncall = Schema.Struct(
   {
-    end: Schema.optional(Schema.String),
-    escalation_level: Schema.optional(Schema.Number),
-    escalation_policy: Schema.optional(EscalationPolicyReference),
-    schedule: Schema.optional(Schema.Union(
+    end: Schema.optional(Schema.NullOr(Schema.String)),
+    escalation_level: Schema.optional(Schema.NullOr(Schema.Number)),
+    escalation_policy: Schema.optional(Schema.NullOr(EscalationPolicyReference)),
+    schedule: Schema.optional(Schema.NullOr(Schema.Union(
       ScheduleReference,
       V3ScheduleReference
-    )),
-    start: Schema.optional(Schema.String),
-    user: Schema.optional(UserReference)
+    ))),
+    start: Schema.optional(Schema.NullOr(Schema.String)),
+    user: Schema.optional(Schema.NullOr(UserReference))
   },
   Schema.Record({ key: Schema.String, value: Schema.Unknown })
-)
+).annotations({ identifier: "Oncall" })
 
 /**
  * Type of {@link Oncall}.
@@ -2325,17 +2326,17 @@ export type Oncall = typeof Oncall.Type
  */
 export const Override = Schema.Struct(
   {
-    end: Schema.optional(Schema.String),
+    end: Schema.optional(Schema.NullOr(Schema.String)),
     html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.String),
+    id: Schema.optional(Schema.NullOr(Schema.String)),
     self: Schema.optional(Schema.NullOr(Schema.String)),
-    start: Schema.optional(Schema.String),
+    start: Schema.optional(Schema.NullOr(Schema.String)),
     summary: Schema.optional(Schema.NullOr(Schema.String)),
-    type: Schema.optional(Schema.String),
-    user: Schema.optional(UserReference)
+    type: Schema.optional(Schema.NullOr(Schema.String)),
+    user: Schema.optional(Schema.NullOr(UserReference))
   },
   Schema.Record({ key: Schema.String, value: Schema.Unknown })
-)
+).annotations({ identifier: "Override" })
 
 /**
  * Type of {@link Override}.
@@ -2368,13 +2369,13 @@ export type Override = typeof Override.Type
  */
 export const Restriction = Schema.Struct(
   {
-    duration_seconds: Schema.optional(Schema.Number),
-    start_day_of_week: Schema.optional(Schema.Number),
-    start_time_of_day: Schema.optional(Schema.String),
+    duration_seconds: Schema.optional(Schema.NullOr(Schema.Number)),
+    start_day_of_week: Schema.optional(Schema.NullOr(Schema.Number)),
+    start_time_of_day: Schema.optional(Schema.NullOr(Schema.String)),
     type: Schema.Union(Schema.Literal("daily_restriction", "weekly_restriction"), Schema.String)
   },
   Schema.Record({ key: Schema.String, value: Schema.Unknown })
-)
+).annotations({ identifier: "Restriction" })
 
 /**
  * Type of {@link Restriction}.
@@ -2407,12 +2408,12 @@ export type Restriction = typeof Restriction.Type
  */
 export const ScheduleLayerEntry = Schema.Struct(
   {
-    end: Schema.optional(Schema.String),
-    start: Schema.optional(Schema.String),
-    user: Schema.optional(UserReference)
+    end: Schema.optional(Schema.NullOr(Schema.String)),
+    start: Schema.optional(Schema.NullOr(Schema.String)),
+    user: Schema.optional(Schema.NullOr(UserReference))
   },
   Schema.Record({ key: Schema.String, value: Schema.Unknown })
-)
+).annotations({ identifier: "ScheduleLayerEntry" })
 
 /**
  * Type of {@link ScheduleLayerEntry}.
@@ -2445,10 +2446,10 @@ export type ScheduleLayerEntry = typeof ScheduleLayerEntry.Type
  */
 export const ScheduleLayerUser = Schema.Struct(
   {
-    user: Schema.optional(UserReference)
+    user: Schema.optional(Schema.NullOr(UserReference))
   },
   Schema.Record({ key: Schema.String, value: Schema.Unknown })
-)
+).annotations({ identifier: "ScheduleLayerUser" })
 
 /**
  * Type of {@link ScheduleLayerUser}.
@@ -2481,19 +2482,19 @@ export type ScheduleLayerUser = typeof ScheduleLayerUser.Type
  */
 export const ScheduleLayer = Schema.Struct(
   {
-    end: Schema.optional(Schema.String),
-    id: Schema.optional(Schema.String),
-    name: Schema.optional(Schema.String),
-    rendered_coverage_percentage: Schema.optional(Schema.Number),
-    rendered_schedule_entries: Schema.optional(Schema.Array(ScheduleLayerEntry)),
-    restrictions: Schema.optional(Schema.Array(Restriction)),
-    rotation_turn_length_seconds: Schema.optional(Schema.Number),
-    rotation_virtual_start: Schema.optional(Schema.String),
-    start: Schema.optional(Schema.String),
-    users: Schema.optional(Schema.Array(ScheduleLayerUser))
+    end: Schema.optional(Schema.NullOr(Schema.String)),
+    id: Schema.optional(Schema.NullOr(Schema.String)),
+    name: Schema.optional(Schema.NullOr(Schema.String)),
+    rendered_coverage_percentage: Schema.optional(Schema.NullOr(Schema.Number)),
+    rendered_schedule_entries: Schema.optional(Schema.NullOr(Schema.Array(ScheduleLayerEntry))),
+    restrictions: Schema.optional(Schema.NullOr(Schema.Array(Restriction))),
+    rotation_turn_length_seconds: Schema.optional(Schema.NullOr(Schema.Number)),
+    rotation_virtual_start: Schema.optional(Schema.NullOr(Schema.String)),
+    start: Schema.optional(Schema.NullOr(Schema.String)),
+    users: Schema.optional(Schema.NullOr(Schema.Array(ScheduleLayerUser)))
   },
   Schema.Record({ key: Schema.String, value: Schema.Unknown })
-)
+).annotations({ identifier: "ScheduleLayer" })
 
 /**
  * Type of {@link ScheduleLayer}.
@@ -2526,12 +2527,12 @@ export type ScheduleLayer = typeof ScheduleLayer.Type
  */
 export const SubSchedule = Schema.Struct(
   {
-    name: Schema.optional(Schema.Union(Schema.Literal("Final Schedule", "Overrides"), Schema.String)),
-    rendered_coverage_percentage: Schema.optional(Schema.Number),
-    rendered_schedule_entries: Schema.optional(Schema.Array(ScheduleLayerEntry))
+    name: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("Final Schedule", "Overrides"), Schema.String))),
+    rendered_coverage_percentage: Schema.optional(Schema.NullOr(Schema.Number)),
+    rendered_schedule_entries: Schema.optional(Schema.NullOr(Schema.Array(ScheduleLayerEntry)))
   },
   Schema.Record({ key: Schema.String, value: Schema.Unknown })
-)
+).annotations({ identifier: "SubSchedule" })
 
 /**
  * Type of {@link SubSchedule}.
@@ -2564,31 +2565,31 @@ export type SubSchedule = typeof SubSchedule.Type
  */
 export const Schedule = Schema.Struct(
   {
-    description: Schema.optional(Schema.String),
-    escalation_policies: Schema.optional(Schema.Array(EscalationPolicyReference)),
-    final_schedule: Schema.optional(SubSchedule),
+    description: Schema.optional(Schema.NullOr(Schema.String)),
+    escalation_policies: Schema.optional(Schema.NullOr(Schema.Array(EscalationPolicyReference))),
+    final_schedule: Schema.optional(Schema.NullOr(SubSchedule)),
     html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.String),
-    name: Schema.optional(Schema.String),
-    next_oncall_for_user: Schema.optional(Schema.Struct(
+    id: Schema.optional(Schema.NullOr(Schema.String)),
+    name: Schema.optional(Schema.NullOr(Schema.String)),
+    next_oncall_for_user: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        end: Schema.optional(Schema.String),
-        start: Schema.optional(Schema.String),
-        user: Schema.optional(Reference)
+        end: Schema.optional(Schema.NullOr(Schema.String)),
+        start: Schema.optional(Schema.NullOr(Schema.String)),
+        user: Schema.optional(Schema.NullOr(Reference))
       },
       Schema.Record({ key: Schema.String, value: Schema.Unknown })
-    )),
-    overrides_subschedule: Schema.optional(SubSchedule),
-    schedule_layers: Schema.optional(Schema.Array(ScheduleLayer)),
+    ))),
+    overrides_subschedule: Schema.optional(Schema.NullOr(SubSchedule)),
+    schedule_layers: Schema.optional(Schema.NullOr(Schema.Array(ScheduleLayer))),
     self: Schema.optional(Schema.NullOr(Schema.String)),
     summary: Schema.optional(Schema.NullOr(Schema.String)),
-    teams: Schema.optional(Schema.Array(TeamReference)),
-    time_zone: Schema.optional(Schema.String),
+    teams: Schema.optional(Schema.NullOr(Schema.Array(TeamReference))),
+    time_zone: Schema.optional(Schema.NullOr(Schema.String)),
     type: Schema.Union(Schema.Literal("schedule"), Schema.String),
-    users: Schema.optional(Schema.Array(UserReference))
+    users: Schema.optional(Schema.NullOr(Schema.Array(UserReference)))
   },
   Schema.Record({ key: Schema.String, value: Schema.Unknown })
-)
+).annotations({ identifier: "Schedule" })
 
 /**
  * Type of {@link Schedule}.
@@ -2622,14 +2623,14 @@ export type Schedule = typeof Schedule.Type
 export const Tag = Schema.Struct(
   {
     html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.String),
-    label: Schema.optional(Schema.String),
+    id: Schema.optional(Schema.NullOr(Schema.String)),
+    label: Schema.optional(Schema.NullOr(Schema.String)),
     self: Schema.optional(Schema.NullOr(Schema.String)),
     summary: Schema.optional(Schema.NullOr(Schema.String)),
     type: Schema.Union(Schema.Literal("tag"), Schema.String)
   },
   Schema.Record({ key: Schema.String, value: Schema.Unknown })
-)
+).annotations({ identifier: "Tag" })
 
 /**
  * Type of {@link Tag}.
