@@ -27,6 +27,11 @@ export * as PagerDutyError from "./PagerDutyError.js"
 /**
  * @since 0.1.0
  */
+export * as Pagination from "./Pagination.js"
+
+/**
+ * @since 0.1.0
+ */
 export * as Region from "./Region.js"
 
 /**
