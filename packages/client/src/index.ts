@@ -37,4 +37,9 @@ export * as Region from "./Region.js"
 /**
  * @since 0.1.0
  */
+export * as RestApi from "./RestApi.js"
+
+/**
+ * @since 0.1.0
+ */
 export * as RetryPolicy from "./RetryPolicy.js"

@@ -134,6 +134,8 @@ describe("wrap", () => {
     assert.deepStrictEqual(wrap("POST", "/incidents", { title: "x" }), { incident: { title: "x" } })
     assert.deepStrictEqual(wrap("put", "/users/P1", { name: "n" }), { user: { name: "n" } })
     assert.deepStrictEqual(wrap("PUT", "/incidents", [{ id: "P1" }]), { incidents: [{ id: "P1" }] })
+    const connections = EntityWrapping.make({ canonicalPaths: ["/connections/{id}"], wrappers: {} })
+    assert.deepStrictEqual(Either.getOrThrow(connections.wrap("PATCH", "/connections/C1", { a: 1 })), { connection: { a: 1 } })
   })
 
   it("leaves bodies alone for other methods, already-wrapped bodies, pass-through and unwrapped operations", () => {

@@ -1,0 +1,963 @@
+/**
+ * The PagerDuty REST API v2 client: raw verbs, JSON verbs (`j*`), entity-wrapped verbs (`r*`,
+ * with optional `effect/Schema` decoding), `Stream` pagination (classic, cursor, history
+ * bisection and the bespoke listings), and python-pagerduty's helpers (`listAll`, `dictAll`,
+ * `find`, `persist`, `getTotal`, abilities, API key access, subdomain, multi-update).
+ *
+ * Built on {@link ApiClient.make} (origin check, retries, errors, metrics, spans), with the
+ * {@link EntityWrapping.EntityWrappingService} in context (default: the generated REST tables).
+ *
+ * @since 0.1.0
+ */
+import type { HttpClient } from "@effect/platform"
+import {
+  Chunk,
+  Config,
+  type ConfigError,
+  Context,
+  Data,
+  Duration,
+  Effect,
+  Either,
+  Layer,
+  Option,
+  type ParseResult,
+  Redacted,
+  Schema,
+  Stream
+} from "effect"
+import * as ApiClient from "./ApiClient.js"
+import * as Auth from "./Auth.js"
+import * as EntityWrapping from "./EntityWrapping.js"
+import * as RestApiTables from "./generated/RestApiTables.js"
+import * as Pagination from "./Pagination.js"
+import { HttpError, type PagerDutyError, ServerHttpError, UrlError } from "./PagerDutyError.js"
+import * as Region from "./Region.js"
+import type * as RetryPolicy from "./RetryPolicy.js"
+
+/**
+ * A REST resource: a path (`/users/P1`), a full URL on the base origin, or an object with
+ * `self` (as every PagerDuty resource returned by the API has).
+ *
+ * @example
+ * ```ts
+ * import type { RestApi } from "@effect-pagerduty/client"
+ *
+ * const a: RestApi.Target = "/incidents/PABC123"
+ * const b: RestApi.Target = { self: "https://api.pagerduty.com/incidents/PABC123" }
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Target = string | { readonly self?: unknown }
+
+/**
+ * Options of one call.
+ *
+ * @example
+ * ```ts
+ * import type { RestApi } from "@effect-pagerduty/client"
+ *
+ * const options: RestApi.CallOptions = { params: { statuses: ["triggered"] }, headers: { From: "me@example.com" } }
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface CallOptions {
+  /** Query parameters; list values are sent as `name[]` (see {@link normalizeParams}). */
+  readonly params?: ApiClient.Query | undefined
+  readonly headers?: Readonly<Record<string, string>> | undefined
+  /** JSON body. */
+  readonly json?: unknown
+  readonly timeout?: Duration.DurationInput | undefined
+  readonly retry?: RetryPolicy.Options | undefined
+}
+
+/**
+ * Options of the entity-wrapped verbs (`rget`, `rpost`, ...).
+ *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import type { RestApi } from "@effect-pagerduty/client"
+ *
+ * const options: RestApi.EntityOptions<{ readonly id: string }> = { schema: Schema.Struct({ id: Schema.String }) }
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface EntityOptions<A = unknown, I = unknown> extends CallOptions {
+  /** Decode the unwrapped entity; a mismatch is a `ServerHttpError` (`SchemaMismatch`). */
+  readonly schema?: Schema.Schema<A, I, never> | undefined
+  /** Send `json` exactly as given (never wrapped). */
+  readonly passThrough?: boolean | undefined
+}
+
+/**
+ * Options of {@link RestApi.iterAll}.
+ *
+ * @example
+ * ```ts
+ * import type { RestApi } from "@effect-pagerduty/client"
+ *
+ * const options: RestApi.IterOptions = { params: { statuses: ["triggered"] }, pageSize: 100, concurrency: 4 }
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface IterOptions<A = unknown, I = unknown> {
+  readonly params?: ApiClient.Query | undefined
+  readonly headers?: Readonly<Record<string, string>> | undefined
+  readonly pageSize?: number | undefined
+  /** Classic pagination only: pages fetched at once once `total` is known (default 1). */
+  readonly concurrency?: number | undefined
+  /** Classic pagination only: `"fail"` (default) or `"stop"` at the 10 000 offset cap. */
+  readonly onLimit?: Pagination.OnLimit | undefined
+  /** Decode each item; a mismatch fails the stream with `ServerHttpError` (`SchemaMismatch`). */
+  readonly schema?: Schema.Schema<A, I, never> | undefined
+}
+
+/**
+ * Options of {@link RestApi.iterHistory}.
+ *
+ * @example
+ * ```ts
+ * import type { RestApi } from "@effect-pagerduty/client"
+ *
+ * const options: RestApi.HistoryOptions = { since: "2025-01-01T00:00:00Z", until: "2025-04-01T00:00:00Z", params: { is_overview: true } }
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface HistoryOptions<A = unknown, I = unknown> extends IterOptions<A, I> {
+  readonly since: Pagination.Instant
+  readonly until: Pagination.Instant
+}
+
+/**
+ * Options of {@link RestApi.iterAnalyticsRawIncidents}.
+ *
+ * @example
+ * ```ts
+ * import type { RestApi } from "@effect-pagerduty/client"
+ *
+ * const options: RestApi.AnalyticsOptions = { order: "asc", orderBy: "created_at", limit: 1000, timeZone: "Etc/UTC" }
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface AnalyticsOptions {
+  readonly order?: "asc" | "desc" | undefined
+  readonly orderBy?: string | undefined
+  readonly limit?: number | undefined
+  readonly timeZone?: string | undefined
+}
+
+/**
+ * Whether the API key is an account-level key or a user-level key.
+ *
+ * @example
+ * ```ts
+ * import type { RestApi } from "@effect-pagerduty/client"
+ *
+ * const access: RestApi.KeyAccess = "account"
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type KeyAccess = "account" | "user"
+
+/**
+ * Bad arguments to a helper (e.g. `persist` without the idempotency key in `values`). Nothing
+ * is sent.
+ *
+ * @example
+ * ```ts
+ * import { RestApi } from "@effect-pagerduty/client"
+ *
+ * const e = new RestApi.InvalidArgumentError({ method: "persist", detail: "values must contain email" })
+ * ```
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class InvalidArgumentError extends Data.TaggedError("InvalidArgumentError")<{
+  readonly method: string
+  readonly detail: string
+}> {
+  override get message(): string {
+    return `${this.method}: ${this.detail}`
+  }
+}
+
+/**
+ * Errors of the streams: request errors, the classic offset cap, and bad history windows.
+ *
+ * @example
+ * ```ts
+ * import type { RestApi } from "@effect-pagerduty/client"
+ *
+ * const tag = (e: RestApi.StreamError) => e._tag
+ * ```
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type StreamError = PagerDutyError | Pagination.PaginationLimitError | Pagination.HistoryWindowError
+
+/**
+ * The REST API v2 client.
+ *
+ * @example
+ * ```ts
+ * import { Effect, Stream } from "effect"
+ * import { RestApi } from "@effect-pagerduty/client"
+ *
+ * const program = Effect.gen(function*() {
+ *   const pd = yield* RestApi.RestApiService
+ *   const user = yield* pd.rget("/users/PABC123")
+ *   const triggered = yield* pd.iterAll("/incidents", { params: { statuses: ["triggered"] } }).pipe(Stream.runCount)
+ *   return { user, triggered }
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RestApi {
+  /** The underlying request service. */
+  readonly client: ApiClient.ApiClient
+  readonly wrapping: EntityWrapping.EntityWrapping
+
+  /** Send a request; the response whatever its status (after retries). */
+  readonly request: (method: string, target: Target, options?: CallOptions) => Effect.Effect<ApiClient.ApiResponse, PagerDutyError>
+  readonly get: (target: Target, options?: CallOptions) => Effect.Effect<ApiClient.ApiResponse, PagerDutyError>
+  readonly post: (target: Target, options?: CallOptions) => Effect.Effect<ApiClient.ApiResponse, PagerDutyError>
+  readonly put: (target: Target, options?: CallOptions) => Effect.Effect<ApiClient.ApiResponse, PagerDutyError>
+  readonly patch: (target: Target, options?: CallOptions) => Effect.Effect<ApiClient.ApiResponse, PagerDutyError>
+  readonly delete: (target: Target, options?: CallOptions) => Effect.Effect<ApiClient.ApiResponse, PagerDutyError>
+
+  /** The decoded JSON body of a successful response (`null` when empty). */
+  readonly jget: (target: Target, options?: CallOptions) => Effect.Effect<unknown, PagerDutyError>
+  readonly jpost: (target: Target, options?: CallOptions) => Effect.Effect<unknown, PagerDutyError>
+  readonly jput: (target: Target, options?: CallOptions) => Effect.Effect<unknown, PagerDutyError>
+
+  /** GET and unwrap the entity (`/users/P1` gives the user, not `{user: ...}`). */
+  readonly rget: EntityVerb
+  /** POST `json` wrapped under the operation's request wrapper; the unwrapped entity. */
+  readonly rpost: EntityVerb
+  readonly rput: EntityVerb
+  readonly rpatch: EntityVerb
+  readonly rdelete: EntityVerb
+
+  /** Every item of a listing (classic, or cursor for cursor paths, with every parameter kept). */
+  readonly iterAll: IterAll
+  /** The pages of {@link RestApi.iterAll}. */
+  readonly iterAllPages: (target: Target, options?: IterOptions) => Stream.Stream<Pagination.Page, StreamError>
+  /** Every item of a cursor-paginated listing. */
+  readonly iterCursor: IterAll
+  /** Every record between `since` and `until`, past the 10 000 cap, each exactly once. */
+  readonly iterHistory: <A = unknown, I = unknown>(target: Target, options: HistoryOptions<A, I>) => Stream.Stream<A, StreamError>
+  /** Notes of one incident (`/incidents/{id}/notes`), or annotations of every incident (`/log_entries`). */
+  readonly iterIncidentNotes: (
+    incidentId?: string | undefined,
+    options?: IterOptions
+  ) => Stream.Stream<unknown, StreamError>
+  /** `GET /alert_grouping_settings`, paged with `after`. */
+  readonly iterAlertGroupingSettings: (
+    options?: { readonly serviceIds?: ReadonlyArray<string> | undefined; readonly limit?: number | undefined }
+  ) => Stream.Stream<unknown, PagerDutyError>
+  /** `POST /analytics/raw/incidents`, paged with `starting_after`/`last`. */
+  readonly iterAnalyticsRawIncidents: (
+    filters: Readonly<Record<string, unknown>>,
+    options?: AnalyticsOptions
+  ) => Stream.Stream<unknown, PagerDutyError>
+
+  /** Collect {@link RestApi.iterAll}; any failure fails the whole call (no partial result). */
+  readonly listAll: <A = unknown, I = unknown>(target: Target, options?: IterOptions<A, I>) => Effect.Effect<ReadonlyArray<A>, StreamError>
+  /** {@link RestApi.listAll} keyed by an attribute (default `id`); an item without it fails. */
+  readonly dictAll: <A = unknown, I = unknown>(
+    target: Target,
+    options?: IterOptions<A, I> & { readonly by?: string | undefined }
+  ) => Effect.Effect<Readonly<Record<string, A>>, StreamError>
+  /** The number of records matching `params` (`total=true&limit=1`). */
+  readonly getTotal: (target: Target, options?: { readonly params?: ApiClient.Query | undefined }) => Effect.Effect<number, PagerDutyError>
+  /**
+   * The first item whose `attribute` (default `name`) equals `query`, case-insensitively;
+   * paging stops at the first match.
+   */
+  readonly find: (
+    resource: string,
+    query: string,
+    options?: { readonly attribute?: string | undefined; readonly params?: ApiClient.Query | undefined }
+  ) => Effect.Effect<Option.Option<Readonly<Record<string, unknown>>>, StreamError>
+  /**
+   * Create a resource unless one with the same `attr` exists (idempotent create). With
+   * `update`, an existing resource whose fields differ from `values` is updated with a PUT of
+   * the changed fields only.
+   */
+  readonly persist: (
+    resource: string,
+    attr: string,
+    values: Readonly<Record<string, unknown>>,
+    options?: { readonly update?: boolean | undefined }
+  ) => Effect.Effect<unknown, StreamError | InvalidArgumentError>
+
+  /** 204 → true, 402 → false; 403 and 404 are `HttpError`s; anything else fails. */
+  readonly accountHasAbility: (ability: string) => Effect.Effect<boolean, PagerDutyError>
+  /** Whether the key is an account-level or user-level key (memoised once known). */
+  readonly apiKeyAccess: Effect.Effect<KeyAccess, PagerDutyError>
+  /** The account subdomain (`acme` of `acme.pagerduty.com`), memoised once known. */
+  readonly subdomain: Effect.Effect<string, PagerDutyError>
+  /** Update many incidents in one request (`PUT /incidents`), with `From`. */
+  readonly updateIncidents: (
+    incidents: ReadonlyArray<Readonly<Record<string, unknown>>>,
+    options?: { readonly from?: string | undefined }
+  ) => Effect.Effect<ReadonlyArray<unknown>, PagerDutyError>
+}
+
+/**
+ * An entity-wrapped verb: with a `schema` the result is decoded.
+ *
+ * @example
+ * ```ts
+ * import { Effect, Schema } from "effect"
+ * import type { RestApi } from "@effect-pagerduty/client"
+ *
+ * const User = Schema.Struct({ id: Schema.String, email: Schema.String })
+ * const getUser = (rget: RestApi.EntityVerb) => rget("/users/P1", { schema: User }) // Effect<{ id, email }, ...>
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface EntityVerb {
+  <A, I>(target: Target, options: EntityOptions<A, I> & { readonly schema: Schema.Schema<A, I, never> }): Effect.Effect<A, PagerDutyError>
+  (target: Target, options?: EntityOptions): Effect.Effect<unknown, PagerDutyError>
+}
+
+/**
+ * An item stream: with a `schema` each item is decoded.
+ *
+ * @example
+ * ```ts
+ * import { Schema, Stream } from "effect"
+ * import type { RestApi } from "@effect-pagerduty/client"
+ *
+ * const Incident = Schema.Struct({ id: Schema.String, status: Schema.String })
+ * const statuses = (iterAll: RestApi.IterAll) => iterAll("/incidents", { schema: Incident }).pipe(Stream.map((i) => i.status))
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface IterAll {
+  <A, I>(target: Target, options: IterOptions<A, I> & { readonly schema: Schema.Schema<A, I, never> }): Stream.Stream<A, StreamError>
+  (target: Target, options?: IterOptions): Stream.Stream<unknown, StreamError>
+}
+
+/**
+ * The tag of the REST API client.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { RestApi } from "@effect-pagerduty/client"
+ *
+ * const me = Effect.flatMap(RestApi.RestApiService, (pd) => pd.rget("/users/me"))
+ * ```
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export class RestApiService extends Context.Tag("@effect-pagerduty/client/RestApi")<RestApiService, RestApi>() {}
+
+/**
+ * Options of {@link make}.
+ *
+ * @example
+ * ```ts
+ * import { Redacted } from "effect"
+ * import type { RestApi } from "@effect-pagerduty/client"
+ *
+ * const options: RestApi.Options = { apiKey: Redacted.make("u+key"), region: "eu", defaultFrom: "oncall@example.com" }
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options {
+  /** The REST API key (or OAuth access token with `authType: "bearer"`). */
+  readonly apiKey: Redacted.Redacted
+  /** Use this `Auth` instead of deriving one from `apiKey` (e.g. a refreshing OAuth token). */
+  readonly auth?: Auth.Auth | undefined
+  readonly region?: Region.Region | undefined
+  /** Overrides the region's base URL (e.g. a simulator on 127.0.0.1). */
+  readonly baseUrl?: string | undefined
+  /** Email sent as `From` with every request (required by PagerDuty for some writes). */
+  readonly defaultFrom?: string | undefined
+  readonly authType?: Auth.AuthType | undefined
+  readonly retry?: RetryPolicy.RetryPolicy | RetryPolicy.Options | undefined
+  readonly timeout?: Duration.DurationInput | undefined
+  readonly transformClient?: ((client: HttpClient.HttpClient) => HttpClient.HttpClient) | undefined
+  /** Extra headers sent with every request. */
+  readonly headers?: Readonly<Record<string, string>> | undefined
+}
+
+/**
+ * The REST API v2 `Accept` header.
+ *
+ * @example
+ * ```ts
+ * import { RestApi } from "@effect-pagerduty/client"
+ *
+ * RestApi.accept // "application/vnd.pagerduty+json;version=2"
+ * ```
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const accept = "application/vnd.pagerduty+json;version=2"
+
+/**
+ * The methods the REST API permits.
+ *
+ * @example
+ * ```ts
+ * import { RestApi } from "@effect-pagerduty/client"
+ *
+ * RestApi.permittedMethods.includes("PATCH") // true
+ * ```
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const permittedMethods: ReadonlyArray<string> = ["GET", "PATCH", "POST", "PUT", "DELETE"]
+
+/**
+ * Multi-valued filters: a list value under a name without `[]` is sent as `name[]`
+ * (`statuses: ["triggered"]` → `statuses[]=triggered`), merged with an existing `name[]`.
+ * Other values are unchanged. The input is not mutated.
+ *
+ * @example
+ * ```ts
+ * import { RestApi } from "@effect-pagerduty/client"
+ *
+ * RestApi.normalizeParams({ statuses: ["triggered", "acknowledged"], limit: 10 })
+ * // { "statuses[]": ["triggered", "acknowledged"], limit: 10 }
+ * ```
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const normalizeParams = (params: ApiClient.Query | undefined): ApiClient.Query | undefined => {
+  if (params === undefined) return undefined
+  const out: Record<string, ApiClient.QueryValue> = {}
+  for (const [key, value] of Object.entries(params)) {
+    if (Array.isArray(value) && !key.endsWith("[]")) {
+      const name = `${key}[]`
+      const existing = out[name]
+      out[name] = Array.isArray(existing) ? [...existing, ...value] : existing === undefined || existing === null ? value : [existing as string, ...value]
+    } else if (key.endsWith("[]") && Array.isArray(out[key]) && value !== undefined && value !== null) {
+      out[key] = [...(out[key] as ReadonlyArray<string>), ...(Array.isArray(value) ? value : [value as string])]
+    } else {
+      out[key] = value
+    }
+  }
+  return out
+}
+
+const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
+
+const targetUrl = (method: string, target: Target): Effect.Effect<string, UrlError> => {
+  if (typeof target === "string") return Effect.succeed(target)
+  if (isRecord(target) && typeof target["self"] === "string" && target["self"] !== "") return Effect.succeed(target["self"])
+  return Effect.fail(
+    new UrlError({
+      url: isRecord(target) ? "(resource object)" : String(target),
+      method,
+      reason: "InvalidResource",
+      detail: isRecord(target)
+        ? "the object passed in place of a URL has no \"self\" URL and cannot be used as an API resource"
+        : "a resource must be a path, a URL, or an object with \"self\""
+    })
+  )
+}
+
+const decodeWith = <A, I>(
+  schema: Schema.Schema<A, I, never>,
+  value: unknown,
+  response: ApiClient.ApiResponse
+): Effect.Effect<A, ServerHttpError> =>
+  Schema.decodeUnknown(schema)(value).pipe(
+    Effect.mapError((error: ParseResult.ParseError) =>
+      ApiClient.unexpectedBody(response, "SchemaMismatch", error.message.split("\n").slice(0, 6).join(" "), error)
+    )
+  )
+
+/** Memoise the first success of an effect (failures are not cached: the next call retries). */
+const memoSuccess = <A, E>(self: Effect.Effect<A, E>): Effect.Effect<Effect.Effect<A, E>> =>
+  Effect.gen(function*() {
+    const semaphore = yield* Effect.makeSemaphore(1)
+    let value: Option.Option<A> = Option.none()
+    return Effect.suspend(() =>
+      Option.isSome(value)
+        ? Effect.succeed(value.value)
+        : semaphore.withPermits(1)(
+          Effect.suspend(() =>
+            Option.isSome(value) ? Effect.succeed(value.value) : Effect.tap(self, (a) => Effect.sync(() => (value = Option.some(a))))
+          )
+        )
+    )
+  })
+
+const cursorPaths = new Set(RestApiTables.cursorPaginatedPaths)
+const classicPaths = new Set(RestApiTables.classicPaginatedPaths)
+const historyPaths = new Set(RestApiTables.historyPaths)
+
+/**
+ * Build a REST API client on the `HttpClient` in context (and the `EntityWrappingService` when
+ * one is provided; the generated REST tables otherwise).
+ *
+ * @example
+ * ```ts
+ * import { Effect, Redacted } from "effect"
+ * import { RestApi } from "@effect-pagerduty/client"
+ *
+ * const program = Effect.gen(function*() {
+ *   const pd = yield* RestApi.make({ apiKey: Redacted.make("u+key") })
+ *   return yield* pd.rget("/users/me")
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (options: Options): Effect.Effect<RestApi, UrlError, HttpClient.HttpClient> =>
+  Effect.gen(function*() {
+    const wrapping = Option.getOrElse(yield* Effect.serviceOption(EntityWrapping.EntityWrappingService), () => EntityWrapping.rest)
+    const headers: Record<string, string> = { Accept: accept, ...options.headers }
+    if (options.defaultFrom !== undefined) headers["From"] = options.defaultFrom
+    const client = yield* ApiClient.make({
+      name: "rest",
+      baseUrl: options.baseUrl ?? Region.origin(options.region ?? "us", "api"),
+      auth: options.auth ?? Auth.fromType(options.authType ?? "token", options.apiKey),
+      permittedMethods,
+      headers,
+      retry: options.retry,
+      timeout: options.timeout,
+      transformClient: options.transformClient,
+      canonicalPath: (path) => Either.getOrElse(wrapping.canonicalPath(path), () => ApiClient.templatePath(path))
+    })
+
+    const call = (method: string, url: string, o: CallOptions | undefined, json: unknown): ApiClient.RequestOptions => ({
+      method,
+      url,
+      params: normalizeParams(o?.params),
+      headers: o?.headers,
+      json,
+      timeout: o?.timeout,
+      retry: o?.retry
+    })
+
+    const request = (method: string, target: Target, o?: CallOptions) =>
+      Effect.flatMap(targetUrl(method, target), (url) => client.request(call(method, url, o, o?.json)))
+
+    const jverb = (method: string) => (target: Target, o?: CallOptions) =>
+      Effect.flatMap(targetUrl(method, target), (url) =>
+        Effect.flatMap(client.requestOk(call(method, url, o, o?.json)), ApiClient.parseJson))
+
+    /** Resolve a target to its URL and canonical path, before anything is sent. */
+    const locate = (method: string, target: Target) =>
+      Effect.gen(function*() {
+        const url = yield* targetUrl(method, target)
+        const resolved = yield* client.resolveUrl(url)
+        const canonical = yield* Either.match(wrapping.canonicalPath(client.relativePath(resolved)), {
+          onLeft: (e) => Effect.fail(new UrlError({ ...e, url, method })),
+          onRight: Effect.succeed
+        })
+        return { url, canonical }
+      })
+
+    const rverb = (method: string): EntityVerb =>
+      ((target: Target, o?: EntityOptions<unknown, unknown>) =>
+        Effect.gen(function*() {
+          const { canonical, url } = yield* locate(method, target)
+          const { response: responseWrapper } = wrapping.wrappers(method, canonical)
+          const body = yield* Either.match(wrapping.wrap(method, canonical, o?.json, { passThrough: o?.passThrough }), {
+            onLeft: Effect.fail,
+            onRight: Effect.succeed
+          })
+          const response = yield* client.requestOk(call(method, url, o, body))
+          const entity = yield* wrapping.unwrap(response, responseWrapper)
+          return o?.schema === undefined ? entity : yield* decodeWith(o.schema, entity, response)
+        })) as EntityVerb
+
+    /** The GET response wrapper of a listing, or a UrlError when the path is not a collection. */
+    const listing = (target: Target) =>
+      Effect.gen(function*() {
+        const { canonical, url } = yield* locate("GET", target)
+        const nodes = canonical.split("/")
+        if (EntityWrapping.isPathParam(nodes[nodes.length - 1] ?? "")) {
+          return yield* new UrlError({
+            url,
+            method: "GET",
+            reason: "NotPaginated",
+            detail: `${canonical} is an individual resource, not a collection`
+          })
+        }
+        const isCursor = cursorPaths.has(canonical)
+        let wrapper = wrapping.wrappers("GET", canonical).response
+        // the spec leaves some listing schemas empty; fall back to Python's inference for
+        // known paginated paths (e.g. `records` for the audit trails)
+        if (wrapper === null && (isCursor || classicPaths.has(canonical))) wrapper = EntityWrapping.inferWrapper("GET", canonical)
+        if (wrapper === null) {
+          return yield* new UrlError({ url, method: "GET", reason: "NotPaginated", detail: `pagination is not supported for GET ${canonical}` })
+        }
+        return { url, canonical, wrapper, isCursor }
+      })
+
+    const decodeItems = <A, I>(schema: Schema.Schema<A, I, never> | undefined) =>
+    (pages: Stream.Stream<Pagination.Page, StreamError>): Stream.Stream<unknown, StreamError> =>
+      schema === undefined
+        ? Stream.mapChunks(pages, (chunk) => Chunk.flatMap(chunk, (p) => Chunk.unsafeFromArray(p.items as Array<unknown>)))
+        : Stream.flatMap(pages, (page) =>
+          Stream.mapEffect(Stream.fromIterable(page.items), (item) => decodeWith(schema, item, page.response)))
+
+    const iterAllPages = (target: Target, o?: IterOptions<unknown, unknown>): Stream.Stream<Pagination.Page, StreamError> =>
+      Stream.unwrap(
+        Effect.map(listing(target), ({ isCursor, url, wrapper }) => {
+          const common = { wrapper, params: normalizeParams(o?.params), headers: o?.headers, pageSize: o?.pageSize }
+          return isCursor
+            ? Pagination.cursorPages(client, url, common)
+            : Pagination.classicPages(client, url, { ...common, concurrency: o?.concurrency, onLimit: o?.onLimit })
+        })
+      )
+
+    const iterAll = ((target: Target, o?: IterOptions<unknown, unknown>) => decodeItems(o?.schema)(iterAllPages(target, o))) as IterAll
+
+    const iterCursor = ((target: Target, o?: IterOptions<unknown, unknown>) =>
+      decodeItems(o?.schema)(
+        Stream.unwrap(
+          Effect.flatMap(listing(target), ({ canonical, isCursor, url, wrapper }) =>
+            isCursor
+              ? Effect.succeed(
+                Pagination.cursorPages(client, url, { wrapper, params: normalizeParams(o?.params), headers: o?.headers, pageSize: o?.pageSize })
+              )
+              : Effect.fail(new UrlError({ url, method: "GET", reason: "NotPaginated", detail: `${canonical} does not support cursor-based pagination` })))
+        )
+      )) as IterAll
+
+    const iterHistory = <A = unknown, I = unknown>(target: Target, o: HistoryOptions<A, I>): Stream.Stream<A, StreamError> =>
+      decodeItems(o.schema)(
+        Stream.unwrap(
+          Effect.gen(function*() {
+            const { canonical, isCursor, url, wrapper } = yield* listing(target)
+            if (!historyPaths.has(canonical)) {
+              return yield* new UrlError({
+                url,
+                method: "GET",
+                reason: "NotPaginated",
+                detail: `iterHistory supports ${[...historyPaths].join(", ")}`
+              })
+            }
+            if (canonical === "/oncalls") yield* Effect.logWarning("iterHistory may list duplicate on-call entries for GET /oncalls")
+            return Pagination.historyPages(client, url, {
+              wrapper,
+              since: o.since,
+              until: o.until,
+              cursor: isCursor,
+              params: normalizeParams(o.params),
+              headers: o.headers,
+              pageSize: o.pageSize,
+              onLimit: o.onLimit
+            })
+          })
+        )
+      ) as Stream.Stream<A, StreamError>
+
+    const iterIncidentNotes = (incidentId?: string, o?: IterOptions) =>
+      incidentId === undefined
+        ? iterAll("/log_entries", o).pipe(Stream.filter((entry) => isRecord(entry) && entry["type"] === "annotate_log_entry"))
+        : iterAll(`/incidents/${encodeURIComponent(incidentId)}/notes`, o)
+
+    const iterAlertGroupingSettings = (
+      o?: { readonly serviceIds?: ReadonlyArray<string> | undefined; readonly limit?: number | undefined }
+    ) =>
+      Pagination.cursor(client, "/alert_grouping_settings", {
+        wrapper: "alert_grouping_settings",
+        cursorParam: "after",
+        nextCursorField: "after",
+        pageSize: o?.limit,
+        params: o?.serviceIds === undefined ? {} : { "service_ids[]": [...o.serviceIds] }
+      })
+
+    const iterAnalyticsRawIncidents = (filters: Readonly<Record<string, unknown>>, o?: AnalyticsOptions) => {
+      type State = { readonly last: string | undefined; readonly page: number; readonly done: boolean }
+      return Stream.unfoldChunkEffect<State, unknown, PagerDutyError, never>({ last: undefined, page: 0, done: false }, (state) => {
+        if (state.done) return Effect.succeed(Option.none())
+        const json = {
+          filters,
+          order: o?.order ?? "desc",
+          order_by: o?.orderBy ?? "created_at",
+          limit: o?.limit ?? 100,
+          ...(o?.timeZone === undefined ? {} : { time_zone: o.timeZone }),
+          ...(state.last === undefined ? {} : { starting_after: state.last })
+        }
+        return client.requestOk({ method: "POST", url: "/analytics/raw/incidents", json }).pipe(
+          Effect.flatMap((response) =>
+            Effect.flatMap(ApiClient.parseJson(response), (body) => {
+              const data = isRecord(body) ? body["data"] : undefined
+              if (!Array.isArray(data)) {
+                return Effect.fail(ApiClient.unexpectedBody(response, "UnexpectedBody", `expected a "data" array`))
+              }
+              const last = isRecord(body) && typeof body["last"] === "string" && body["last"] !== "" ? body["last"] : undefined
+              const more = isRecord(body) && body["more"] === true && last !== undefined && last !== state.last
+              return Effect.succeed(Option.some([Chunk.unsafeFromArray(data), { last, page: state.page + 1, done: !more }] as const))
+            })
+          ),
+          Effect.withSpan("PagerDuty.page", { attributes: { path: "/analytics/raw/incidents", cursor: state.last ?? "", page: state.page } })
+        )
+      })
+    }
+
+    const listAll = <A = unknown, I = unknown>(target: Target, o?: IterOptions<A, I>) =>
+      Effect.map(Stream.runCollect(iterAll(target, o as IterOptions)), (c) => Chunk.toReadonlyArray(c) as ReadonlyArray<A>)
+
+    const dictAll = <A = unknown, I = unknown>(target: Target, o?: IterOptions<A, I> & { readonly by?: string | undefined }) => {
+      const by = o?.by ?? "id"
+      return Stream.runFoldEffect(
+        iterAllPages(target, o as IterOptions).pipe(
+          Stream.flatMap((p) => Stream.fromIterable(p.items.map((item) => [item, p.response] as const)))
+        ),
+        {} as Record<string, A>,
+        (acc, [item, response]) => {
+          if (!isRecord(item) || !(by in item)) {
+            return Effect.fail(ApiClient.unexpectedBody(response, "UnexpectedBody", `an item has no "${by}" attribute`))
+          }
+          return Effect.map(o?.schema === undefined ? Effect.succeed(item as A) : decodeWith(o.schema, item, response), (a) => {
+            acc[String(item[by])] = a
+            return acc
+          })
+        }
+      )
+    }
+
+    const getTotal = (target: Target, o?: { readonly params?: ApiClient.Query | undefined }) =>
+      Effect.flatMap(targetUrl("GET", target), (url) => Pagination.getTotal(client, url, { params: normalizeParams(o?.params) }))
+
+    const find = (resource: string, query: string, o?: { readonly attribute?: string | undefined; readonly params?: ApiClient.Query | undefined }) => {
+      const attribute = o?.attribute ?? "name"
+      const wanted = String(query).toLowerCase()
+      return iterAll(resource, { params: { ...o?.params, query } }).pipe(
+        Stream.filter((item): item is Record<string, unknown> =>
+          isRecord(item) && item[attribute] !== undefined && item[attribute] !== null && String(item[attribute]).toLowerCase() === wanted
+        ),
+        Stream.runHead
+      )
+    }
+
+    const rget = rverb("GET")
+    const rpost = rverb("POST")
+    const rput = rverb("PUT")
+
+    const persist = (
+      resource: string,
+      attr: string,
+      values: Readonly<Record<string, unknown>>,
+      o?: { readonly update?: boolean | undefined }
+    ) =>
+      Effect.gen(function*() {
+        if (!isRecord(values) || !Object.hasOwn(values, attr)) {
+          return yield* new InvalidArgumentError({
+            method: "persist",
+            detail: `values must contain the idempotency key "${attr}"`
+          })
+        }
+        const existing = yield* find(resource, String(values[attr]), { attribute: attr })
+        if (Option.isNone(existing)) return yield* rpost(resource, { json: values })
+        const current = existing.value
+        if (o?.update !== true) return current
+        const changed: Record<string, unknown> = {}
+        for (const [k, v] of Object.entries(values)) {
+          if (JSON.stringify(current[k]) !== JSON.stringify(v)) changed[k] = v
+        }
+        if (Object.keys(changed).length === 0) return current
+        if (typeof current["type"] === "string" && !("type" in changed)) changed["type"] = current["type"]
+        const target: Target = typeof current["self"] === "string" ? current : `${resource.replace(/\/+$/, "")}/${String(current["id"])}`
+        return yield* rput(target, { json: changed })
+      })
+
+    const accountHasAbility = (ability: string) =>
+      Effect.flatMap(client.request({ method: "GET", url: `/abilities/${encodeURIComponent(ability)}` }), (response) => {
+        switch (response.status) {
+          case 204:
+            return Effect.succeed(true)
+          case 402:
+            return Effect.succeed(false)
+          case 403:
+            return Effect.fail(
+              new HttpError({
+                ...ApiClient.responseError(response),
+                errorMessage: "the identity associated with the credentials does not have permission to read abilities"
+              })
+            )
+          case 404:
+            return Effect.fail(new HttpError({ ...ApiClient.responseError(response), errorMessage: `invalid or unknown ability "${ability}"` }))
+          default:
+            return response.status >= 200 && response.status < 300
+              ? Effect.fail(ApiClient.unexpectedBody(response, "UnexpectedBody", "expected 204 (ability available) or 402 (not available)"))
+              : Effect.fail(ApiClient.responseError(response))
+        }
+      })
+
+    const apiKeyAccess = yield* memoSuccess(
+      Effect.flatMap(client.request({ method: "GET", url: "/users/me" }), (response): Effect.Effect<KeyAccess, PagerDutyError> => {
+        if (response.status >= 200 && response.status < 300) return Effect.succeed("user")
+        if (response.status === 400 && /account-level access token/i.test(response.text)) return Effect.succeed("account")
+        return Effect.fail(ApiClient.responseError(response))
+      })
+    )
+
+    const subdomain = yield* memoSuccess(
+      Effect.gen(function*() {
+        const response = yield* client.requestOk({ method: "GET", url: "/users", params: { limit: 1 } })
+        const users = yield* wrapping.unwrap(response, "users")
+        const first = Array.isArray(users) ? users[0] : undefined
+        const htmlUrl = isRecord(first) ? first["html_url"] : undefined
+        if (typeof htmlUrl === "string") {
+          try {
+            return new URL(htmlUrl).hostname.split(".")[0]!
+          } catch {
+            // reported below
+          }
+        }
+        return yield* ApiClient.unexpectedBody(response, "UnexpectedBody", "expected a user with an html_url to read the subdomain from")
+      })
+    )
+
+    const updateIncidents = (incidents: ReadonlyArray<Readonly<Record<string, unknown>>>, o?: { readonly from?: string | undefined }) =>
+      Effect.map(
+        rput("/incidents", {
+          json: { incidents: incidents.map((i) => ("type" in i ? i : { ...i, type: "incident_reference" })) },
+          ...(o?.from === undefined ? {} : { headers: { From: o.from } })
+        }),
+        (updated) => (Array.isArray(updated) ? updated : [])
+      )
+
+    return {
+      client,
+      wrapping,
+      request,
+      get: (target, o) => request("GET", target, o),
+      post: (target, o) => request("POST", target, o),
+      put: (target, o) => request("PUT", target, o),
+      patch: (target, o) => request("PATCH", target, o),
+      delete: (target, o) => request("DELETE", target, o),
+      jget: jverb("GET"),
+      jpost: jverb("POST"),
+      jput: jverb("PUT"),
+      rget,
+      rpost,
+      rput,
+      rpatch: rverb("PATCH"),
+      rdelete: rverb("DELETE"),
+      iterAll,
+      iterAllPages,
+      iterCursor,
+      iterHistory,
+      iterIncidentNotes,
+      iterAlertGroupingSettings,
+      iterAnalyticsRawIncidents,
+      listAll,
+      dictAll,
+      getTotal,
+      find,
+      persist,
+      accountHasAbility,
+      apiKeyAccess,
+      subdomain,
+      updateIncidents
+    } satisfies RestApi
+  })
+
+/**
+ * A layer providing {@link RestApiService}.
+ *
+ * @example
+ * ```ts
+ * import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+ * import { Layer, Redacted } from "effect"
+ * import { RestApi } from "@effect-pagerduty/client"
+ *
+ * const PagerDutyLive = RestApi.layer({ apiKey: Redacted.make("u+key"), defaultFrom: "oncall@example.com" }).pipe(
+ *   Layer.provide(NodeHttpClient.layerUndici)
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (options: Options): Layer.Layer<RestApiService, UrlError, HttpClient.HttpClient> =>
+  Layer.effect(RestApiService, make(options))
+
+/**
+ * The configuration {@link layerConfig} reads: `PAGERDUTY_API_KEY` (redacted),
+ * `PAGERDUTY_REGION` (`us`/`eu`, default `us`), `PAGERDUTY_FROM`, `PAGERDUTY_BASE_URL` and
+ * `PAGERDUTY_AUTH_TYPE` (default `token`), the last three optional.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { RestApi } from "@effect-pagerduty/client"
+ *
+ * const program = Effect.map(RestApi.config, (o) => o.region)
+ * ```
+ *
+ * @since 0.1.0
+ * @category config
+ */
+export const config: Config.Config<Options> = Config.map(
+  Config.all({
+    apiKey: Config.redacted("PAGERDUTY_API_KEY"),
+    region: Region.config,
+    defaultFrom: Config.option(Config.string("PAGERDUTY_FROM")),
+    baseUrl: Config.option(Config.string("PAGERDUTY_BASE_URL")),
+    authType: Config.literal("token", "bearer", "oauth2", "header_passthru")("PAGERDUTY_AUTH_TYPE").pipe(Config.withDefault("token" as const))
+  }),
+  ({ apiKey, authType, baseUrl, defaultFrom, region }): Options => ({
+    apiKey,
+    region,
+    authType,
+    ...(Option.isSome(defaultFrom) ? { defaultFrom: defaultFrom.value } : {}),
+    ...(Option.isSome(baseUrl) ? { baseUrl: baseUrl.value } : {})
+  })
+)
+
+/**
+ * A layer reading {@link config}, with optional overrides (e.g. `transformClient`).
+ *
+ * @example
+ * ```ts
+ * import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+ * import { Layer } from "effect"
+ * import { RestApi } from "@effect-pagerduty/client"
+ *
+ * // PAGERDUTY_API_KEY=... PAGERDUTY_REGION=eu PAGERDUTY_FROM=me@example.com
+ * const PagerDutyLive = RestApi.layerConfig().pipe(Layer.provide(NodeHttpClient.layerUndici))
+ * ```
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerConfig = (
+  overrides?: Partial<Omit<Options, "apiKey">>
+): Layer.Layer<RestApiService, UrlError | ConfigError.ConfigError, HttpClient.HttpClient> =>
+  Layer.unwrapEffect(Effect.map(config, (options) => layer({ ...options, ...overrides })))
