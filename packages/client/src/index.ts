@@ -22,6 +22,11 @@ export * as EntityWrapping from "./EntityWrapping.js"
 /**
  * @since 0.1.0
  */
+export * as OAuth from "./OAuth.js"
+
+/**
+ * @since 0.1.0
+ */
 export * as PagerDutyError from "./PagerDutyError.js"
 
 /**
