@@ -36,8 +36,9 @@ import * as Region from "./Region.js"
 import type * as RetryPolicy from "./RetryPolicy.js"
 
 /**
- * A REST resource: a path (`/users/P1`), a full URL on the base origin, or an object with
- * `self` (as every PagerDuty resource returned by the API has).
+ * A REST resource: a path (`/users/P1`), a full URL on the base origin, or an object with a
+ * `self` URL (as every PagerDuty resource returned by the API has); any other object is a
+ * `UrlError` (`InvalidResource`) and nothing is sent.
  *
  * @example
  * ```ts
@@ -50,7 +51,7 @@ import type * as RetryPolicy from "./RetryPolicy.js"
  * @since 0.1.0
  * @category models
  */
-export type Target = string | { readonly self?: unknown }
+export type Target = string | object
 
 /**
  * Options of one call.

@@ -1,0 +1,55 @@
+/**
+ * REST API v2: listing, streaming and finding.
+ *
+ * Run against any PagerDuty-compatible server (the testkit simulator, or a real account):
+ *
+ *   PAGERDUTY_API_KEY=... [PAGERDUTY_BASE_URL=http://127.0.0.1:PORT] node examples/dist/src/rest-listing.js
+ */
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import { RestApi } from "@effect-pagerduty/client"
+import { Console, Effect, Option, Schema, Stream } from "effect"
+import { pathToFileURL } from "node:url"
+
+const Incident = Schema.Struct({ id: Schema.String, title: Schema.String, status: Schema.String })
+
+/** Lists, streams and finds; returns what it printed so a test can check it. */
+export const program = Effect.gen(function*() {
+  const pd = yield* RestApi.RestApiService
+  const lines: Array<string> = []
+  const say = (line: string) => Effect.zipRight(Effect.sync(() => lines.push(line)), Console.log(line))
+
+  // listing: every user (classic pagination, all pages), as an array
+  const users = yield* pd.listAll("/users")
+  yield* say(`users: ${users.length}`)
+
+  // counting without downloading everything
+  const triggered = yield* pd.getTotal("/incidents", { params: { statuses: ["triggered"] } })
+  yield* say(`triggered incidents: ${triggered}`)
+
+  // streaming: typed items, constant memory, only the pages needed for the first 3
+  const firstThree = yield* pd.iterAll("/incidents", { schema: Incident, params: { statuses: ["triggered", "acknowledged"] } }).pipe(
+    Stream.take(3),
+    Stream.map((i) => `${i.id} ${i.status}: ${i.title}`),
+    Stream.runCollect
+  )
+  for (const line of firstThree) yield* say(line)
+
+  // finding: case-insensitive exact match on an attribute, paging stops at the first hit
+  const first = users[0] as { readonly email?: string } | undefined
+  if (first?.email !== undefined) {
+    const found = yield* pd.find("/users", first.email.toUpperCase(), { attribute: "email" })
+    yield* say(`found by email: ${Option.isSome(found)}`)
+  }
+  return lines
+})
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  program.pipe(
+    Effect.provide(RestApi.layerConfig()),
+    Effect.provide(NodeHttpClient.layerUndici),
+    Effect.runPromise
+  ).catch((e) => {
+    console.error(String(e))
+    process.exit(1)
+  })
+}

@@ -1,0 +1,52 @@
+/**
+ * REST API v2: creating and updating (entity wrapping, idempotent create, multi-update).
+ *
+ *   PAGERDUTY_API_KEY=... PAGERDUTY_FROM=you@example.com [PAGERDUTY_BASE_URL=...] node examples/dist/src/rest-writes.js
+ */
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import { RestApi } from "@effect-pagerduty/client"
+import { Console, Effect } from "effect"
+import { pathToFileURL } from "node:url"
+
+/** Creates an incident, acknowledges it with a multi-update, and creates-or-finds a user. */
+export const program = (serviceId: string) =>
+  Effect.gen(function*() {
+    const pd = yield* RestApi.RestApiService
+    const lines: Array<string> = []
+    const say = (line: string) => Effect.zipRight(Effect.sync(() => lines.push(line)), Console.log(line))
+
+    // rpost wraps the body as {"incident": {...}} and returns the unwrapped incident
+    const incident = (yield* pd.rpost("/incidents", {
+      json: { type: "incident", title: "Disk full on db-1", service: { id: serviceId, type: "service_reference" } }
+    })) as { readonly id: string; readonly status: string }
+    yield* say(`created ${incident.id} (${incident.status})`)
+
+    // multi-update: PUT /incidents with a list (From comes from PAGERDUTY_FROM / defaultFrom)
+    const updated = yield* pd.updateIncidents([{ id: incident.id, status: "acknowledged" }])
+    yield* say(`acknowledged ${updated.length}`)
+
+    // every r-verb also takes a resource object: its `self` URL is used
+    const again = (yield* pd.rget(incident)) as { readonly status: string }
+    yield* say(`status now ${again.status}`)
+
+    // idempotent create: finds the user by email, creates it only when missing
+    const user = (yield* pd.persist("/users", "email", { name: "Ada Lovelace", email: "ada@example.com", type: "user" })) as {
+      readonly id: string
+    }
+    const same = (yield* pd.persist("/users", "email", { name: "Ada Lovelace", email: "ada@example.com", type: "user" })) as {
+      readonly id: string
+    }
+    yield* say(`persist is idempotent: ${user.id === same.id}`)
+    return lines
+  })
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  program(process.argv[2] ?? "PSERVICE1").pipe(
+    Effect.provide(RestApi.layerConfig()),
+    Effect.provide(NodeHttpClient.layerUndici),
+    Effect.runPromise
+  ).catch((e) => {
+    console.error(String(e))
+    process.exit(1)
+  })
+}
