@@ -20,7 +20,11 @@ export const entityWrapperOverrides = {
     "GET /services/{id}/rules": [null, "rules"],
     // Spec gap: the 200 schema describes the bare delegation object, but the spec's own
     // example (and Python's inference) is wrapped: {"oauth_delegation": {...}}.
-    "GET /users/{id}/oauth_delegations/{delegation_id}": [null, "oauth_delegation"]
+    "GET /users/{id}/oauth_delegations/{delegation_id}": [null, "oauth_delegation"],
+    // Spec gap: the 200 schema is the bare connection, but the spec's own example is
+    // wrapped ({"connection": [...]}) and Python wraps it too (inferred `connection`).
+    // The request body schema is unwrapped in the spec, so only the response is overridden.
+    "PATCH /workflows/integrations/{integration_id}/connections/{id}": [null, "connection"]
   }
 }
 

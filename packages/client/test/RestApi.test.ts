@@ -36,7 +36,8 @@ const routes = (request: Mock.Recorded, url: URL): Response | undefined => {
   if (m === "PUT" && path === "/teams/T1/users/P1") return Mock.json(null, 204)
   if (m === "PATCH" && path === "/workflows/integrations/W1/connections/C1") {
     const body = bodyOf(request)
-    return Mock.json(body.connection === undefined ? { id: "C1", ...body } : { connection: { id: "C1", ...body.connection } })
+    // PagerDuty answers this PATCH wrapped (the spec's example, Python's table)
+    return Mock.json({ connection: { id: "C1", ...(body.connection ?? body) } })
   }
   if (m === "GET" && path === "/event_orchestrations/services/PSVC1") return Mock.json({ orchestration_path: { type: "service" } })
   if (path.startsWith("/abilities/")) {
@@ -126,7 +127,7 @@ describe("entity-wrapped verbs", () => {
       assert.deepStrictEqual(created, { id: "PI1", title: "Disk full", type: "incident" })
       yield* api.rput("/users/P2", { json: { user: { name: "already wrapped" } } })
       yield* api.rput("/users/P3", { json: { user: { name: "raw" } }, passThrough: true })
-      // the spec (unlike Python's table) gives this PATCH no wrapper: the body goes as is
+      // the request body goes unwrapped (spec schema); the answer is unwrapped from `connection`
       const connection = yield* api.rpatch("/workflows/integrations/W1/connections/C1", { json: { name: "c" } })
       assert.deepStrictEqual(connection, { id: "C1", name: "c" })
       const bodies = (yield* Mock.recorded).map(bodyOf)

@@ -184,8 +184,10 @@ describe("RestApiTables", () => {
     assert.deepStrictEqual(RestApiTables.entityWrapperOverrides, [
       "GET /analytics/raw/incidents/{id}/responses",
       "GET /services/{id}/rules",
-      "GET /users/{id}/oauth_delegations/{delegation_id}"
+      "GET /users/{id}/oauth_delegations/{delegation_id}",
+      "PATCH /workflows/integrations/{integration_id}/connections/{id}"
     ])
+    assert.deepStrictEqual(wrappers["PATCH /workflows/integrations/{integration_id}/connections/{id}"], [null, "connection"])
     assert.deepStrictEqual(wrappers["GET /services/{id}/rules"], [null, "rules"])
   })
 

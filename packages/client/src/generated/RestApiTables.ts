@@ -900,7 +900,7 @@ export const entityWrappers: Readonly<Record<string, readonly [request: string |
   "GET /workflows/integrations/{integration_id}/connections": [null, "connections"],
   "GET /workflows/integrations/{integration_id}/connections/{id}": [null, null],
   "GET /{entity_type}/{id}/tags": [null, "tags"],
-  "PATCH /workflows/integrations/{integration_id}/connections/{id}": [null, null],
+  "PATCH /workflows/integrations/{integration_id}/connections/{id}": [null, "connection"],
   "POST /addons": ["addon", "addon"],
   "POST /alert_grouping_settings": ["alert_grouping_setting", "alert_grouping_setting"],
   "POST /analytics/metrics/incidents/all": [null, null],
@@ -1101,7 +1101,8 @@ export const entityWrappers: Readonly<Record<string, readonly [request: string |
 export const entityWrapperOverrides: ReadonlyArray<string> = [
   "GET /analytics/raw/incidents/{id}/responses",
   "GET /services/{id}/rules",
-  "GET /users/{id}/oauth_delegations/{delegation_id}"
+  "GET /users/{id}/oauth_delegations/{delegation_id}",
+  "PATCH /workflows/integrations/{integration_id}/connections/{id}"
 ]
 
 /**
