@@ -22,6 +22,26 @@ export * as EntityWrapping from "./EntityWrapping.js"
 /**
  * @since 0.1.0
  */
+export * as JiraCloud from "./JiraCloud.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as JiraServer from "./JiraServer.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Mcp from "./Mcp.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as MsTeams from "./MsTeams.js"
+
+/**
+ * @since 0.1.0
+ */
 export * as OAuth from "./OAuth.js"
 
 /**
@@ -48,3 +68,18 @@ export * as RestApi from "./RestApi.js"
  * @since 0.1.0
  */
 export * as RetryPolicy from "./RetryPolicy.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Scim from "./Scim.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Slack from "./Slack.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as SlackConnections from "./SlackConnections.js"

@@ -1,0 +1,268 @@
+/**
+ * PagerDuty's MCP server (`https://mcp.pagerduty.com`): JSON-RPC 2.0 over `POST /mcp`.
+ * Responses may be plain JSON or a `text/event-stream` (Server-Sent Events) carrying the
+ * JSON-RPC message: both are handled (python-pagerduty advertises SSE but fails on it).
+ * A JSON-RPC `error` object becomes a typed {@link McpError}.
+ *
+ * @since 0.1.0
+ */
+import type { HttpClient } from "@effect/platform"
+import { Context, Data, Effect, Layer } from "effect"
+import * as ApiClient from "./ApiClient.js"
+import * as McpTables from "./generated/McpTables.js"
+import * as Integration from "./internal/integration.js"
+import { parseSse } from "./internal/integrationSse.js"
+import type { PagerDutyError, UrlError } from "./PagerDutyError.js"
+
+/**
+ * Options of {@link make}: `auth` is an API key (sent as `Token token=`) or any `Auth`
+ * (e.g. an `OAuth.TokenSource`'s `auth`).
+ *
+ * @example
+ * ```ts
+ * import { Redacted } from "effect"
+ * import type { Mcp } from "@effect-pagerduty/client"
+ *
+ * const options: Mcp.Options = { auth: Redacted.make("u+key") }
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options extends Integration.CommonOptions {}
+
+/**
+ * A successful JSON-RPC 2.0 response.
+ *
+ * @example
+ * ```ts
+ * import type { Mcp } from "@effect-pagerduty/client"
+ *
+ * const response: Mcp.JsonRpcResponse = { jsonrpc: "2.0", id: "1", result: { tools: [] } }
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface JsonRpcResponse {
+  readonly jsonrpc: "2.0"
+  readonly id: string | number | null
+  readonly result: unknown
+}
+
+/**
+ * A JSON-RPC `error` object returned by the MCP server (the HTTP status was 2xx).
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import type { Mcp } from "@effect-pagerduty/client"
+ *
+ * const orNull = <A, R>(self: Effect.Effect<A, Mcp.McpError, R>) =>
+ *   Effect.catchTag(self, "McpError", (e) => (e.code === -32601 ? Effect.succeed(null) : Effect.fail(e)))
+ * ```
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class McpError extends Data.TaggedError("McpError")<{
+  /** The JSON-RPC method called. */
+  readonly method: string
+  readonly id: string | number | null
+  /** JSON-RPC error code (`-32601` method not found, `-32602` invalid params...). */
+  readonly code: number
+  readonly errorMessage: string
+  readonly data?: unknown
+}> {
+  override get message(): string {
+    return `MCP ${this.method}: JSON-RPC error ${this.code}: ${this.errorMessage}`
+  }
+}
+
+/**
+ * Options of one call.
+ *
+ * @example
+ * ```ts
+ * import type { Mcp } from "@effect-pagerduty/client"
+ *
+ * const options: Mcp.CallOptions = { id: 7 }
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface CallOptions {
+  /** The JSON-RPC id (default: a random UUID). */
+  readonly id?: string | number | undefined
+  readonly headers?: Readonly<Record<string, string>> | undefined
+}
+
+/**
+ * The MCP client.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Mcp } from "@effect-pagerduty/client"
+ *
+ * const tools = Effect.flatMap(Mcp.McpService, (mcp: Mcp.Mcp) => mcp.listTools)
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Mcp {
+  readonly api: ApiClient.ApiClient
+  /** Call a JSON-RPC method (`params` sent when given). */
+  readonly call: (method: string, params?: unknown, options?: CallOptions) => Effect.Effect<JsonRpcResponse, PagerDutyError | McpError>
+  /** `tools/list`: the tools the server offers (its `result.tools`). */
+  readonly listTools: Effect.Effect<ReadonlyArray<unknown>, PagerDutyError | McpError>
+  /** `tools/call` with `{ name, arguments }`: the tool's `result`. */
+  readonly callTool: (name: string, args?: Readonly<Record<string, unknown>>) => Effect.Effect<unknown, PagerDutyError | McpError>
+}
+
+/**
+ * The tag of the MCP client.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Mcp } from "@effect-pagerduty/client"
+ *
+ * const incidents = Effect.flatMap(Mcp.McpService, (mcp) => mcp.callTool("list_incidents", { status: "triggered" }))
+ * ```
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export class McpService extends Context.Tag("@effect-pagerduty/client/Mcp")<McpService, Mcp>() {}
+
+const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
+
+const newId = (): string => globalThis.crypto.randomUUID()
+
+/**
+ * Build the client on the `HttpClient` in context.
+ *
+ * @example
+ * ```ts
+ * import { Effect, Redacted } from "effect"
+ * import { Mcp } from "@effect-pagerduty/client"
+ *
+ * const program = Effect.gen(function*() {
+ *   const mcp = yield* Mcp.make({ auth: Redacted.make("u+key") })
+ *   return yield* mcp.call("tools/list")
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (options: Options): Effect.Effect<Mcp, UrlError, HttpClient.HttpClient> =>
+  Effect.gen(function*() {
+    const api = yield* ApiClient.make({
+      name: "mcp",
+      baseUrl: Integration.baseUrlOf(McpTables, options),
+      auth: Integration.authOf(options.auth, "token"),
+      permittedMethods: ["POST"],
+      headers: { Accept: "application/json, text/event-stream" },
+      retry: options.retry,
+      timeout: options.timeout,
+      transformClient: options.transformClient,
+      canonicalPath: () => "/mcp"
+    })
+
+    const decode = (response: ApiClient.ApiResponse, method: string, id: string | number): Effect.Effect<JsonRpcResponse, PagerDutyError | McpError> =>
+      Effect.gen(function*() {
+        const contentType = (response.headers["content-type"] ?? "").toLowerCase()
+        let message: unknown
+        if (contentType.includes("text/event-stream")) {
+          const messages: Array<unknown> = []
+          for (const event of parseSse(response.text)) {
+            try {
+              messages.push(JSON.parse(event.data))
+            } catch {
+              // a non-JSON event (comment, keep-alive) is not a JSON-RPC message
+            }
+          }
+          message = messages.find((m) => isRecord(m) && m["id"] === id && ("result" in m || "error" in m)) ??
+            messages.find((m) => isRecord(m) && ("result" in m || "error" in m))
+          if (message === undefined) {
+            return yield* ApiClient.unexpectedBody(response, "UnexpectedBody", "the event stream carried no JSON-RPC response")
+          }
+        } else {
+          message = yield* ApiClient.parseJson(response)
+        }
+        if (!isRecord(message)) return yield* ApiClient.unexpectedBody(response, "UnexpectedBody", "expected a JSON-RPC response object")
+        const error = message["error"]
+        if (isRecord(error)) {
+          return yield* new McpError({
+            method,
+            id: typeof message["id"] === "string" || typeof message["id"] === "number" ? message["id"] : null,
+            code: typeof error["code"] === "number" ? error["code"] : 0,
+            errorMessage: typeof error["message"] === "string" ? error["message"] : "unknown error",
+            ...(error["data"] === undefined ? {} : { data: error["data"] })
+          })
+        }
+        if (!("result" in message)) {
+          return yield* ApiClient.unexpectedBody(response, "MissingWrapper", `JSON-RPC response from PagerDuty did not include the expected "result" key.`)
+        }
+        const rid = message["id"]
+        return { jsonrpc: "2.0", id: typeof rid === "string" || typeof rid === "number" ? rid : null, result: message["result"] }
+      })
+
+    const call: Mcp["call"] = (method, params, callOptions) => {
+      const id = callOptions?.id ?? newId()
+      return api.requestOk({
+        method: "POST",
+        url: "/mcp",
+        json: { jsonrpc: "2.0", id, method, ...(params === undefined ? {} : { params }) },
+        headers: callOptions?.headers
+      }).pipe(
+        Effect.flatMap((response) => decode(response, method, id)),
+        Effect.withSpan("PagerDuty.mcp.call", { attributes: { "rpc.system": "jsonrpc", "rpc.method": method } })
+      )
+    }
+
+    return McpService.of({
+      api,
+      call,
+      listTools: Effect.map(call("tools/list"), (r) => (isRecord(r.result) && Array.isArray(r.result["tools"]) ? r.result["tools"] : [])),
+      callTool: (name, args) => Effect.map(call("tools/call", { name, arguments: args ?? {} }), (r) => r.result)
+    })
+  })
+
+/**
+ * A layer providing {@link McpService}.
+ *
+ * @example
+ * ```ts
+ * import { Redacted } from "effect"
+ * import { Mcp } from "@effect-pagerduty/client"
+ *
+ * const McpLive = Mcp.layer({ auth: Redacted.make("u+key"), region: "eu" })
+ * ```
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (options: Options): Layer.Layer<McpService, UrlError, HttpClient.HttpClient> =>
+  Layer.effect(McpService, make(options))
+
+/**
+ * {@link layer} from `PAGERDUTY_API_KEY`, `PAGERDUTY_AUTH_TYPE`, `PAGERDUTY_REGION` and optional
+ * `PAGERDUTY_MCP_BASE_URL`.
+ *
+ * @example
+ * ```ts
+ * import { Mcp } from "@effect-pagerduty/client"
+ *
+ * const McpLive = Mcp.layerConfig()
+ * ```
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerConfig = (overrides: Omit<Options, "auth" | "region" | "baseUrl"> = {}) =>
+  Layer.unwrapEffect(Effect.map(Integration.commonConfig("PAGERDUTY_MCP_BASE_URL"), (c) => layer({ ...overrides, ...c })))
