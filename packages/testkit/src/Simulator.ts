@@ -698,7 +698,7 @@ const handleWeb = async (engine: Engine, request: Request, clock: () => number):
   if (outcome.delayMs > 0) await new Promise((r) => setTimeout(r, outcome.delayMs))
   switch (outcome._tag) {
     case "Respond":
-      return new Response(outcome.response.body, { status: outcome.response.status, headers: outcome.response.headers })
+      return new Response(outcome.response.body as BodyInit | null, { status: outcome.response.status, headers: outcome.response.headers })
     case "Drop":
       throw new TypeError("fetch failed: the simulator dropped the connection")
     case "Hang":
@@ -786,7 +786,7 @@ export const httpClient = (simulator: SimulatorService): HttpClient.HttpClient =
       switch (outcome._tag) {
         case "Respond": {
           const r = outcome.response
-          return HttpClientResponse.fromWeb(request, new Response(r.body, { status: r.status, headers: r.headers }))
+          return HttpClientResponse.fromWeb(request, new Response(r.body as BodyInit | null, { status: r.status, headers: r.headers }))
         }
         case "Drop":
           return yield* Effect.fail(new HttpClientError.RequestError({ request, reason: "Transport", description: "The simulator dropped the connection" }))

@@ -67,9 +67,10 @@ export const start = (engine: Engine, host: string, port: number): Promise<Start
               return write(res, outcome.response)
             case "Drop": {
               // Promise the whole body, send half of it, then cut the connection.
-              const body = outcome.partial.body ?? "{}"
-              res.writeHead(outcome.partial.status, { ...CORS, ...outcome.partial.headers, "content-length": Buffer.byteLength(body) })
-              res.write(body.slice(0, Math.max(1, Math.floor(body.length / 2))))
+              const raw = outcome.partial.body ?? "{}"
+              const body = typeof raw === "string" ? Buffer.from(raw) : raw
+              res.writeHead(outcome.partial.status, { ...CORS, ...outcome.partial.headers, "content-length": body.byteLength })
+              res.write(body.subarray(0, Math.max(1, Math.floor(body.byteLength / 2))))
               res.socket?.destroy()
               return
             }

@@ -34,6 +34,13 @@ export interface StateConfig {
   readonly startMs: number
 }
 
+/** Enough for the 10 000 items classic pagination can reach, at about 2 KB each. */
+const RENDER_CACHE_SIZE = 10_000
+
+/** 128 pages of 100 incidents is about 25 MB at most. */
+const PAGE_CACHE_SIZE = 128
+const encoder = new TextEncoder()
+
 const byId = <A extends { id: string }>(items: ReadonlyArray<A>): Map<string, A> => new Map(items.map((a) => [a.id, a]))
 
 export class State {
@@ -65,6 +72,15 @@ export class State {
   private readonly priorityList: ReadonlyArray<PriorityRec>
   /** Bumped on every mutation, so caches of rendered output can tell they are stale. */
   version = 0
+  /**
+   * Serialised incidents by `base \0 index`, valid for `renderedVersion` only. Serialising a
+   * 100-item page is most of a list request's cost, and benchmarks page through the same
+   * items repeatedly; the cache is bounded and emptied by any state change.
+   */
+  private readonly rendered = new Map<string, string>()
+  /** Whole encoded pages by a key the route builds (same validity rule as `rendered`). */
+  private readonly pages = new Map<string, Uint8Array>()
+  private renderedVersion = -1
 
   constructor(readonly config: StateConfig) {
     const { seed, sizes, startMs } = config
@@ -211,6 +227,39 @@ export class State {
       if (rec.serviceId === serviceId && rec.status !== "resolved") return rec
     }
     return undefined
+  }
+
+  /** The JSON text of an incident for a base URL, from the bounded render cache. */
+  renderedIncident(base: string, index: number, render: (rec: IncidentRec) => unknown): string {
+    this.checkRenderCaches()
+    const key = `${base}\u0000${index}`
+    let text = this.rendered.get(key)
+    if (text === undefined) {
+      text = JSON.stringify(render(this.incident(index)))
+      if (this.rendered.size >= RENDER_CACHE_SIZE) this.rendered.delete(this.rendered.keys().next().value!)
+      this.rendered.set(key, text)
+    }
+    return text
+  }
+
+  /** An encoded page from the cache, built by `build` on a miss. */
+  cachedPage(key: string, build: () => string): Uint8Array {
+    this.checkRenderCaches()
+    let page = this.pages.get(key)
+    if (page === undefined) {
+      page = encoder.encode(build())
+      if (this.pages.size >= PAGE_CACHE_SIZE) this.pages.delete(this.pages.keys().next().value!)
+      this.pages.set(key, page)
+    }
+    return page
+  }
+
+  private checkRenderCaches(): void {
+    if (this.renderedVersion !== this.version) {
+      this.rendered.clear()
+      this.pages.clear()
+      this.renderedVersion = this.version
+    }
   }
 
   // ---- log entries and alerts ----

@@ -18,7 +18,8 @@ export interface SimRequest {
 export interface SimResponse {
   readonly status: number
   readonly headers: Record<string, string>
-  readonly body: string | null
+  /** Text, or already-encoded UTF-8 (cached pages skip re-encoding). */
+  readonly body: string | Uint8Array | null
 }
 
 /** What a front end must do with a request. */
@@ -35,7 +36,7 @@ export type Outcome =
 const JSON_TYPE = "application/json; charset=utf-8"
 
 /** A JSON response from an already-serialised body. */
-export const rawJson = (status: number, body: string, headers: Record<string, string> = {}): SimResponse => ({
+export const rawJson = (status: number, body: string | Uint8Array, headers: Record<string, string> = {}): SimResponse => ({
   status,
   headers: { "content-type": JSON_TYPE, ...headers },
   body

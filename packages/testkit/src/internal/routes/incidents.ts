@@ -6,7 +6,7 @@
  * @internal
  */
 import type { IncidentRec, IncidentStatus, UserRec } from "../model.js"
-import { classicPage, isResponse, readPage } from "../pagination.js"
+import { classicPage, classicPageIndexed, isResponse, readPage } from "../pagination.js"
 import type { Route, RouteContext } from "../router.js"
 import { onCallAt } from "../schedule.js"
 import type { State } from "../state.js"
@@ -149,6 +149,19 @@ const listIncidents = (ctx: RouteContext): SimResponse => {
   const desc = direction === "desc"
   if (!["created_at", "incident_number", "resolved_at", "urgency"].includes(field)) return invalidInput(`Invalid sort_by field: ${field}`)
 
+  const unfiltered = statusSet.size === 0 && serviceIds.size === 0 && urgencies.size === 0 && teamIds.size === 0 && userIds.size === 0 && incidentKey === null
+  if (unfiltered && (field === "created_at" || field === "incident_number")) {
+    // No filters: the page is an index range, found without touching skipped incidents.
+    const render = (r: IncidentRec) => ctx.render.incident(r)
+    return classicPageIndexed(
+      "incidents",
+      page,
+      hi - lo,
+      (k) => state.renderedIncident(ctx.render.base, desc ? hi - 1 - k : lo + k, render),
+      // The window [lo, hi) and direction are part of the key, so "now"-relative windows stay correct.
+      (pageKey, build) => state.cachedPage(`${ctx.render.base}|${lo}|${desc}|${pageKey}`, build)
+    )
+  }
   let items: Iterable<IncidentRec>
   if (field === "created_at" || field === "incident_number") {
     // Index order is creation order, so these sorts are a walk over the index range.

@@ -19,9 +19,13 @@ import type { Route } from "../router.js"
 import * as directory from "./directory.js"
 import * as events from "./events.js"
 import * as incidents from "./incidents.js"
+import * as jira from "./jira.js"
+import * as mcp from "./mcp.js"
 import * as oauth from "./oauth.js"
 import * as reports from "./reports.js"
 import * as schedules from "./schedules.js"
+import * as scim from "./scim.js"
+import * as slack from "./slack.js"
 
 /** Route modules that need no engine services. */
 export const routeModules: ReadonlyArray<ReadonlyArray<Route>> = [
@@ -29,7 +33,11 @@ export const routeModules: ReadonlyArray<ReadonlyArray<Route>> = [
   events.routes,
   directory.routes,
   schedules.routes,
-  reports.routes
+  reports.routes,
+  jira.routes,
+  slack.routes,
+  scim.routes,
+  mcp.routes
 ]
 
 /** Every route; `issuer` is the engine, which alone may mint OAuth tokens. */
