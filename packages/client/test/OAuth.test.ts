@@ -1,5 +1,6 @@
 import type { HttpClient } from "@effect/platform"
 import { assert, describe, it } from "@effect/vitest"
+import { Simulator } from "@effect-pagerduty/testkit"
 import { Effect, Either, Fiber, Layer, Option, Redacted, Ref, TestClock } from "effect"
 import { ApiClient, OAuth } from "../src/index.js"
 import * as Mock from "./utils/mock.js"
@@ -451,4 +452,45 @@ describe("TokenSource", () => {
       const auth = yield* OAuth.auth
       assert.strictEqual(auth._tag, "Dynamic")
     }).pipe(Effect.provide(sourceLayer({ grant: OAuth.appGrant("read") }, identity()))))
+})
+
+describe("OAuth against the simulator", () => {
+  const simOAuth = OAuth.layer({
+    clientId: Simulator.DEFAULT_OAUTH_CLIENT.clientId,
+    clientSecret: Redacted.make(Simulator.DEFAULT_OAUTH_CLIENT.clientSecret)
+  })
+
+  it.effect("PKCE code exchange, then a TokenSource on the refresh token survives revoked tokens", () =>
+    Effect.gen(function*() {
+      const sim = yield* Simulator.Simulator
+      const oauth = yield* OAuth.OAuthService
+      const pkce = yield* OAuth.generatePkce
+      yield* sim.registerAuthorizationCode({
+        code: "sim-code",
+        clientId: Simulator.DEFAULT_OAUTH_CLIENT.clientId,
+        redirectUri: "https://example.com/cb",
+        codeChallenge: pkce.challenge
+      })
+      const wrong = yield* Effect.flip(
+        oauth.tokenFromCode({ code: Redacted.make("sim-code"), redirectUri: "https://example.com/cb", codeVerifier: Redacted.make(VERIFIER) })
+      )
+      assert.isTrue(wrong._tag === "HttpError" && wrong.code === "invalid_grant")
+      const tokens = yield* oauth.tokenFromCode({ code: Redacted.make("sim-code"), redirectUri: "https://example.com/cb", codeVerifier: pkce.verifier })
+      assert.isDefined(tokens.refreshToken)
+      yield* Effect.scoped(
+        Effect.gen(function*() {
+          const source = yield* OAuth.makeTokenSource({
+            grant: OAuth.refreshTokenGrant(tokens.refreshToken!),
+            initial: OAuth.storedToken(tokens)
+          })
+          const rest = yield* ApiClient.make({ name: "rest", baseUrl: "https://api.pagerduty.com", auth: source.auth, permittedMethods: ["GET"] })
+          yield* rest.json({ url: "/users", params: { limit: 1 } })
+          yield* sim.revokeToken(Redacted.value(tokens.accessToken))
+          yield* rest.json({ url: "/users", params: { limit: 1 } }) // 401, refresh (rotated refresh token), retry
+          const counts = yield* sim.countsByEndpoint
+          assert.strictEqual(counts["POST /oauth/token"], 3)
+          assert.strictEqual(counts["GET /users"], 3)
+        })
+      )
+    }).pipe(Effect.provide(Layer.provideMerge(simOAuth, Simulator.layer()))))
 })
