@@ -1,0 +1,405 @@
+/**
+ * The `pagerduty` command tree, built on `@effect/cli`.
+ *
+ * Events API v2: `trigger`, `acknowledge`, `resolve`, `change` (routing key from `-k` or
+ * `PAGERDUTY_ROUTING_KEY`). REST API v2: `incidents list`, `oncall`, `schedules render`,
+ * `get PATH` (API key from `--api-key` or `PAGERDUTY_API_KEY`). Global options: `--region`,
+ * `--base-url` (every client at one URL, e.g. a local simulator) and `--simulator` (an
+ * embedded in-memory PagerDuty with its default keys: no account needed).
+ *
+ * {@link main} runs a command line and never fails: it prints the outcome and returns the
+ * exit code (see `ErrorReport`).
+ *
+ * @since 0.1.0
+ */
+import { Args, Command, Options } from "@effect/cli"
+import type { CliApp } from "@effect/cli"
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import type { HttpClient } from "@effect/platform"
+import { HttpClient as Client } from "@effect/platform"
+import { RestApi } from "@effect-pagerduty/client"
+import type { Region } from "@effect-pagerduty/client"
+import { Region as Regions } from "@effect-pagerduty/client"
+import { Simulator } from "@effect-pagerduty/testkit"
+import { Config, Console, Effect, Layer, Option, Redacted, Stream } from "effect"
+import * as ErrorReport from "./ErrorReport.js"
+import * as Output from "./Output.js"
+import * as Progress from "./Progress.js"
+
+/**
+ * The version `pagerduty --version` prints.
+ *
+ * @example
+ * ```ts
+ * import { Cli } from "@effect-pagerduty/cli"
+ *
+ * console.log(Cli.version) // "0.1.0"
+ * ```
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const version = "0.1.0"
+
+// ---------------------------------------------------------------------------------------
+// global options and the clients they configure
+// ---------------------------------------------------------------------------------------
+
+const globalOptions = {
+  apiKey: Options.redacted("api-key").pipe(
+    Options.withDescription("REST API key (default: $PAGERDUTY_API_KEY). Never printed."),
+    Options.optional
+  ),
+  region: Options.choice("region", ["us", "eu"] as const).pipe(
+    Options.withDescription("PagerDuty service region (default: $PAGERDUTY_REGION, else us)"),
+    Options.optional
+  ),
+  baseUrl: Options.text("base-url").pipe(
+    Options.withDescription("Send every request to this URL instead of the region's hosts (default: $PAGERDUTY_BASE_URL), e.g. a local simulator"),
+    Options.optional
+  ),
+  simulator: Options.boolean("simulator").pipe(
+    Options.withDescription("Run against an embedded in-memory PagerDuty with its default keys: no account, no network")
+  )
+}
+
+const root = Command.make("pagerduty", globalOptions)
+
+type GlobalOptions = Command.Command.ParseConfig<typeof globalOptions>
+
+/**
+ * The settings a command runs with, after flags, environment and `--simulator` are combined.
+ *
+ * @example
+ * ```ts
+ * import type { Cli } from "@effect-pagerduty/cli"
+ *
+ * const describe = (s: Cli.Settings) => s.simulator ? "simulator" : s.baseUrl ?? s.region
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Settings {
+  readonly region: Region.Region
+  readonly baseUrl: string | undefined
+  readonly simulator: boolean
+  /** The REST API key from `--api-key`, else `PAGERDUTY_API_KEY`, else the simulator's. */
+  readonly apiKey: Option.Option<Redacted.Redacted>
+}
+
+const optionalEnv = (name: string) => Config.option(Config.string(name))
+
+const settingsOf = (options: GlobalOptions): Effect.Effect<Settings, ErrorReport.UsageError | import("effect").ConfigError.ConfigError> =>
+  Effect.gen(function*() {
+    const region = Option.isSome(options.region) ? options.region.value : yield* Regions.config
+    const baseUrl = Option.isSome(options.baseUrl) ? options.baseUrl : yield* optionalEnv("PAGERDUTY_BASE_URL")
+    if (options.simulator && Option.isSome(options.baseUrl)) {
+      return yield* new ErrorReport.UsageError({ message: "--simulator and --base-url cannot be used together" })
+    }
+    const apiKey = Option.isSome(options.apiKey)
+      ? options.apiKey
+      : options.simulator
+      ? Option.some(Redacted.make(Simulator.DEFAULT_API_KEY))
+      : yield* Config.option(Config.redacted("PAGERDUTY_API_KEY"))
+    return {
+      region,
+      baseUrl: options.simulator ? undefined : Option.getOrUndefined(baseUrl),
+      simulator: options.simulator,
+      apiKey
+    }
+  })
+
+const settings = Effect.flatMap(root, settingsOf)
+
+/** The `HttpClient` every client of a command uses: undici, or the embedded simulator. */
+const httpLayer = (s: Settings): Layer.Layer<HttpClient.HttpClient> =>
+  s.simulator ? Simulator.layer() : NodeHttpClient.layerUndici
+
+/** Counts rate-limit answers (each one is a wait before a retry) on the progress line. */
+const countRateLimits = (progress: Progress.Progress | undefined) => (client: HttpClient.HttpClient): HttpClient.HttpClient =>
+  progress === undefined
+    ? client
+    : Client.transformResponse(client, Effect.tap((response) => (response.status === 429 ? progress.rateLimited : Effect.void)))
+
+const restLayer = (s: Settings, progress?: Progress.Progress) =>
+  Effect.gen(function*() {
+    if (Option.isNone(s.apiKey)) {
+      return yield* new ErrorReport.MissingConfiguration({ setting: "API key", flag: "--api-key", env: "PAGERDUTY_API_KEY" })
+    }
+    return RestApi.layer({
+      apiKey: s.apiKey.value,
+      region: s.region,
+      ...(s.baseUrl === undefined ? {} : { baseUrl: s.baseUrl }),
+      transformClient: countRateLimits(progress)
+    }).pipe(Layer.provide(httpLayer(s)))
+  })
+
+/** Runs `f` with the REST client and a progress line labelled `label`. */
+const withRest = <A, E>(
+  label: string,
+  f: (rest: RestApi.RestApi, progress: Progress.Progress) => Effect.Effect<A, E>
+) =>
+  Effect.scoped(Effect.gen(function*() {
+    const s = yield* settings
+    const progress = yield* Progress.stderr(label)
+    const layer = yield* restLayer(s, progress)
+    return yield* Effect.flatMap(RestApi.RestApiService, (rest) => f(rest, progress)).pipe(Effect.provide(layer))
+  }))
+
+// ---------------------------------------------------------------------------------------
+// shared options and helpers
+// ---------------------------------------------------------------------------------------
+
+const format = Options.choice("format", Output.formats).pipe(
+  Options.withDescription("Output format: json (default), ndjson (one item per line) or table"),
+  Options.withDefault("json" as Output.Format)
+)
+
+const isoOption = (name: string, description: string) =>
+  Options.date(name).pipe(Options.withDescription(description), Options.map((d) => d.toISOString()))
+
+/**
+ * Parses `--param key=value` flags into query parameters: a key given more than once, or
+ * ending in `[]`, becomes a list.
+ *
+ * @example
+ * ```ts
+ * import { Cli } from "@effect-pagerduty/cli"
+ *
+ * Cli.parseParams(["statuses[]=triggered", "statuses[]=acknowledged", "limit=5"])
+ * // Effect succeeding with { "statuses[]": ["triggered", "acknowledged"], limit: "5" }
+ * ```
+ *
+ * @since 0.1.0
+ * @category parsing
+ */
+export const parseParams = (
+  pairs: ReadonlyArray<string>
+): Effect.Effect<Record<string, string | ReadonlyArray<string>>, ErrorReport.UsageError> =>
+  Effect.suspend(() => {
+    const out: Record<string, string | Array<string>> = {}
+    for (const pair of pairs) {
+      const at = pair.indexOf("=")
+      if (at <= 0) return Effect.fail(new ErrorReport.UsageError({ message: `--param expects key=value, got '${pair}'` }))
+      const key = pair.slice(0, at)
+      const value = pair.slice(at + 1)
+      const previous = out[key]
+      if (previous === undefined) out[key] = key.endsWith("[]") ? [value] : value
+      else out[key] = Array.isArray(previous) ? [...previous, value] : [previous, value]
+    }
+    return Effect.succeed(out)
+  })
+
+/** A listing written item by item, counted on the progress line. */
+const writeListing = <E, R>(
+  pages: Stream.Stream<{ readonly items: ReadonlyArray<unknown> }, E, R>,
+  progress: Progress.Progress,
+  options: { readonly format: Output.Format; readonly limit?: number | undefined; readonly columns?: ReadonlyArray<Output.Column> | undefined }
+) => {
+  const items = pages.pipe(
+    Stream.tap(() => progress.page),
+    Stream.flatMap((page) => Stream.fromIterable(page.items))
+  )
+  const limited = options.limit === undefined ? items : Stream.take(items, options.limit)
+  return Output.writeStream(Stream.tap(limited, () => progress.items(1)), options.format, Output.stdout, options.columns)
+}
+
+// ---------------------------------------------------------------------------------------
+// REST commands
+// ---------------------------------------------------------------------------------------
+
+const incidentColumns: ReadonlyArray<Output.Column> = [
+  Output.column("ID", "id"),
+  Output.column("#", "incident_number"),
+  Output.column("STATUS", "status"),
+  Output.column("URGENCY", "urgency"),
+  Output.column("CREATED", "created_at"),
+  Output.column("SERVICE", "service"),
+  Output.column("TITLE", "title")
+]
+
+const incidentsList = Command.make(
+  "list",
+  {
+    status: Options.choice("status", ["triggered", "acknowledged", "resolved"] as const).pipe(
+      Options.withDescription("Only incidents with this status (repeatable)"),
+      Options.repeated
+    ),
+    since: isoOption("since", "Start of the date range (ISO 8601)").pipe(Options.optional),
+    until: isoOption("until", "End of the date range (ISO 8601)").pipe(Options.optional),
+    service: Options.text("service").pipe(Options.withDescription("Only incidents of this service id (repeatable)"), Options.repeated),
+    limit: Options.integer("limit").pipe(Options.withDescription("Stop after this many incidents"), Options.optional),
+    format
+  },
+  (o) =>
+    withRest("incidents", (rest, progress) =>
+      Effect.gen(function*() {
+        const limit = Option.getOrUndefined(o.limit)
+        if (limit !== undefined && limit < 1) return yield* new ErrorReport.UsageError({ message: `--limit must be at least 1, got ${limit}` })
+        const params: Record<string, string | ReadonlyArray<string>> = {}
+        if (o.status.length > 0) params.statuses = o.status
+        if (o.service.length > 0) params.service_ids = o.service
+        if (Option.isSome(o.since)) params.since = o.since.value
+        if (Option.isSome(o.until)) params.until = o.until.value
+        const pages = rest.iterAllPages("/incidents", {
+          params,
+          ...(limit === undefined ? {} : { pageSize: Math.min(limit, 100) })
+        })
+        yield* writeListing(pages, progress, { format: o.format, limit, columns: incidentColumns })
+      }))
+).pipe(Command.withDescription("List incidents (GET /incidents), every page"))
+
+const incidents = Command.make("incidents").pipe(
+  Command.withDescription("Incidents (REST API v2)"),
+  Command.withSubcommands([incidentsList])
+)
+
+const oncallColumns: ReadonlyArray<Output.Column> = [
+  Output.column("LEVEL", "escalation_level"),
+  Output.column("USER", "user"),
+  Output.column("SCHEDULE", "schedule"),
+  Output.column("ESCALATION POLICY", "escalation_policy"),
+  Output.column("START", "start"),
+  Output.column("END", "end")
+]
+
+const oncall = Command.make(
+  "oncall",
+  {
+    schedule: Options.text("schedule").pipe(Options.withDescription("Only this schedule id (repeatable)"), Options.repeated),
+    escalationPolicy: Options.text("escalation-policy").pipe(
+      Options.withDescription("Only this escalation policy id (repeatable)"),
+      Options.repeated
+    ),
+    format
+  },
+  (o) =>
+    withRest("on-calls", (rest, progress) => {
+      const params: Record<string, ReadonlyArray<string>> = {}
+      if (o.schedule.length > 0) params.schedule_ids = o.schedule
+      if (o.escalationPolicy.length > 0) params.escalation_policy_ids = o.escalationPolicy
+      return writeListing(rest.iterAllPages("/oncalls", { params }), progress, { format: o.format, columns: oncallColumns })
+    })
+).pipe(Command.withDescription("Who is on call now (GET /oncalls)"))
+
+const get = Command.make(
+  "get",
+  {
+    path: Args.text({ name: "PATH" }).pipe(Args.withDescription("An API path such as /users or /services/PXXXXXX")),
+    param: Options.text("param").pipe(
+      Options.withDescription("Query parameter key=value (repeatable; a repeated key or one ending in [] is a list)"),
+      Options.repeated
+    ),
+    all: Options.boolean("all").pipe(Options.withDescription("Follow pagination and output every item of the listing")),
+    format
+  },
+  (o) =>
+    withRest(o.path, (rest, progress) =>
+      Effect.gen(function*() {
+        const params = yield* parseParams(o.param)
+        if (o.all) {
+          yield* writeListing(rest.iterAllPages(o.path, { params }), progress, { format: o.format })
+        } else {
+          const body = yield* rest.jget(o.path, { params })
+          yield* Output.stdout(Output.formatValue(body, o.format))
+        }
+      }))
+).pipe(Command.withDescription("GET any REST API v2 endpoint and print the JSON (with --all, every page)"))
+
+// ---------------------------------------------------------------------------------------
+// the application
+// ---------------------------------------------------------------------------------------
+
+/**
+ * The whole command tree.
+ *
+ * @example
+ * ```ts
+ * import { Command } from "@effect/cli"
+ * import { Cli } from "@effect-pagerduty/cli"
+ *
+ * const run = Command.run(Cli.command, { name: "pagerduty", version: Cli.version })
+ * ```
+ *
+ * @since 0.1.0
+ * @category commands
+ */
+export const command = root.pipe(
+  Command.withDescription("PagerDuty from the shell: Events API v2 and REST API v2"),
+  Command.withSubcommands([incidents, oncall, get])
+)
+
+const runCommand = Command.run(command, { name: "pagerduty", version })
+
+const secretFlags = new Set(["--api-key", "-k", "--routing-key"])
+
+/**
+ * The secret values a command line carries (`--api-key`, `-k`/`--routing-key`, and the
+ * `PAGERDUTY_API_KEY` / `PAGERDUTY_ROUTING_KEY` variables), so output can be scrubbed of them.
+ *
+ * @example
+ * ```ts
+ * import { Cli } from "@effect-pagerduty/cli"
+ *
+ * Cli.secretsOf(["node", "pagerduty", "-k", "R0UT1NG"], {}).length // 1
+ * ```
+ *
+ * @since 0.1.0
+ * @category parsing
+ */
+export const secretsOf = (
+  argv: ReadonlyArray<string>,
+  env: Readonly<Record<string, string | undefined>>
+): ReadonlyArray<Redacted.Redacted> => {
+  const values: Array<string> = []
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!
+    const eq = arg.indexOf("=")
+    if (eq > 0 && secretFlags.has(arg.slice(0, eq))) values.push(arg.slice(eq + 1))
+    else if (secretFlags.has(arg) && i + 1 < argv.length) values.push(argv[i + 1]!)
+  }
+  for (const name of ["PAGERDUTY_API_KEY", "PAGERDUTY_ROUTING_KEY"]) {
+    const value = env[name]
+    if (value !== undefined && value !== "") values.push(value)
+  }
+  return values.map((v) => Redacted.make(v))
+}
+
+/** A console whose output is scrubbed of the secrets (help and usage text included). */
+const scrubbingConsole = (secrets: ReadonlyArray<Redacted.Redacted>) =>
+  Effect.map(Effect.console, (console): Console.Console => ({
+    ...console,
+    log: (...args) => console.log(...args.map((a) => (typeof a === "string" ? ErrorReport.scrub(a, secrets) : a))),
+    error: (...args) => console.error(...args.map((a) => (typeof a === "string" ? ErrorReport.scrub(a, secrets) : a)))
+  }))
+
+/**
+ * Runs a command line (`process.argv`: runtime, script, then arguments), prints its output,
+ * or one line per failure on stderr, and returns the exit code. Never fails.
+ *
+ * @example
+ * ```ts
+ * import * as NodeContext from "@effect/platform-node/NodeContext"
+ * import { Effect } from "effect"
+ * import { Cli } from "@effect-pagerduty/cli"
+ *
+ * const code = Cli.main(["node", "pagerduty", "--simulator", "incidents", "list"]).pipe(Effect.provide(NodeContext.layer))
+ * ```
+ *
+ * @since 0.1.0
+ * @category running
+ */
+export const main = (
+  argv: ReadonlyArray<string>,
+  env: Readonly<Record<string, string | undefined>> = process.env
+): Effect.Effect<number, never, CliApp.CliApp.Environment> =>
+  Effect.gen(function*() {
+    const secrets = secretsOf(argv, env)
+    const console = yield* scrubbingConsole(secrets)
+    const exit = yield* Effect.exit(Effect.withConsole(runCommand(argv), console))
+    if (exit._tag === "Success") return ErrorReport.exitCodes.Success
+    const report = ErrorReport.fromCause(exit.cause, secrets, env.PAGERDUTY_DEBUG === "1")
+    if (report.message !== "") yield* Effect.sync(() => process.stderr.write(`${report.message}\n`))
+    return report.code
+  })

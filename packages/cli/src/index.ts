@@ -1,0 +1,25 @@
+/**
+ * `@effect-pagerduty/cli`: the `pagerduty` command, and its parts for embedding or testing.
+ *
+ * @since 0.1.0
+ */
+
+/**
+ * @since 0.1.0
+ */
+export * as Cli from "./Cli.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as ErrorReport from "./ErrorReport.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Output from "./Output.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Progress from "./Progress.js"
