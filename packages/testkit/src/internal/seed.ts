@@ -45,8 +45,10 @@ export const INCIDENT_SPAN_MS = 28 * 24 * 3600 * 1000
 export const users = (seed: number, n: number, teams: ReadonlyArray<TeamRec>): Array<UserRec> =>
   Array.from({ length: n }, (_, i) => {
     const h = hash(seed, SEED_USER, i)
-    const first = FIRST[(i + (h % 3)) % FIRST.length]
-    const last = LAST[(i * 7 + (h >>> 8)) % LAST.length]
+    // Names walk the lists in order (user 0 is Ada Lovelace, ada.lovelace0@example.com) so
+    // tests and docs can name seeded users; the seed varies the other fields.
+    const first = FIRST[i % FIRST.length]
+    const last = LAST[(i + Math.floor(i / LAST.length)) % LAST.length]
     const name = i < FIRST.length ? `${first} ${last}` : `${first} ${last} ${i}`
     return {
       id: Ids.encode("user", i),
