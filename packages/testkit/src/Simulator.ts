@@ -427,7 +427,7 @@ export interface StateApi {
  *   code: "abc",
  *   clientId: "sim-client-id",
  *   redirectUri: "http://localhost:8080/callback",
- *   codeChallenge: "E9Melhoa2OvFWXpsq0Ge9uVPZ2ZbA7BLgcpt8Di7t9M"
+ *   codeChallenge: "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
  * }
  */
 export interface AuthorizationCodeGrant {

@@ -16,9 +16,9 @@ const { clientId, clientSecret } = Simulator.DEFAULT_OAUTH_CLIENT
 const withSim = Effect.provide(Simulator.layer({ tokenLifetime: "1 hour" }))
 
 describe("OAuth", () => {
-  // The brief quoted a different verifier; RFC 7636 appendix B pairs this one with E9Melhoa...
+  // RFC 7636 appendix B: this verifier and challenge are the RFC's own example pair.
   it("PKCE S256 matches RFC 7636 appendix B", () => {
-    assert.strictEqual(pkceChallenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"), "E9Melhoa2OvFWXpsq0Ge9uVPZ2ZbA7BLgcpt8Di7t9M")
+    assert.strictEqual(pkceChallenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"), "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM")
   })
 
   it.effect("client_credentials token works as Bearer until it expires on the clock", () =>
@@ -57,7 +57,7 @@ describe("OAuth", () => {
     Effect.gen(function*() {
       const sim = yield* Simulator.Simulator
       const redirect = "http://localhost:8080/callback"
-      yield* sim.registerAuthorizationCode({ code: "c1", clientId, redirectUri: redirect, codeChallenge: "E9Melhoa2OvFWXpsq0Ge9uVPZ2ZbA7BLgcpt8Di7t9M" })
+      yield* sim.registerAuthorizationCode({ code: "c1", clientId, redirectUri: redirect, codeChallenge: "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM" })
       const wrong = yield* token({ grant_type: "authorization_code", client_id: clientId, code: "c1", redirect_uri: redirect, code_verifier: "not-the-verifier" })
       assert.strictEqual(wrong.status, 400)
       assert.strictEqual(wrong.body.error, "invalid_grant")
