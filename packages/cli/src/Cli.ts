@@ -17,11 +17,10 @@ import type { CliApp } from "@effect/cli"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import type { HttpClient } from "@effect/platform"
 import { HttpClient as Client } from "@effect/platform"
-import { RestApi } from "@effect-pagerduty/client"
-import type { Region } from "@effect-pagerduty/client"
-import { Region as Regions } from "@effect-pagerduty/client"
-import { Simulator } from "@effect-pagerduty/testkit"
-import { Config, Console, Effect, Layer, Option, Redacted, Stream } from "effect"
+// Deep imports keep start-up short: only the modules a command needs are loaded.
+import * as Region from "@effect-pagerduty/client/Region"
+import * as RestApi from "@effect-pagerduty/client/RestApi"
+import { Config, ConfigError, Console, Effect, Layer, Option, Redacted, Stream } from "effect"
 import * as ErrorReport from "./ErrorReport.js"
 import * as Output from "./Output.js"
 import * as Progress from "./Progress.js"
@@ -90,9 +89,12 @@ export interface Settings {
 
 const optionalEnv = (name: string) => Config.option(Config.string(name))
 
-const settingsOf = (options: GlobalOptions): Effect.Effect<Settings, ErrorReport.UsageError | import("effect").ConfigError.ConfigError> =>
+/** The simulator's module, loaded only in `--simulator` mode. */
+const simulatorModule = Effect.promise(() => import("@effect-pagerduty/testkit/Simulator"))
+
+const settingsOf = (options: GlobalOptions): Effect.Effect<Settings, ErrorReport.UsageError | ConfigError.ConfigError> =>
   Effect.gen(function*() {
-    const region = Option.isSome(options.region) ? options.region.value : yield* Regions.config
+    const region = Option.isSome(options.region) ? options.region.value : yield* Region.config
     const baseUrl = Option.isSome(options.baseUrl) ? options.baseUrl : yield* optionalEnv("PAGERDUTY_BASE_URL")
     if (options.simulator && Option.isSome(options.baseUrl)) {
       return yield* new ErrorReport.UsageError({ message: "--simulator and --base-url cannot be used together" })
@@ -100,7 +102,7 @@ const settingsOf = (options: GlobalOptions): Effect.Effect<Settings, ErrorReport
     const apiKey = Option.isSome(options.apiKey)
       ? options.apiKey
       : options.simulator
-      ? Option.some(Redacted.make(Simulator.DEFAULT_API_KEY))
+      ? Option.some(Redacted.make((yield* simulatorModule).DEFAULT_API_KEY))
       : yield* Config.option(Config.redacted("PAGERDUTY_API_KEY"))
     return {
       region,
@@ -114,7 +116,7 @@ const settings = Effect.flatMap(root, settingsOf)
 
 /** The `HttpClient` every client of a command uses: undici, or the embedded simulator. */
 const httpLayer = (s: Settings): Layer.Layer<HttpClient.HttpClient> =>
-  s.simulator ? Simulator.layer() : NodeHttpClient.layerUndici
+  s.simulator ? Layer.unwrapEffect(Effect.map(simulatorModule, (Simulator) => Simulator.layer())) : NodeHttpClient.layerUndici
 
 /** Counts rate-limit answers (each one is a wait before a retry) on the progress line. */
 const countRateLimits = (progress: Progress.Progress | undefined) => (client: HttpClient.HttpClient): HttpClient.HttpClient =>
@@ -366,13 +368,26 @@ export const secretsOf = (
   return values.map((v) => Redacted.make(v))
 }
 
-/** A console whose output is scrubbed of the secrets (help and usage text included). */
-const scrubbingConsole = (secrets: ReadonlyArray<Redacted.Redacted>) =>
-  Effect.map(Effect.console, (console): Console.Console => ({
-    ...console,
-    log: (...args) => console.log(...args.map((a) => (typeof a === "string" ? ErrorReport.scrub(a, secrets) : a))),
-    error: (...args) => console.error(...args.map((a) => (typeof a === "string" ? ErrorReport.scrub(a, secrets) : a)))
-  }))
+const ansiStyles = /\u001b\[[0-9;]*m/g
+
+/**
+ * A console whose output (help and usage text included) is scrubbed of the secrets, and
+ * stripped of ANSI styles when the stream is not a terminal or `NO_COLOR` is set.
+ */
+const cleanConsole = (secrets: ReadonlyArray<Redacted.Redacted>, env: Readonly<Record<string, string | undefined>>) =>
+  Effect.map(Effect.console, (console): Console.Console => {
+    const colour = (tty: boolean | undefined) => tty === true && (env.NO_COLOR === undefined || env.NO_COLOR === "")
+    const clean = (styled: boolean) => (a: unknown) => {
+      if (typeof a !== "string") return a
+      const text = ErrorReport.scrub(a, secrets)
+      return styled ? text : text.replace(ansiStyles, "")
+    }
+    return {
+      ...console,
+      log: (...args) => console.log(...args.map(clean(colour(process.stdout.isTTY)))),
+      error: (...args) => console.error(...args.map(clean(colour(process.stderr.isTTY))))
+    }
+  })
 
 /**
  * Runs a command line (`process.argv`: runtime, script, then arguments), prints its output,
@@ -396,7 +411,7 @@ export const main = (
 ): Effect.Effect<number, never, CliApp.CliApp.Environment> =>
   Effect.gen(function*() {
     const secrets = secretsOf(argv, env)
-    const console = yield* scrubbingConsole(secrets)
+    const console = yield* cleanConsole(secrets, env)
     const exit = yield* Effect.exit(Effect.withConsole(runCommand(argv), console))
     if (exit._tag === "Success") return ErrorReport.exitCodes.Success
     const report = ErrorReport.fromCause(exit.cause, secrets, env.PAGERDUTY_DEBUG === "1")
