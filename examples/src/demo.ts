@@ -1,58 +1,94 @@
 /**
- * `pnpm demo`: the main job. Runs against a local server on 127.0.0.1 (no account, no
- * network): a few requests, a retry after a 429, and a typed error.
+ * `pnpm demo`: the main job. A tour of the library against the PagerDuty simulator, served
+ * on 127.0.0.1 by this process (no account, no network):
+ *
+ * 1. stream incidents page by page with a filter, and count them;
+ * 2. find a user, create an incident (entity wrapping, `From`), acknowledge it;
+ * 3. survive an injected 429 (waits `ratelimit-reset`, then retries);
+ * 4. typed errors: a 404 with PagerDuty's code and request id, a foreign URL refused
+ *    before anything is sent.
+ *
+ * `program` is exported so examples/test/demo.test.ts checks what it prints (with a 0 s
+ * rate-limit reset, so the test does not sleep).
  */
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
-import { ApiClient, Auth } from "@effect-pagerduty/client"
-import { Console, Effect, Logger, LogLevel, Redacted } from "effect"
-import * as http from "node:http"
-import type { AddressInfo } from "node:net"
+import { RestApi } from "@effect-pagerduty/client"
+import { Incident, Service, User } from "@effect-pagerduty/client/generated/RestSchemas"
+import { Simulator } from "@effect-pagerduty/testkit"
+import { Chunk, Console, Effect, Option, Redacted, Stream } from "effect"
 
-const localServer = Effect.acquireRelease(
-  Effect.async<{ url: string; server: http.Server }>((resume) => {
-    let calls = 0
-    const server = http.createServer((req, res) => {
-      calls++
-      const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
-        res.writeHead(status, { "content-type": "application/json", "x-request-id": `demo-${calls}`, ...headers })
-        res.end(JSON.stringify(body))
-      }
-      if (req.url?.startsWith("/users/PXX")) return send(404, { error: { message: "Not Found", code: 2100 } })
-      if (calls === 1) return send(429, { error: { message: "Rate Limit Exceeded", code: 2020 } }, { "ratelimit-reset": "1" })
-      send(200, { users: [{ id: "P1", name: "Ada Lovelace" }, { id: "P2", name: "Grace Hopper" }], limit: 25, offset: 0, more: false, total: null })
-    })
-    server.listen(0, "127.0.0.1", () => resume(Effect.succeed({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server })))
-  }),
-  ({ server }) => Effect.async<void>((resume) => {
-    server.closeAllConnections()
-    server.close(() => resume(Effect.void))
-  })
-)
+export const program = (options: { readonly rateLimitResetSeconds: number } = { rateLimitResetSeconds: 1 }) =>
+  Effect.gen(function*() {
+  const served = yield* Simulator.serve({ incidents: 250, users: 12 })
+  yield* Console.log(`PagerDuty simulator at ${served.url} (key: sim-api-key)`)
 
-const program = Effect.gen(function*() {
-  const { url } = yield* localServer
-  const api = yield* ApiClient.make({
-    name: "rest",
-    baseUrl: url,
-    auth: Auth.token(Redacted.make("demo-api-key")),
-    permittedMethods: ["GET", "POST", "PUT", "PATCH", "DELETE"],
-    headers: { Accept: "application/vnd.pagerduty+json;version=2" }
+  const api = yield* RestApi.make({ apiKey: Redacted.make("sim-api-key"), baseUrl: served.url })
+
+  // 1. Streams: pages are fetched lazily, 100 at a time, as the stream is pulled.
+  // `schema` decodes every item with the generated effect/Schema (unknown fields are kept).
+  const triggered = api.iterAll("/incidents", {
+    params: { statuses: ["triggered"], date_range: "all" },
+    pageSize: 100,
+    schema: Incident
   })
-  yield* Console.log(`local PagerDuty stand-in at ${url}`)
-  const users = yield* api.json({ url: "/users" })
-  yield* Console.log("GET /users (after one 429 and a 1 s wait):", JSON.stringify(users))
-  const error = yield* Effect.flip(api.json({ url: "/users/PXX" }))
-  yield* Console.log(`typed error ${error._tag}: ${error.message}`)
-  const foreign = yield* Effect.flip(api.json({ url: "https://api.pagerduty.com.evil.com/users" }))
-  yield* Console.log(`typed error ${foreign._tag}: ${foreign.message}`)
+  const count = yield* Stream.runCount(triggered)
+  const firstThree = yield* Stream.runCollect(Stream.take(triggered, 3))
+  yield* Console.log(`1. ${count} triggered incidents; the first three:`)
+  for (const incident of Chunk.toReadonlyArray(firstThree)) {
+    yield* Console.log(`   ${incident.id}  ${incident.title ?? ""}`)
+  }
+
+  // 2. Entity wrapping: bodies are wrapped ({"incident": ...}) and answers unwrapped.
+  const users = yield* api.listAll("/users", { schema: User })
+  const found = yield* api.find("users", users[0]?.name ?? "", { attribute: "name" })
+  const service = (yield* api.listAll("/services", { schema: Service }))[0]!
+  // writes with an account-level key name the acting user in `From`
+  const writer = yield* RestApi.make({
+    apiKey: Redacted.make("sim-api-key"),
+    baseUrl: served.url,
+    defaultFrom: users[0]?.email ?? ""
+  })
+  const created = yield* writer.rpost("/incidents", {
+    json: {
+      type: "incident",
+      title: "Disk full on db-1",
+      service: { id: service.id, type: "service_reference" }
+    },
+    schema: Incident
+  })
+  const acknowledged = yield* writer.rput(`/incidents/${created.id}`, {
+    json: { type: "incident_reference", status: "acknowledged" },
+    schema: Incident
+  })
+  const foundName = Option.match(found, { onNone: () => "(none)", onSome: (user) => String(user["name"]) })
+  yield* Console.log(`2. found user ${foundName}; created ${created.id} "${created.title}", now ${acknowledged.status}`)
+
+  // 3. Retries: the simulator answers the next GET /users with 429 + ratelimit-reset: 1.
+  yield* served.simulator.addFault({
+    method: "GET",
+    path: "/users",
+    nth: [1],
+    kind: Simulator.Fault.status429({ reset: options.rateLimitResetSeconds })
+  })
+  const before = Date.now()
+  const again = yield* api.listAll("/users")
+  yield* Console.log(`3. a 429 was answered by waiting ${((Date.now() - before) / 1000).toFixed(1)} s; got ${again.length} users`)
+
+  // 4. Typed errors.
+  const notFound = yield* Effect.flip(api.rget("/incidents/PNOPE00"))
+  yield* Console.log(`4. ${notFound._tag}: ${notFound.message}`)
+  const foreign = yield* Effect.flip(api.rget("https://api.pagerduty.com.evil.com/users"))
+  yield* Console.log(`   ${foreign._tag}: ${foreign.message}`)
+
+  const requests = yield* served.simulator.requests
+  yield* Console.log(`The simulator served ${requests.length} requests.`)
 })
 
-program.pipe(
-  Effect.scoped,
-  Effect.provide(NodeHttpClient.layerUndici),
-  Logger.withMinimumLogLevel(LogLevel.Debug),
-  Effect.runPromise
-).catch((e) => {
-  console.error(e)
-  process.exit(1)
-})
+const main = program().pipe(Effect.scoped, Effect.provide(NodeHttpClient.layerUndici))
+
+if (process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].replace(/.*\//, ""))) {
+  Effect.runPromise(main).catch((error) => {
+    console.error(String(error))
+    process.exit(1)
+  })
+}
