@@ -20,12 +20,15 @@ import * as directory from "./directory.js"
 import * as events from "./events.js"
 import * as incidents from "./incidents.js"
 import * as jira from "./jira.js"
+import * as jiraServer from "./jiraServer.js"
 import * as mcp from "./mcp.js"
+import * as msteams from "./msteams.js"
 import * as oauth from "./oauth.js"
 import * as reports from "./reports.js"
 import * as schedules from "./schedules.js"
 import * as scim from "./scim.js"
 import * as slack from "./slack.js"
+import * as slackChannels from "./slackChannels.js"
 
 /** Route modules that need no engine services. */
 export const routeModules: ReadonlyArray<ReadonlyArray<Route>> = [
@@ -35,7 +38,10 @@ export const routeModules: ReadonlyArray<ReadonlyArray<Route>> = [
   schedules.routes,
   reports.routes,
   jira.routes,
+  jiraServer.routes,
+  msteams.routes,
   slack.routes,
+  slackChannels.routes,
   scim.routes,
   mcp.routes
 ]
