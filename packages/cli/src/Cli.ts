@@ -16,10 +16,11 @@ import { Args, Command, Options } from "@effect/cli"
 import type { CliApp } from "@effect/cli"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import type { HttpClient } from "@effect/platform"
-import { HttpClient as Client } from "@effect/platform"
 // Deep imports keep start-up short: only the modules a command needs are loaded.
+import * as EventsApi from "@effect-pagerduty/client/EventsApi"
 import * as Region from "@effect-pagerduty/client/Region"
 import * as RestApi from "@effect-pagerduty/client/RestApi"
+import * as Os from "node:os"
 import { Config, ConfigError, Console, Effect, Layer, Option, Redacted, Stream } from "effect"
 import * as ErrorReport from "./ErrorReport.js"
 import * as Output from "./Output.js"
@@ -118,12 +119,6 @@ const settings = Effect.flatMap(root, settingsOf)
 const httpLayer = (s: Settings): Layer.Layer<HttpClient.HttpClient> =>
   s.simulator ? Layer.unwrapEffect(Effect.map(simulatorModule, (Simulator) => Simulator.layer())) : NodeHttpClient.layerUndici
 
-/** Counts rate-limit answers (each one is a wait before a retry) on the progress line. */
-const countRateLimits = (progress: Progress.Progress | undefined) => (client: HttpClient.HttpClient): HttpClient.HttpClient =>
-  progress === undefined
-    ? client
-    : Client.transformResponse(client, Effect.tap((response) => (response.status === 429 ? progress.rateLimited : Effect.void)))
-
 const restLayer = (s: Settings, progress?: Progress.Progress) =>
   Effect.gen(function*() {
     if (Option.isNone(s.apiKey)) {
@@ -133,7 +128,7 @@ const restLayer = (s: Settings, progress?: Progress.Progress) =>
       apiKey: s.apiKey.value,
       region: s.region,
       ...(s.baseUrl === undefined ? {} : { baseUrl: s.baseUrl }),
-      transformClient: countRateLimits(progress)
+      ...(progress === undefined ? {} : { transformClient: Progress.countRateLimits(progress) })
     }).pipe(Layer.provide(httpLayer(s)))
   })
 
@@ -310,6 +305,148 @@ const get = Command.make(
 ).pipe(Command.withDescription("GET any REST API v2 endpoint and print the JSON (with --all, every page)"))
 
 // ---------------------------------------------------------------------------------------
+// Events API v2 commands
+// ---------------------------------------------------------------------------------------
+
+const routingKey = Options.redacted("routing-key").pipe(
+  Options.withAlias("k"),
+  Options.withDescription("Events API v2 routing (integration) key (default: $PAGERDUTY_ROUTING_KEY). Never printed."),
+  Options.optional
+)
+
+const details = Options.text("details").pipe(
+  Options.withDescription("Custom details: a JSON object, e.g. '{\"disk\":\"95%\"}'"),
+  Options.optional
+)
+
+const source = Options.text("source").pipe(
+  Options.withDescription("Where the problem is (default: 'pagerduty.cli on <hostname>')"),
+  Options.optional
+)
+
+const defaultSource = (): string => `pagerduty.cli on ${Os.hostname()}`
+
+/**
+ * Parses `--details`: it must be a JSON object.
+ *
+ * @example
+ * ```ts
+ * import { Cli } from "@effect-pagerduty/cli"
+ *
+ * Cli.parseDetails('{"disk":"95%"}') // Effect succeeding with { disk: "95%" }
+ * Cli.parseDetails("[1]") // Effect failing with a UsageError
+ * ```
+ *
+ * @since 0.1.0
+ * @category parsing
+ */
+export const parseDetails = (text: string): Effect.Effect<Record<string, unknown>, ErrorReport.UsageError> =>
+  Effect.suspend(() => {
+    let value: unknown
+    try {
+      value = JSON.parse(text)
+    } catch {
+      value = undefined
+    }
+    return typeof value === "object" && value !== null && !Array.isArray(value)
+      ? Effect.succeed(value as Record<string, unknown>)
+      : Effect.fail(new ErrorReport.UsageError({ message: `--details must be a JSON object, e.g. '{"disk":"95%"}'` }))
+  })
+
+/** Runs `f` with an Events API client for the routing key of the flag, the environment or the simulator. */
+const withEvents = <A, E>(flag: Option.Option<Redacted.Redacted>, f: (events: EventsApi.EventsApi) => Effect.Effect<A, E>) =>
+  Effect.gen(function*() {
+    const s = yield* settings
+    const key = Option.isSome(flag)
+      ? flag
+      : s.simulator
+      ? Option.some(Redacted.make((yield* simulatorModule).DEFAULT_ROUTING_KEY))
+      : yield* Config.option(Config.redacted("PAGERDUTY_ROUTING_KEY"))
+    if (Option.isNone(key)) {
+      return yield* new ErrorReport.MissingConfiguration({ setting: "routing key", flag: "-k/--routing-key", env: "PAGERDUTY_ROUTING_KEY" })
+    }
+    const layer = EventsApi.layer({
+      routingKey: key.value,
+      region: s.region,
+      ...(s.baseUrl === undefined ? {} : { baseUrl: s.baseUrl })
+    }).pipe(Layer.provide(httpLayer(s)))
+    return yield* Effect.flatMap(EventsApi.EventsApiService, f).pipe(Effect.provide(layer))
+  })
+
+const done = (action: string, dedupKey: string) =>
+  Output.stdout(`Alert ${action} successfully. Deduplication key: ${dedupKey}\n`)
+
+const trigger = Command.make(
+  "trigger",
+  {
+    routingKey,
+    description: Options.text("description").pipe(Options.withDescription("Summary of the alert (required)")),
+    source,
+    severity: Options.choice("severity", ["critical", "error", "warning", "info"] as const).pipe(
+      Options.withDescription("Severity (default: critical)"),
+      Options.withDefault("critical" as EventsApi.Severity)
+    ),
+    dedupKey: Options.text("dedup-key").pipe(
+      Options.withAlias("i"),
+      Options.withDescription("Deduplication key (default: one is generated, and printed)"),
+      Options.optional
+    ),
+    details
+  },
+  (o) =>
+    withEvents(o.routingKey, (events) =>
+      Effect.gen(function*() {
+        const customDetails = Option.isSome(o.details) ? yield* parseDetails(o.details.value) : undefined
+        const result = yield* events.trigger({
+          summary: o.description,
+          source: Option.getOrElse(o.source, defaultSource),
+          severity: o.severity,
+          ...(Option.isSome(o.dedupKey) ? { dedupKey: o.dedupKey.value } : {}),
+          ...(customDetails === undefined ? {} : { customDetails })
+        })
+        yield* done("triggered", result.dedupKey)
+      }))
+).pipe(Command.withDescription("Trigger an alert (Events API v2)"))
+
+const requiredDedupKey = Options.text("dedup-key").pipe(
+  Options.withAlias("i"),
+  Options.withDescription("Deduplication key of the alert (required)")
+)
+
+const acknowledge = Command.make(
+  "acknowledge",
+  { routingKey, dedupKey: requiredDedupKey },
+  (o) => withEvents(o.routingKey, (events) => Effect.flatMap(events.acknowledge(o.dedupKey), (r) => done("acknowledged", r.dedupKey)))
+).pipe(Command.withDescription("Acknowledge an alert (Events API v2)"))
+
+const resolve = Command.make(
+  "resolve",
+  { routingKey, dedupKey: requiredDedupKey },
+  (o) => withEvents(o.routingKey, (events) => Effect.flatMap(events.resolve(o.dedupKey), (r) => done("resolved", r.dedupKey)))
+).pipe(Command.withDescription("Resolve an alert (Events API v2)"))
+
+const change = Command.make(
+  "change",
+  {
+    routingKey,
+    summary: Options.text("summary").pipe(Options.withDescription("What changed (required)")),
+    source,
+    details
+  },
+  (o) =>
+    withEvents(o.routingKey, (events) =>
+      Effect.gen(function*() {
+        const customDetails = Option.isSome(o.details) ? yield* parseDetails(o.details.value) : undefined
+        yield* events.sendChangeEvent({
+          summary: o.summary,
+          source: Option.getOrElse(o.source, defaultSource),
+          ...(customDetails === undefined ? {} : { customDetails })
+        })
+        yield* Output.stdout("Change event sent successfully.\n")
+      }))
+).pipe(Command.withDescription("Send a change event (Events API v2)"))
+
+// ---------------------------------------------------------------------------------------
 // the application
 // ---------------------------------------------------------------------------------------
 
@@ -329,7 +466,7 @@ const get = Command.make(
  */
 export const command = root.pipe(
   Command.withDescription("PagerDuty from the shell: Events API v2 and REST API v2"),
-  Command.withSubcommands([incidents, oncall, get])
+  Command.withSubcommands([trigger, acknowledge, resolve, change, incidents, oncall, get])
 )
 
 const runCommand = Command.run(command, { name: "pagerduty", version })

@@ -14,7 +14,7 @@
  * | 5 | `ServerHttpError`: a 5xx after retries, or a response body that is not what the API promises |
  * | 6 | `TransportError`: no response (refused, reset, DNS, timeout) |
  * | 7 | `InvalidEvent`: the event failed validation and nothing was sent |
- * | 8 | {@link MissingConfiguration} or a `ConfigError`: no key, or a bad environment variable |
+ * | 8 | {@link MissingConfiguration}, `MissingRoutingKey` or a `ConfigError`: no key, a blank key, or a bad environment variable |
  * | 9 | `PaginationLimitError`: classic pagination reached the 10 000 offset cap |
  * | 10 | `HistoryWindowError` / `ScheduleQueryError`: a bad time window |
  * | 11 | `InvalidArgumentError`: a helper refused its arguments |
@@ -89,6 +89,7 @@ export const exitCodes = {
   TransportError: 6,
   InvalidEvent: 7,
   MissingConfiguration: 8,
+  MissingRoutingKey: 8,
   ConfigError: 8,
   PaginationLimitError: 9,
   HistoryWindowError: 10,
@@ -171,6 +172,7 @@ export const describe = (error: unknown): Report => {
       case "TransportError":
       case "InvalidEvent":
       case "MissingConfiguration":
+      case "MissingRoutingKey":
       case "PaginationLimitError":
       case "HistoryWindowError":
       case "ScheduleQueryError":

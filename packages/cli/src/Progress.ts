@@ -8,7 +8,9 @@
  *
  * @since 0.1.0
  */
-import { Effect, Scope } from "effect"
+import { HttpClient } from "@effect/platform"
+import { Effect } from "effect"
+import type { Scope } from "effect"
 
 /**
  * The counters of a listing in progress.
@@ -179,3 +181,23 @@ export const make = (options: Options): Effect.Effect<Progress, never, Scope.Sco
  */
 export const stderr = (label: string): Effect.Effect<Progress, never, Scope.Scope> =>
   make({ label, enabled: process.stderr.isTTY === true, write: (text) => process.stderr.write(text) })
+
+/**
+ * An `HttpClient` middleware counting every rate-limit answer (429) on the progress line: each
+ * one is a wait before the client retries. Pass it as a client's `transformClient`.
+ *
+ * @example
+ * ```ts
+ * import { Effect, Redacted } from "effect"
+ * import { RestApi } from "@effect-pagerduty/client"
+ * import { Progress } from "@effect-pagerduty/cli"
+ *
+ * const layerFor = (progress: Progress.Progress) =>
+ *   RestApi.layer({ apiKey: Redacted.make("u+key"), transformClient: Progress.countRateLimits(progress) })
+ * ```
+ *
+ * @since 0.1.0
+ * @category middleware
+ */
+export const countRateLimits = (progress: Progress) => (client: HttpClient.HttpClient): HttpClient.HttpClient =>
+  HttpClient.transformResponse(client, Effect.tap((response) => (response.status === 429 ? progress.rateLimited : Effect.void)))

@@ -1,4 +1,5 @@
 import { ValidationError } from "@effect/cli"
+import { HttpClient, HttpClientResponse } from "@effect/platform"
 import { HelpDoc } from "@effect/cli"
 import { Pagination, PagerDutyError, RestApi } from "@effect-pagerduty/client"
 import { assert, describe, it } from "@effect/vitest"
@@ -157,6 +158,18 @@ describe("Progress", () => {
         "\r\u001b[2K"
       ])
     }))
+
+  it.effect("countRateLimits counts each 429 answer the client receives", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const statuses = [429, 429, 200]
+      const base = HttpClient.make((request) =>
+        Effect.succeed(HttpClientResponse.fromWeb(request, new Response("{}", { status: statuses.shift() ?? 200 })))
+      )
+      const p = yield* Progress.make({ label: "x", enabled: false, write: () => undefined })
+      const client = Progress.countRateLimits(p)(base)
+      for (let i = 0; i < 3; i++) yield* client.get("http://127.0.0.1/users")
+      assert.strictEqual((yield* p.snapshot).rateLimitWaits, 2)
+    })))
 
   it("renders counters with plurals", () => {
     assert.strictEqual(Progress.render("users", { items: 1, pages: 2, rateLimitWaits: 3 }), "users: 1 item, 2 pages, 3 rate-limit waits")
