@@ -22,6 +22,11 @@ export * as EntityWrapping from "./EntityWrapping.js"
 /**
  * @since 0.1.0
  */
+export * as EventsApi from "./EventsApi.js"
+
+/**
+ * @since 0.1.0
+ */
 export * as JiraCloud from "./JiraCloud.js"
 
 /**
@@ -72,6 +77,11 @@ export * as RetryPolicy from "./RetryPolicy.js"
 /**
  * @since 0.1.0
  */
+export * as Schedules from "./Schedules.js"
+
+/**
+ * @since 0.1.0
+ */
 export * as Scim from "./Scim.js"
 
 /**
@@ -83,3 +93,8 @@ export * as Slack from "./Slack.js"
  * @since 0.1.0
  */
 export * as SlackConnections from "./SlackConnections.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Throttle from "./Throttle.js"
