@@ -20,6 +20,7 @@ import type { HttpClient } from "@effect/platform"
 import * as EventsApi from "@effect-pagerduty/client/EventsApi"
 import * as Region from "@effect-pagerduty/client/Region"
 import * as RestApi from "@effect-pagerduty/client/RestApi"
+import * as Schedules from "@effect-pagerduty/client/Schedules"
 import * as Os from "node:os"
 import { Config, ConfigError, Console, Effect, Layer, Option, Redacted, Stream } from "effect"
 import * as ErrorReport from "./ErrorReport.js"
@@ -261,6 +262,13 @@ const oncallColumns: ReadonlyArray<Output.Column> = [
   Output.column("END", "end")
 ]
 
+/** Runs `f` with the schedules client over the REST client. */
+const withSchedules = <A, E>(label: string, f: (schedules: Schedules.SchedulesService, progress: Progress.Progress) => Effect.Effect<A, E>) =>
+  withRest(label, (rest, progress) =>
+    Effect.flatMap(Effect.provideService(Schedules.make, RestApi.RestApiService, rest), (schedules) => f(schedules, progress)))
+
+const countItems = <A, E>(items: Stream.Stream<A, E>, progress: Progress.Progress) => Stream.tap(items, () => progress.items(1))
+
 const oncall = Command.make(
   "oncall",
   {
@@ -272,13 +280,49 @@ const oncall = Command.make(
     format
   },
   (o) =>
-    withRest("on-calls", (rest, progress) => {
-      const params: Record<string, ReadonlyArray<string>> = {}
-      if (o.schedule.length > 0) params.schedule_ids = o.schedule
-      if (o.escalationPolicy.length > 0) params.escalation_policy_ids = o.escalationPolicy
-      return writeListing(rest.iterAllPages("/oncalls", { params }), progress, { format: o.format, columns: oncallColumns })
-    })
-).pipe(Command.withDescription("Who is on call now (GET /oncalls)"))
+    withSchedules("on-calls", (schedules, progress) =>
+      Output.writeStream(
+        countItems(
+          schedules.onCallNow({
+            ...(o.schedule.length > 0 ? { scheduleIds: o.schedule } : {}),
+            ...(o.escalationPolicy.length > 0 ? { escalationPolicyIds: o.escalationPolicy } : {})
+          }),
+          progress
+        ),
+        o.format,
+        Output.stdout,
+        oncallColumns
+      ))
+).pipe(Command.withDescription("Who is on call now (GET /oncalls, every page)"))
+
+const entryColumns: ReadonlyArray<Output.Column> = [
+  Output.column("START", "start"),
+  Output.column("END", "end"),
+  Output.column("USER", "user")
+]
+
+const schedulesRender = Command.make(
+  "render",
+  {
+    id: Args.text({ name: "ID" }).pipe(Args.withDescription("Schedule id")),
+    since: Options.text("since").pipe(Options.withDescription("Start of the range (ISO 8601, required)")),
+    until: Options.text("until").pipe(Options.withDescription("End of the range (ISO 8601, required; any length)")),
+    format
+  },
+  (o) =>
+    withSchedules("entries", (schedules, progress) =>
+      Output.writeStream(
+        countItems(schedules.renderedEntries(o.id, { since: o.since, until: o.until }), progress),
+        o.format,
+        Output.stdout,
+        entryColumns
+      ))
+).pipe(Command.withDescription("The final rendered entries of a schedule between --since and --until"))
+
+const schedules = Command.make("schedules").pipe(
+  Command.withDescription("Schedules (REST API v2)"),
+  Command.withSubcommands([schedulesRender])
+)
 
 const get = Command.make(
   "get",
@@ -466,7 +510,7 @@ const change = Command.make(
  */
 export const command = root.pipe(
   Command.withDescription("PagerDuty from the shell: Events API v2 and REST API v2"),
-  Command.withSubcommands([trigger, acknowledge, resolve, change, incidents, oncall, get])
+  Command.withSubcommands([trigger, acknowledge, resolve, change, incidents, oncall, schedules, get])
 )
 
 const runCommand = Command.run(command, { name: "pagerduty", version })
