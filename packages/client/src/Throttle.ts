@@ -331,6 +331,24 @@ const build = (limiter: RateLimiter.RateLimiter, config: Resolved): Throttle => 
     }).pipe(Effect.ignore)
   }
 
+  /**
+   * Token bucket only: when PagerDuty reports fewer requests left than the bucket holds (the
+   * key is also used elsewhere, or the server's window started earlier than ours), take the
+   * difference from the bucket. Checked only when little is left, to spare the store.
+   */
+  const align = (key: string, limit: number, remaining: number) => {
+    if (config.algorithm !== "token-bucket" || remaining > Math.max(1, Math.floor(limit / 10))) return Effect.void
+    const consume = (tokens: number) =>
+      limiter.consume({ algorithm: config.algorithm, onExceeded: "delay", window: config.window, limit, key: storeKey(key, limit), tokens })
+    return consume(0).pipe(
+      Effect.flatMap((bucket) => {
+        const excess = Math.min(limit, Math.floor(bucket.remaining) - Math.floor(remaining))
+        return excess > 0 ? consume(excess) : Effect.void
+      }),
+      Effect.ignore
+    )
+  }
+
   const learn = (key: string, state: KeyState, response: HttpClientResponse.HttpClientResponse) =>
     Effect.gen(function*() {
       const headers = headerRecord(response)
@@ -342,6 +360,8 @@ const build = (limiter: RateLimiter.RateLimiter, config: Resolved): Throttle => 
       if (after !== before) {
         yield* Effect.logDebug(`PagerDuty throttle: budget of ${key} is ${after} per ${Duration.format(config.window)}`)
         yield* seed(key, after, info?.remaining)
+      } else if (info?.remaining !== undefined && response.status !== 429) {
+        yield* align(key, after, info.remaining)
       }
       const limited = response.status === 429
       if (limited) state.rateLimited++
