@@ -1,0 +1,145 @@
+/**
+ * One client process: runs one task with one implementation (ours or the raw `fetch`
+ * baseline) against a simulator process, checks every item arrived exactly once, and prints
+ * a {@link ClientResult} as its last stdout line. Its own process, so its peak RSS
+ * (`process.resourceUsage().maxRSS`) is its own. Run with `--expose-gc`.
+ */
+import { Effect } from "effect"
+import * as ours from "./ours.js"
+import { type ClientResult, type ClientSpec, RESULT_PREFIX, type ServerStats, type Task } from "./protocol.js"
+import * as raw from "./raw.js"
+import * as oursEvents from "./oursEvents.js"
+
+const spec = JSON.parse(process.argv[2] ?? "{}") as ClientSpec
+
+const gc = (): void => {
+  const g = (globalThis as { gc?: () => void }).gc
+  if (g !== undefined) {
+    g()
+    g()
+  }
+}
+
+const stats = async (prefix: string): Promise<ServerStats> => {
+  const res = await fetch(`${spec.control}/stats?prefix=${encodeURIComponent(`${prefix}:`)}`)
+  return await res.json() as ServerStats
+}
+
+/** Counts each incident by `incident_number` (seeded 1..expected) in a bitmap: O(expected) bytes, nothing retained. */
+class Tally {
+  readonly seen: Uint8Array
+  items = 0
+  duplicated = 0
+  unexpected = 0
+  heapMaxAfterGc = 0
+  private sinceSample = 0
+  constructor(readonly expected: number, private readonly sampleEvery: number) {
+    this.seen = new Uint8Array(expected + 1)
+  }
+  readonly onPage = (items: ReadonlyArray<unknown>): void => {
+    for (const item of items) {
+      const n = (item as { incident_number?: unknown }).incident_number
+      if (typeof n !== "number" || !Number.isInteger(n) || n < 1 || n > this.expected) this.unexpected++
+      else if (this.seen[n] === 1) this.duplicated++
+      else this.seen[n] = 1
+    }
+    this.items += items.length
+    this.sinceSample += items.length
+    if (this.sampleEvery > 0 && this.sinceSample >= this.sampleEvery) {
+      this.sinceSample = 0
+      gc()
+      this.heapMaxAfterGc = Math.max(this.heapMaxAfterGc, process.memoryUsage().heapUsed)
+    }
+  }
+  get lost(): number {
+    let distinct = 0
+    for (let i = 1; i <= this.expected; i++) distinct += this.seen[i]!
+    return this.expected - distinct
+  }
+}
+
+const run = <A>(effect: Effect.Effect<A, unknown, never>): Promise<A> => Effect.runPromise(effect)
+
+/** One pass of the task; returns the tally (lists) or the number of events sent. */
+const pass = async (task: Task, tag: string): Promise<{ tally?: Tally; sent?: number; perSecond?: number }> => {
+  switch (task._tag) {
+    case "list": {
+      const tally = new Tally(task.expected, 0)
+      if (spec.impl === "raw") await raw.listIncidents(spec.url, { concurrency: task.concurrency }, tally.onPage)
+      else await run(ours.listIncidents({ concurrency: task.concurrency, schema: task.schema }, tally.onPage).pipe(Effect.provide(ours.restLayer(spec.url))))
+      return { tally }
+    }
+    case "history": {
+      // sample the after-GC heap every 10 000 items: the listing must not retain what it emitted
+      const tally = new Tally(task.expected, 10_000)
+      if (spec.impl === "raw") await raw.historyIncidents(spec.url, Date.parse(task.since), Date.parse(task.until), tally.onPage)
+      else await run(ours.historyIncidents(task.since, task.until, tally.onPage).pipe(Effect.provide(ours.restLayer(spec.url))))
+      return { tally }
+    }
+    case "events": {
+      let sent = 0
+      const onSent = () => {
+        sent++
+      }
+      if (spec.impl === "raw") await raw.triggers(spec.url, tag, task.count, task.concurrency, onSent)
+      else await run(oursEvents.triggers(spec.url, tag, task.count, task.concurrency, onSent))
+      return { sent }
+    }
+    case "throughput": {
+      let done = 0
+      const deadline = performance.now() + task.seconds * 1000
+      const url = `${spec.url}/incidents?limit=${task.pageSize}&offset=0`
+      const headers = { Authorization: "Token token=sim-api-key" }
+      const start = performance.now()
+      await Promise.all(Array.from({ length: task.concurrency }, async () => {
+        while (performance.now() < deadline) {
+          const res = await fetch(url, { headers })
+          if (res.status !== 200) throw new Error(`throughput: HTTP ${res.status}`)
+          await res.arrayBuffer()
+          done++
+        }
+      }))
+      return { perSecond: done / ((performance.now() - start) / 1000) }
+    }
+  }
+}
+
+const main = async () => {
+  if (spec.warmup) await pass(spec.task, `${spec.tag}-warmup`)
+  gc()
+  const heapBefore = process.memoryUsage().heapUsed
+  const rssBefore = process.memoryUsage().rss
+  const before = await stats(spec.tag)
+  const start = performance.now()
+  const outcome = await pass(spec.task, spec.tag)
+  const wallMs = performance.now() - start
+  const after = await stats(spec.tag)
+  const tally = outcome.tally
+  const expected = spec.task._tag === "events" ? spec.task.count : tally?.expected ?? 0
+  const items = tally?.items ?? outcome.sent ?? 0
+  const result: ClientResult = {
+    wallMs,
+    items,
+    lost: tally !== undefined ? tally.lost : spec.task._tag === "events" ? expected - after.eventKeys : 0,
+    duplicated: tally !== undefined ? tally.duplicated : after.eventKeysSeenTwice,
+    unexpected: tally?.unexpected ?? 0,
+    requests: after.requests - before.requests,
+    sent429: after.sent429 - before.sent429,
+    eventKeys: after.eventKeys,
+    eventKeysSeenTwice: after.eventKeysSeenTwice,
+    maxRss: process.resourceUsage().maxRSS * 1024,
+    rssBefore,
+    heapBefore,
+    heapMaxAfterGc: tally !== undefined && tally.heapMaxAfterGc > 0 ? tally.heapMaxAfterGc : heapBefore,
+    perSecond: outcome.perSecond ?? 0
+  }
+  process.stdout.write(`${RESULT_PREFIX}${JSON.stringify(result)}\n`)
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`bench client (${spec.impl} ${spec.task._tag}): ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`)
+    process.exit(1)
+  }
+)

@@ -1,0 +1,412 @@
+/**
+ * `pnpm bench`: every scenario runs our client and the raw `fetch` baseline (`raw.ts`) against
+ * the simulator in the same run. The simulator runs in its own process (`server.ts`) and each
+ * client run in a fresh process (`client.ts`), so server and client never share a JS thread
+ * and each run's peak RSS is its own. Prints a table of medians and writes `bench/RESULTS.md`.
+ *
+ * Flags: `--quick` (1 repetition each, for trying the harness), `--only A,B` (some scenarios),
+ * `--profile` (profile our client in every scenario, not only where a target is missed),
+ * `--no-write` (do not touch RESULTS.md).
+ */
+import { fork, spawn } from "node:child_process"
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
+import { fileURLToPath } from "node:url"
+import { summarise } from "./profile.js"
+import { type ClientResult, type ClientSpec, RESULT_PREFIX, type ServerSpec, type Task } from "./protocol.js"
+
+const here = path.dirname(fileURLToPath(import.meta.url))
+const benchDir = path.resolve(here, "../..")
+const argv = process.argv.slice(2)
+const quick = argv.includes("--quick")
+const profileAll = argv.includes("--profile")
+const write = !argv.includes("--no-write")
+const onlyArg = argv.indexOf("--only")
+const only = onlyArg >= 0 ? new Set((argv[onlyArg + 1] ?? "").split(",")) : undefined
+
+// ---------------------------------------------------------------------------
+// processes
+// ---------------------------------------------------------------------------
+
+interface Server {
+  readonly url: string
+  readonly control: string
+  readonly stop: () => Promise<void>
+}
+
+const startServer = (spec: ServerSpec): Promise<Server> =>
+  new Promise((resolve, reject) => {
+    const child = fork(path.join(here, "server.js"), [JSON.stringify(spec)], { stdio: ["ignore", "inherit", "inherit", "ipc"] })
+    child.once("error", reject)
+    child.once("exit", (code) => reject(new Error(`the simulator process exited with ${code} before it was ready`)))
+    child.once("message", (message) => {
+      const { url, control } = message as { url: string; control: string }
+      child.removeAllListeners("exit")
+      resolve({
+        url,
+        control,
+        stop: () =>
+          new Promise<void>((done) => {
+            child.once("exit", () => done())
+            child.disconnect()
+          })
+      })
+    })
+  })
+
+const runClient = (spec: ClientSpec, cpuProfDir?: string): Promise<ClientResult> =>
+  new Promise((resolve, reject) => {
+    const args = ["--expose-gc"]
+    if (cpuProfDir !== undefined) args.push("--cpu-prof", `--cpu-prof-dir=${cpuProfDir}`)
+    args.push(path.join(here, "client.js"), JSON.stringify(spec))
+    const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] })
+    let out = ""
+    child.stdout.setEncoding("utf8")
+    child.stdout.on("data", (chunk: string) => (out += chunk))
+    child.once("error", reject)
+    child.once("exit", (code) => {
+      const line = out.split("\n").find((l) => l.startsWith(RESULT_PREFIX))
+      if (code !== 0 || line === undefined) reject(new Error(`client ${spec.impl} ${spec.task._tag} exited with ${code}\n${out}`))
+      else resolve(JSON.parse(line.slice(RESULT_PREFIX.length)) as ClientResult)
+    })
+  })
+
+// ---------------------------------------------------------------------------
+// scenarios
+// ---------------------------------------------------------------------------
+
+interface Row {
+  /** e.g. "A" or "B conc 8". */
+  readonly id: string
+  readonly label: string
+  readonly impl: "ours" | "raw"
+  readonly task: Task
+  /** Id of the row whose median is this row's ratio denominator. */
+  readonly baseline?: string | undefined
+  readonly warmup: boolean
+}
+
+interface Scenario {
+  readonly key: string
+  readonly title: string
+  readonly server: ServerSpec
+  readonly reps: number
+  /**
+   * Run one untimed listing (raw, concurrency 8) once the simulator is up, so that its
+   * render and page caches are as warm for the first measured client as for the last.
+   */
+  readonly prewarm: boolean
+  readonly rows: ReadonlyArray<Row>
+}
+
+const list = (concurrency: number, schema = false): Task => ({ _tag: "list", expected: 10_000, concurrency, schema })
+const DAY = 86_400_000
+
+
+const scenarios = (): ReadonlyArray<Scenario> => {
+  const now = Date.now()
+  return [
+    {
+      key: "A",
+      prewarm: true,
+      title: "A: stream 10 000 incidents, 0 ms latency, sequential",
+      server: { incidents: 10_000, latencyMs: 0 },
+      reps: 5,
+      rows: [
+        { id: "A raw", label: "raw fetch", impl: "raw", task: list(1), warmup: true },
+        { id: "A ours", label: "ours iterAll", impl: "ours", task: list(1), baseline: "A raw", warmup: true }
+      ]
+    },
+    {
+      key: "B",
+      prewarm: true,
+      title: "B: stream 10 000 incidents, 25 ms latency",
+      server: { incidents: 10_000, latencyMs: 25 },
+      reps: 3,
+      rows: [
+        { id: "B raw seq", label: "raw fetch, sequential", impl: "raw", task: list(1), warmup: true },
+        { id: "B ours seq", label: "ours, sequential", impl: "ours", task: list(1), baseline: "B raw seq", warmup: true },
+        { id: "B raw c8", label: "raw fetch, concurrency 8", impl: "raw", task: list(8), warmup: true },
+        { id: "B ours c8", label: "ours, concurrency 8", impl: "ours", task: list(8), baseline: "B raw c8", warmup: true }
+      ]
+    },
+    {
+      key: "C",
+      prewarm: true,
+      title: "C: stream 10 000 incidents, a 429 (ratelimit-reset: 1) every 50 requests",
+      server: { incidents: 10_000, latencyMs: 0, every429: { nth: 50, reset: 1 } },
+      reps: 3,
+      rows: [
+        { id: "C raw", label: "raw fetch", impl: "raw", task: list(1), warmup: false },
+        { id: "C ours", label: "ours iterAll", impl: "ours", task: list(1), baseline: "C raw", warmup: false }
+      ]
+    },
+    {
+      key: "D",
+      prewarm: true,
+      title: "D: stream 10 000 incidents, a 503 every 40 requests",
+      server: { incidents: 10_000, latencyMs: 0, every503: 40 },
+      reps: 3,
+      rows: [
+        { id: "D raw", label: "raw fetch", impl: "raw", task: list(1), warmup: false },
+        { id: "D ours", label: "ours iterAll", impl: "ours", task: list(1), baseline: "D raw", warmup: false }
+      ]
+    },
+    {
+      key: "E",
+      prewarm: false,
+      title: "E: stream 100 000 incidents (history bisection past the 10 000 cap)",
+      server: { incidents: 100_000, latencyMs: 0 },
+      reps: 3,
+      rows: [
+        {
+          id: "E raw",
+          label: "raw fetch, bisecting windows",
+          impl: "raw",
+          task: { _tag: "history", expected: 100_000, since: new Date(now - 30 * DAY).toISOString(), until: new Date(now + DAY).toISOString() },
+          warmup: false
+        },
+        {
+          id: "E ours",
+          label: "ours iterHistory",
+          impl: "ours",
+          task: { _tag: "history", expected: 100_000, since: new Date(now - 30 * DAY).toISOString(), until: new Date(now + DAY).toISOString() },
+          baseline: "E raw",
+          warmup: false
+        }
+      ]
+    },
+    {
+      key: "F",
+      prewarm: false,
+      title: "F: 1 000 Events v2 triggers",
+      server: { incidents: 0, latencyMs: 0 },
+      reps: 3,
+      rows: [
+        { id: "F raw seq", label: "raw fetch, sequential", impl: "raw", task: { _tag: "events", count: 1000, concurrency: 1 }, warmup: true },
+        { id: "F ours seq", label: "ours, sequential", impl: "ours", task: { _tag: "events", count: 1000, concurrency: 1 }, baseline: "F raw seq", warmup: true },
+        { id: "F raw c8", label: "raw fetch, concurrency 8", impl: "raw", task: { _tag: "events", count: 1000, concurrency: 8 }, warmup: true },
+        { id: "F ours c8", label: "ours, concurrency 8", impl: "ours", task: { _tag: "events", count: 1000, concurrency: 8 }, baseline: "F raw c8", warmup: true }
+      ]
+    },
+    {
+      key: "G",
+      prewarm: true,
+      title: "G: stream 10 000 incidents with and without `schema: Incident` (0 ms, sequential)",
+      server: { incidents: 10_000, latencyMs: 0 },
+      reps: 5,
+      rows: [
+        { id: "G plain", label: "ours, no schema", impl: "ours", task: list(1), warmup: true },
+        { id: "G schema", label: "ours, schema: Incident", impl: "ours", task: list(1, true), baseline: "G plain", warmup: true }
+      ]
+    },
+    {
+      key: "S",
+      prewarm: true,
+      title: "S: simulator throughput, GET /incidents pages, 0 ms, raw keep-alive fetch loops",
+      server: { incidents: 10_000, latencyMs: 0 },
+      reps: 3,
+      rows: [
+        { id: "S 25x8", label: "limit=25, 8 concurrent loops", impl: "raw", task: { _tag: "throughput", seconds: 3, concurrency: 8, pageSize: 25 }, warmup: false },
+        { id: "S 100x8", label: "limit=100, 8 concurrent loops", impl: "raw", task: { _tag: "throughput", seconds: 3, concurrency: 8, pageSize: 100 }, warmup: false }
+      ]
+    }
+  ]
+}
+
+// ---------------------------------------------------------------------------
+// run
+// ---------------------------------------------------------------------------
+
+const median = (xs: ReadonlyArray<number>): number => {
+  const s = [...xs].sort((a, b) => a - b)
+  const m = Math.floor(s.length / 2)
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2
+}
+
+interface Measured {
+  readonly row: Row
+  readonly scenario: Scenario
+  readonly results: ReadonlyArray<ClientResult>
+}
+
+const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1)
+
+const cpuModel = (): string => {
+  try {
+    const line = fs.readFileSync("/proc/cpuinfo", "utf8").split("\n").find((l) => l.startsWith("model name"))
+    return line?.split(":")[1]?.trim() ?? os.cpus()[0]?.model ?? "unknown"
+  } catch {
+    return os.cpus()[0]?.model ?? "unknown"
+  }
+}
+
+const main = async () => {
+  const started = Date.now()
+  const measured: Array<Measured> = []
+  for (const scenario of scenarios()) {
+    if (only !== undefined && !only.has(scenario.key)) continue
+    process.stderr.write(`${scenario.title}\n`)
+    const server = await startServer(scenario.server)
+    try {
+      if (scenario.prewarm) {
+        await runClient({ impl: "raw", url: server.url, control: server.control, task: list(8), warmup: false, tag: `${scenario.key}-prewarm` })
+      }
+      const perRow = new Map<string, Array<ClientResult>>(scenario.rows.map((r) => [r.id, []]))
+      const reps = quick ? 1 : scenario.reps
+      for (let rep = 0; rep < reps; rep++) {
+        // interleave implementations so drift in the machine hits both alike
+        for (const row of scenario.rows) {
+          const spec: ClientSpec = { impl: row.impl, url: server.url, control: server.control, task: row.task, warmup: row.warmup, tag: `${row.id.replace(/\s+/g, "_")}-${rep}` }
+          const result = await runClient(spec)
+          perRow.get(row.id)!.push(result)
+          process.stderr.write(`  ${row.id.padEnd(12)} rep ${rep + 1}/${reps}: ${result.wallMs.toFixed(0)} ms\n`)
+        }
+      }
+      for (const row of scenario.rows) measured.push({ row, scenario, results: perRow.get(row.id)! })
+    } finally {
+      await server.stop()
+    }
+  }
+
+  const byId = new Map(measured.map((m) => [m.row.id, m]))
+  const med = (id: string, f: (r: ClientResult) => number) => {
+    const m = byId.get(id)
+    return m === undefined ? NaN : median(m.results.map(f))
+  }
+  const wall = (id: string) => med(id, (r) => r.wallMs)
+
+  // table
+  const header = ["scenario", "client", "median ms", "ratio", "requests", "429s", "items", "lost", "dup", "peak RSS MB"]
+  const rows: Array<Array<string>> = []
+  for (const m of measured) {
+    const w = wall(m.row.id)
+    const isThroughput = m.row.task._tag === "throughput"
+    const base = m.row.baseline
+    rows.push([
+      m.row.id,
+      m.row.label,
+      isThroughput ? `${med(m.row.id, (r) => r.perSecond).toFixed(0)} req/s` : w.toFixed(0),
+      base === undefined ? (isThroughput ? "" : "1.00 (base)") : `${(w / wall(base)).toFixed(2)}x`,
+      String(med(m.row.id, (r) => r.requests)),
+      String(med(m.row.id, (r) => r.sent429)),
+      String(med(m.row.id, (r) => r.items)),
+      String(Math.max(...m.results.map((r) => r.lost))),
+      String(Math.max(...m.results.map((r) => r.duplicated + r.unexpected))),
+      mb(med(m.row.id, (r) => r.maxRss))
+    ])
+  }
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)))
+  const line = (cells: ReadonlyArray<string>) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(" | ")} |`
+  const table = [line(header), `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`, ...rows.map(line)].join("\n")
+
+  // targets
+  interface Target { readonly name: string; readonly value: string; readonly met: boolean; readonly profile?: Row | undefined }
+  const targets: Array<Target> = []
+  const has = (...ids: Array<string>) => ids.every((id) => byId.has(id))
+  if (has("A raw", "A ours")) {
+    const r = wall("A ours") / wall("A raw")
+    targets.push({ name: "A: ours <= 1.3x the raw loop", value: `${r.toFixed(2)}x`, met: r <= 1.3, profile: byId.get("A ours")!.row })
+  }
+  if (has("B ours seq", "B ours c8", "B raw c8")) {
+    const speedup = wall("B ours seq") / wall("B ours c8")
+    targets.push({ name: "B: ours concurrency 8 >= 6x ours sequential", value: `${speedup.toFixed(2)}x`, met: speedup >= 6, profile: byId.get("B ours c8")!.row })
+    const vsRaw = wall("B raw c8") / wall("B ours c8")
+    targets.push({ name: "B: ours concurrency 8 >= 0.9x the concurrent baseline (throughput)", value: `${vsRaw.toFixed(2)}x`, met: vsRaw >= 0.9, profile: byId.get("B ours c8")!.row })
+  }
+  for (const key of ["A", "B", "C", "D", "E", "G"]) {
+    const ms = measured.filter((m) => m.scenario.key === key && m.row.task._tag !== "throughput")
+    if (ms.length === 0) continue
+    const lost = Math.max(...ms.flatMap((m) => m.results.map((r) => r.lost)))
+    const dup = Math.max(...ms.flatMap((m) => m.results.map((r) => r.duplicated + r.unexpected)))
+    targets.push({ name: `${key}: no item lost or duplicated (every client, every repetition)`, value: `lost ${lost}, duplicated ${dup}`, met: lost === 0 && dup === 0 })
+  }
+  if (has("E ours")) {
+    const e = byId.get("E ours")!
+    const rssGrowth = median(e.results.map((r) => r.maxRss - r.rssBefore))
+    const heapGrowth = median(e.results.map((r) => r.heapMaxAfterGc - r.heapBefore))
+    targets.push({ name: "E: RSS growth while streaming 100 000 <= 50 MB", value: `${mb(rssGrowth)} MB (retained heap after GC: ${mb(heapGrowth)} MB)`, met: rssGrowth <= 50 * 1024 * 1024, profile: e.row })
+  }
+  if (has("E raw")) {
+    const e = byId.get("E raw")!
+    targets.push({
+      name: "E (baseline, for reference): raw loop RSS growth",
+      value: `${mb(median(e.results.map((r) => r.maxRss - r.rssBefore)))} MB (retained heap after GC: ${mb(median(e.results.map((r) => r.heapMaxAfterGc - r.heapBefore)))} MB)`,
+      met: true
+    })
+  }
+  for (const id of ["F ours seq", "F ours c8", "F raw seq", "F raw c8"]) {
+    if (!has(id)) continue
+    const rs = byId.get(id)!.results
+    const ok = rs.every((r) => r.eventKeys === 1000 && r.eventKeysSeenTwice === 0 && r.lost === 0)
+    targets.push({ name: `${id}: exactly one event per dedup key`, value: rs.map((r) => `${r.eventKeys} keys, ${r.eventKeysSeenTwice} twice`).join("; "), met: ok })
+  }
+  if (has("G plain", "G schema")) {
+    const r = wall("G schema") / wall("G plain")
+    targets.push({ name: "G: schema decoding cost (ratio with/without; reported, no target)", value: `${r.toFixed(2)}x`, met: true })
+  }
+  if (has("S 25x8")) {
+    const s = med("S 25x8", (r) => r.perSecond)
+    targets.push({ name: "S: simulator >= 5 000 page requests/s (limit=25)", value: `${s.toFixed(0)}/s`, met: s >= 5000 })
+  }
+
+  // profiles where a target is missed (or everywhere with --profile)
+  const profiles: Array<{ readonly row: Row; readonly text: string }> = []
+  const toProfile = new Map<string, Row>()
+  for (const t of targets) if (!t.met && t.profile !== undefined) toProfile.set(t.profile.id, t.profile)
+  if (profileAll) for (const m of measured) if (m.row.impl === "ours") toProfile.set(m.row.id, m.row)
+  for (const row of toProfile.values()) {
+    const scenario = measured.find((m) => m.row.id === row.id)!.scenario
+    process.stderr.write(`profiling ${row.id}\n`)
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-prof-"))
+    const server = await startServer(scenario.server)
+    try {
+      await runClient({ impl: row.impl, url: server.url, control: server.control, task: row.task, warmup: row.warmup, tag: `${row.id.replace(/\s+/g, "_")}-prof` }, dir)
+      const file = fs.readdirSync(dir).find((f) => f.endsWith(".cpuprofile"))
+      if (file !== undefined) profiles.push({ row, text: summarise(JSON.parse(fs.readFileSync(path.join(dir, file), "utf8")), 15) })
+    } finally {
+      await server.stop()
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
+  }
+
+  const machine = `${cpuModel()}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 1024 ** 3)} GB RAM, Node ${process.version}, ${os.type()} ${os.release()}`
+  const targetLines = targets.map((t) => `- ${t.met ? "met" : "MISSED"}: ${t.name}: ${t.value}`)
+  const seconds = ((Date.now() - started) / 1000).toFixed(0)
+  process.stdout.write(`\n${table}\n\n${targetLines.join("\n")}\n`)
+  for (const p of profiles) process.stdout.write(`\nprofile of ${p.row.id} (${p.row.label}):\n${p.text}\n`)
+  process.stdout.write(`\n${machine}; ${seconds} s\n`)
+
+  if (write && only === undefined && !quick) {
+    const md = [
+      "# Benchmark results",
+      "",
+      `Run on ${new Date().toISOString().slice(0, 10)} by \`pnpm bench\` (${seconds} s).`,
+      "",
+      `Machine: ${machine}.`,
+      "",
+      "Every scenario runs our client and a plain `fetch` baseline (bench/src/raw.ts: offset pagination, 429 waits",
+      "`ratelimit-reset`, 5xx retried with 1.5 s x 2^n) against the simulator (`Simulator.serve`) in the same run.",
+      "The simulator runs in its own process, each client run in a fresh process (peak RSS is",
+      "`process.resourceUsage().maxRSS` of that process). Wall time covers the work only (not process start-up);",
+      "rows marked as warmed up ran the task once untimed first in the same process. Medians of the repetitions;",
+      "`requests` and `429s` are counted by the simulator; `lost`/`dup` are the worst repetition.",
+      "",
+      table,
+      "",
+      "## Targets",
+      "",
+      ...targetLines,
+      ...(profiles.length === 0 ? [] : ["", "## Profiles", "", ...profiles.flatMap((p) => [`### ${p.row.id} (${p.row.label})`, "", "```", p.text, "```", ""])]),
+      ""
+    ].join("\n")
+    fs.writeFileSync(path.join(benchDir, "RESULTS.md"), md)
+    process.stderr.write(`wrote ${path.join(benchDir, "RESULTS.md")}\n`)
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`)
+  process.exit(1)
+})
