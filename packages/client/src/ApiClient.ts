@@ -632,6 +632,7 @@ export const make = (options: Options): Effect.Effect<ApiClient, UrlError, HttpC
         }
         const url = yield* resolveUrl(call.url, call.params)
         const path = pathTemplateOf(url)
+        yield* Effect.annotateCurrentSpan("url.template", path)
         const resolved: Resolved = {
           policy: call.retry === undefined ? clientPolicy : RetryPolicy.make(call.retry, clientPolicy),
           timeout: call.timeout === undefined ? clientTimeout : Duration.decode(call.timeout)
@@ -717,6 +718,11 @@ export const make = (options: Options): Effect.Effect<ApiClient, UrlError, HttpC
             continue
           }
           if (response.status >= 300 && response.status < 400) {
+            yield* Effect.annotateCurrentSpan({
+              "http.response.status_code": response.status,
+              "pagerduty.request_id": response.requestId ?? "",
+              "pagerduty.retry_count": attempts - 1
+            })
             return yield* unexpectedBody(response, "Redirect")
           }
           const budget = RetryPolicy.statusBudget(policy, method, response.status)

@@ -27,6 +27,11 @@ export * as EventsApi from "./EventsApi.js"
 /**
  * @since 0.1.0
  */
+export * as EventsApiV1 from "./EventsApiV1.js"
+
+/**
+ * @since 0.1.0
+ */
 export * as JiraCloud from "./JiraCloud.js"
 
 /**
@@ -48,6 +53,11 @@ export * as MsTeams from "./MsTeams.js"
  * @since 0.1.0
  */
 export * as OAuth from "./OAuth.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Observability from "./Observability.js"
 
 /**
  * @since 0.1.0
