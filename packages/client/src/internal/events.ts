@@ -144,8 +144,8 @@ const V1Context = Schema.Unknown.pipe(
 /** The body of a v1 event (without `service_key`, which the auth adds). */
 export const V1Body = Schema.Struct({
   event_type: oneOf("event_type", ["trigger", "acknowledge", "resolve"]),
-  incident_key: nonEmpty("incident_key", 255),
   description: opt(nonEmpty("description", 1024)),
+  incident_key: nonEmpty("incident_key", 255),
   details: opt(Details),
   client: opt(text("client")),
   client_url: opt(httpUrl("client_url")),
