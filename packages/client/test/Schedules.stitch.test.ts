@@ -75,6 +75,17 @@ describe("Stitcher", () => {
     assert.deepStrictEqual(out[1]!.raw, { start: iso(T0 + 4 * H), end: iso(T0 + 26 * H), user: { id: "B" }, tag: "first piece" })
   })
 
+  it("once the server has shown it honours overflow, same-user entries meeting at an edge stay apart", () => {
+    const st = new Internal.Stitcher<string>()
+    const out = [
+      ...st.push(T0, T0 + 10 * H, [piece(0, 4, "A"), piece(4, 15, "B")]), // B reaches past 10: overflow honoured
+      ...st.push(T0 + 10 * H, T0 + 20 * H, [piece(4, 15, "B"), piece(15, 20, "A")]),
+      ...st.push(T0 + 20 * H, T0 + 30 * H, [piece(20, 30, "A")]),
+      ...st.flush()
+    ]
+    assert.deepStrictEqual(out.map((p) => [(p.startMs - T0) / H, (p.endMs - T0) / H, p.userId]), [[0, 4, "A"], [4, 15, "B"], [15, 20, "A"], [20, 30, "A"]])
+  })
+
   it("same-user entries adjacent inside one chunk are left as the server rendered them", () => {
     const st = new Internal.Stitcher<string>()
     const out = [...st.push(T0, T0 + 10 * H, [piece(0, 4, "A"), piece(4, 8, "A")]), ...st.flush()]

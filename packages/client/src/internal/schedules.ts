@@ -138,13 +138,19 @@ const union = <R>(held: Piece<R>, next: Piece<R>): Piece<R> => {
  *
  * An entry of a new chunk is the same shift as a held entry of earlier chunks when they have
  * the same user and overlap (the identical entry an overflowing query returns in every chunk
- * it touches, or a differently cut piece of it), or when one ends exactly at the chunk edge
- * where the other starts (a shift a server cut at the edge). Such entries are merged into one;
- * entries within one chunk are never merged with each other (that is the server's rendering).
+ * it touches, or a differently cut piece of it). Such entries are merged into one; entries
+ * within one chunk are never merged with each other (that is the server's rendering).
+ *
+ * Back-to-back entries of one user meeting exactly at a chunk edge are ambiguous: pieces of
+ * one shift cut at the edge by a server that truncates despite `overflow=true`, or two shifts
+ * the server renders separately. Once any response has shown an entry reaching past its
+ * window (the server honours overflow) they are kept apart; until then they are joined.
  */
 export class Stitcher<R> {
   /** Entries that may still merge with the next chunk, by start; `held[0]` is the first not yet emitted. */
   private held: Array<Piece<R>> = []
+  /** Whether a response has returned an entry beyond its window (so edges are not cuts). */
+  private honoursOverflow = false
 
   /**
    * Adds the entries of the chunk `[from, to)`; returns the entries that are final, in order.
@@ -153,13 +159,15 @@ export class Stitcher<R> {
   push(from: number, to: number, pieces: ReadonlyArray<Piece<R>>): Array<Piece<R>> {
     const fresh: Array<Piece<R>> = []
     const held = this.held.slice()
+    if (pieces.some((p) => p.startMs < from || p.endMs > to)) this.honoursOverflow = true
+    const joinAtEdge = !this.honoursOverflow
     for (const piece of [...pieces].sort(byStart)) {
       const i = held.findIndex((h) =>
         h.userId === piece.userId &&
         ((h.startMs < piece.endMs && piece.startMs < h.endMs) ||
           (h.startMs === piece.startMs && h.endMs === piece.endMs) ||
-          (h.endMs === from && piece.startMs === from) ||
-          (piece.endMs === from && h.startMs === from))
+          (joinAtEdge && h.endMs === from && piece.startMs === from) ||
+          (joinAtEdge && piece.endMs === from && h.startMs === from))
       )
       if (i >= 0) held[i] = union(held[i]!, piece)
       else fresh.push(piece)
