@@ -149,6 +149,74 @@ describe("pagerduty (built bin) against Simulator.serve", () => {
     assert.notInclude(help.stdout, "\u001b[")
   })
 
+  it("Events v2: trigger, acknowledge, resolve, change; invalid events send nothing", async () => {
+    const dedupKey = `cli-test-${process.pid}`
+    const events = (...args: Array<string>) => ["--base-url", served.url, ...args]
+    const sendsBefore = (await Effect.runPromise(served.simulator.countsByEndpoint))["POST /v2/enqueue"] ?? 0
+    const chain = (async () => {
+      const triggered = await run(events(
+        "trigger", "-k", Simulator.DEFAULT_ROUTING_KEY, "--description", "Disk full on db-1", "--severity", "warning",
+        "-i", dedupKey, "--details", "{\"disk\":\"95%\"}"
+      ))
+      const afterTrigger = await Effect.runPromise(served.simulator.state.incidents())
+      const acknowledged = await run(events("acknowledge", "--routing-key", Simulator.DEFAULT_ROUTING_KEY, "-i", dedupKey))
+      const afterAck = await Effect.runPromise(served.simulator.state.incidents())
+      const resolved = await run(events("resolve", "-i", dedupKey), { PAGERDUTY_ROUTING_KEY: Simulator.DEFAULT_ROUTING_KEY })
+      const afterResolve = await Effect.runPromise(served.simulator.state.incidents({ statuses: ["resolved"] }))
+      return { triggered, acknowledged, resolved, afterTrigger, afterAck, afterResolve }
+    })()
+    // the seeded schedule starts four weeks before the simulator's (wall-clock) now
+    const day = 86_400_000
+    const since = new Date(Math.floor(Date.now() / day) * day - 7 * day)
+    const until = new Date(since.getTime() + 183 * day)
+    const [c, change, invalid, missing, render, renderTable] = await Promise.all([
+      chain,
+      run(events("change", "--summary", "Deployed v1.2.3", "--details", "{\"build\":42}"), { PAGERDUTY_ROUTING_KEY: Simulator.DEFAULT_ROUTING_KEY }),
+      run(events("trigger", "-k", Simulator.DEFAULT_ROUTING_KEY, "--description", "   ")),
+      run(events("trigger", "-k", Simulator.DEFAULT_ROUTING_KEY)),
+      run(rest("schedules", "render", "PC00000", "--since", since.toISOString(), "--until", until.toISOString())),
+      run(rest("schedules", "render", "PC00000", "--since", since.toISOString().slice(0, 10), "--until", new Date(since.getTime() + 14 * day).toISOString(), "--format", "table"))
+    ])
+    const byKey = (list: ReadonlyArray<Simulator.Incident>) => list.find((i) => i.incident_key === dedupKey)
+
+    assert.strictEqual(c.triggered.code, 0, c.triggered.stderr)
+    assert.strictEqual(c.triggered.stdout, `Alert triggered successfully. Deduplication key: ${dedupKey}\n`)
+    assert.strictEqual(byKey(c.afterTrigger)?.status, "triggered")
+    assert.strictEqual(c.acknowledged.code, 0, c.acknowledged.stderr)
+    assert.strictEqual(c.acknowledged.stdout, `Alert acknowledged successfully. Deduplication key: ${dedupKey}\n`)
+    assert.strictEqual(byKey(c.afterAck)?.status, "acknowledged")
+    assert.strictEqual(c.resolved.code, 0, c.resolved.stderr)
+    assert.strictEqual(c.resolved.stdout, `Alert resolved successfully. Deduplication key: ${dedupKey}\n`)
+    assert.isDefined(byKey(c.afterResolve))
+    assert.strictEqual((await Effect.runPromise(served.simulator.eventsByDedupKey))[dedupKey], 3)
+
+    assert.strictEqual(change.code, 0, change.stderr)
+    assert.strictEqual(change.stdout, "Change event sent successfully.\n")
+    const changes = await Effect.runPromise(served.simulator.state.changeEvents)
+    assert.isTrue(changes.some((e) => JSON.stringify(e).includes("Deployed v1.2.3")))
+
+    // validation failures: exit 7 and nothing sent; a missing flag is a usage error like Python's argparse
+    assert.strictEqual(invalid.code, 7)
+    assert.strictEqual(invalid.stderr, "Error: invalid event, nothing sent: payload.summary: summary must not be empty or blank\n")
+    assert.strictEqual((await Effect.runPromise(served.simulator.countsByEndpoint))["POST /v2/enqueue"], sendsBefore + 3)
+    assert.strictEqual(missing.code, 2)
+    assert.include(missing.stderr, "Expected to find option: '--description'")
+    assert.notInclude(invalid.stderr + missing.stderr, Simulator.DEFAULT_ROUTING_KEY)
+
+    // schedules render: six months (more than one API window), contiguous entries covering the range
+    assert.strictEqual(render.code, 0, render.stderr)
+    const entries = JSON.parse(render.stdout) as Array<{ start: string; end: string; user: { id: string } }>
+    assert.isAbove(entries.length, 20)
+    assert.strictEqual(Date.parse(entries[0]!.start), since.getTime())
+    assert.strictEqual(Date.parse(entries.at(-1)!.end), until.getTime())
+    for (let i = 1; i < entries.length; i++) assert.strictEqual(Date.parse(entries[i]!.start), Date.parse(entries[i - 1]!.end))
+    assert.strictEqual(renderTable.code, 0, renderTable.stderr)
+    const rows = renderTable.stdout.trimEnd().split("\n")
+    assert.match(rows[0]!, /^START\s+END\s+USER$/)
+    assert.strictEqual(Date.parse(rows[1]!.split(/\s+/)[0]!), since.getTime())
+    assert.isAbove(rows.length, 2)
+  })
+
   it.skipIf(!hasScript)("draws the progress line on a terminal stderr and erases it at the end", async () => {
     // `script` gives the command a pseudo-terminal; stdout goes to a file, the terminal shows stderr only.
     const out = Path.join(os.tmpdir(), `pagerduty-progress-${process.pid}.json`)
