@@ -455,10 +455,9 @@ const layerFrom = <E, R>(
  *
  * @example
  * ```ts
- * import { NodeHttpClient } from "@effect/platform-node"
- * import { Layer } from "effect"
+ * import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+ * import { Layer, Redacted } from "effect"
  * import { ApiClient, Auth, Throttle } from "@effect-pagerduty/client"
- * import { Redacted } from "effect"
  *
  * const Live = ApiClient.layer({
  *   name: "rest",

@@ -26,7 +26,7 @@ import * as Throttle from "./Throttle.js"
  * @example
  * ```ts
  * import { Redacted } from "effect"
- * import type { ThrottleRedis } from "@effect-pagerduty/client/ThrottleRedis"
+ * import type * as ThrottleRedis from "@effect-pagerduty/client/ThrottleRedis"
  *
  * const options: ThrottleRedis.Options = {
  *   redisUrl: Redacted.make("redis://:secret@redis.internal:6379/0"),
@@ -53,7 +53,7 @@ export interface Options extends Omit<Throttle.Options, "keyPrefix"> {
  *
  * @example
  * ```ts
- * import { ThrottleRedis } from "@effect-pagerduty/client/ThrottleRedis"
+ * import * as ThrottleRedis from "@effect-pagerduty/client/ThrottleRedis"
  *
  * ThrottleRedis.defaultKeyPrefix // "effect-pagerduty:throttle:"
  * ```
@@ -79,7 +79,7 @@ const redisOptions = (options: Options): Either.Either<RedisOptions, Throttle.Th
  * ```ts
  * import { Layer } from "effect"
  * import { Throttle } from "@effect-pagerduty/client"
- * import { ThrottleRedis } from "@effect-pagerduty/client/ThrottleRedis"
+ * import * as ThrottleRedis from "@effect-pagerduty/client/ThrottleRedis"
  *
  * const Throttled = Throttle.layerStore({ limit: 960 }).pipe(
  *   Layer.provide(ThrottleRedis.layerStore({ redisUrl: "redis://127.0.0.1:6379" }))
@@ -104,10 +104,10 @@ export const layerStore = (
  *
  * @example
  * ```ts
- * import { NodeHttpClient } from "@effect/platform-node"
+ * import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
  * import { Layer, Redacted } from "effect"
  * import { RestApi } from "@effect-pagerduty/client"
- * import { ThrottleRedis } from "@effect-pagerduty/client/ThrottleRedis"
+ * import * as ThrottleRedis from "@effect-pagerduty/client/ThrottleRedis"
  *
  * const Live = RestApi.layer({ apiKey: Redacted.make("u+key") }).pipe(
  *   Layer.provide(ThrottleRedis.layer({ redisUrl: "redis://127.0.0.1:6379", limit: 960, window: "1 minute" })),
@@ -132,9 +132,9 @@ export const layer = (
  *
  * @example
  * ```ts
- * import { NodeHttpClient } from "@effect/platform-node"
+ * import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
  * import { Layer } from "effect"
- * import { ThrottleRedis } from "@effect-pagerduty/client/ThrottleRedis"
+ * import * as ThrottleRedis from "@effect-pagerduty/client/ThrottleRedis"
  *
  * const Throttled = ThrottleRedis.layerConfig().pipe(Layer.provide(NodeHttpClient.layerUndici))
  * ```
