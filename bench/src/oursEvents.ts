@@ -1,13 +1,25 @@
 /**
- * Events v2 triggers through our stack. Until `EventsApi` lands this is the core request
- * service it is built on: `ApiClient.make` with `Auth.routingKey` (the key goes in the body)
- * and the Events retry policy (`RetryPolicy.events`: 429/5xx/network retried for POST, made
- * safe by the dedup key), on `NodeHttpClient.layerUndici`.
+ * Events v2 triggers through our `EventsApi` (default Events retry policy, client-side dedup
+ * keys) on `NodeHttpClient.layerUndici`: sequentially with `trigger`, concurrently with the
+ * batch helper `triggerAll({ concurrency })`.
  */
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
-import { ApiClient, Auth, RetryPolicy } from "@effect-pagerduty/client"
-import { Effect, Redacted } from "effect"
+import { EventsApi } from "@effect-pagerduty/client"
+import { Effect, Either, Layer, Redacted } from "effect"
 import { ROUTING_KEY } from "./protocol.js"
+
+const eventsLayer = (url: string) =>
+  EventsApi.layer({ routingKey: Redacted.make(ROUTING_KEY), baseUrl: url }).pipe(
+    Layer.provide(NodeHttpClient.layerUndici),
+    Layer.orDie
+  )
+
+const trigger = (tag: string, i: number): EventsApi.Trigger => ({
+  summary: `bench event ${i}`,
+  source: "bench",
+  severity: "info",
+  dedupKey: `${tag}:${i}`
+})
 
 /** `count` triggers with dedup keys `${tag}:${i}`, `concurrency` at a time. */
 export const triggers = (
@@ -18,31 +30,20 @@ export const triggers = (
   onSent: () => void
 ): Effect.Effect<void, unknown> =>
   Effect.gen(function*() {
-    const client = yield* ApiClient.make({
-      name: "events",
-      baseUrl: url,
-      auth: Auth.routingKey(Redacted.make(ROUTING_KEY)),
-      permittedMethods: ["POST"],
-      retry: RetryPolicy.events
-    })
-    yield* Effect.forEach(
-      Array.from({ length: count }, (_, i) => i),
-      (i) =>
-        client.json({
-          method: "POST",
-          url: "/v2/enqueue",
-          json: {
-            event_action: "trigger",
-            dedup_key: `${tag}:${i}`,
-            payload: { summary: `bench event ${i}`, source: "bench", severity: "info" }
-          }
-        }).pipe(
-          Effect.flatMap((body) =>
-            (body as { dedup_key?: unknown } | null)?.dedup_key === `${tag}:${i}`
-              ? Effect.sync(onSent)
-              : Effect.fail(new Error(`trigger ${tag}-${i}: the answer has no matching dedup_key`))
-          )
-        ),
-      { concurrency, discard: true }
-    )
-  }).pipe(Effect.provide(NodeHttpClient.layerUndici))
+    const events = yield* EventsApi.EventsApiService
+    const check = (i: number, dedupKey: string) =>
+      dedupKey === `${tag}:${i}` ? Effect.sync(onSent) : Effect.fail(new Error(`trigger ${tag}:${i}: the answer has dedup_key ${dedupKey}`))
+    if (concurrency <= 1) {
+      for (let i = 0; i < count; i++) {
+        const result = yield* events.trigger(trigger(tag, i))
+        yield* check(i, result.dedupKey)
+      }
+      return
+    }
+    const results = yield* events.triggerAll(Array.from({ length: count }, (_, i) => trigger(tag, i)), { concurrency })
+    for (let i = 0; i < results.length; i++) {
+      const result = results[i]!
+      if (Either.isLeft(result)) return yield* Effect.fail(result.left)
+      yield* check(i, result.right.dedupKey)
+    }
+  }).pipe(Effect.provide(eventsLayer(url)))
