@@ -96,6 +96,23 @@ describe("in-process throttle", () => {
       Mock.json({}, 200, { "ratelimit-limit": "10", "ratelimit-remaining": String(Math.max(1, 10 - n)), "ratelimit-reset": "60" })
     ))))
 
+  it.effect("learns the remaining budget: when PagerDuty reports less left than the bucket holds, the bucket is drawn down", () =>
+    Effect.gen(function*() {
+      // Someone else uses the key: after our first request PagerDuty says only 1 is left.
+      const fiber = yield* Effect.fork(Effect.forEach(Array.from({ length: 4 }), () => get(KEY_A), { discard: true }))
+      yield* TestClock.adjust("1 millis")
+      assert.strictEqual(yield* sent, 2) // not 4: the bucket (10) was drawn down to the reported 1
+      yield* TestClock.adjust("998 millis")
+      assert.strictEqual(yield* sent, 2)
+      yield* TestClock.adjust("1 millis")
+      assert.strictEqual(yield* sent, 3) // then one per second (10 per 10 s)
+      yield* TestClock.adjust("1 second")
+      yield* Fiber.join(fiber)
+      assert.strictEqual(yield* sent, 4)
+    }).pipe(Effect.provide(throttled({ limit: 10, window: "10 seconds" }, () =>
+      Mock.json({}, 200, { "ratelimit-limit": "10", "ratelimit-remaining": "1", "ratelimit-reset": "10" })
+    ))))
+
   it.effect("pauses until ratelimit-reset when ratelimit-remaining hits 0: nothing is sent before the reset", () =>
     Effect.gen(function*() {
       const fiber = yield* Effect.fork(Effect.forEach(Array.from({ length: 25 }), () => get(KEY_A), { discard: true }))
