@@ -1,7 +1,8 @@
 import { EventsApi, PagerDutyError, RetryPolicy } from "@effect-pagerduty/client"
 import { Simulator } from "@effect-pagerduty/testkit"
 import { assert, describe, it } from "@effect/vitest"
-import { ConfigProvider, Effect, Either, Exit, Fiber, Layer, Option, Redacted, TestClock } from "effect"
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import { ConfigProvider, Effect, Either, Exit, Fiber, Layer, Option, Redacted, Schedule, TestClock } from "effect"
 import * as Mock from "./utils/mock.js"
 
 const KEY = Redacted.make(Simulator.DEFAULT_ROUTING_KEY)
@@ -320,6 +321,21 @@ describe("EventsApi v2 against the simulator", () => {
         assert.strictEqual((yield* openIncidents).length, 20)
       }).pipe(Effect.provide(withSim())))
   })
+})
+
+describe("EventsApi v2 over a real socket (Simulator.serve on 127.0.0.1)", () => {
+  it.live("a socket destroyed after processing is retried with the same key: one incident", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const served = yield* Simulator.serve({ incidents: 0 })
+      yield* served.simulator.addFault({ method: "POST", path: "/v2/enqueue", nth: [1], kind: Simulator.Fault.drop({ afterProcessing: true }) })
+      // no waiting between attempts (the backoff is not under test here)
+      const events = yield* EventsApi.make({ routingKey: KEY, baseUrl: served.url, retry: { backoff: Schedule.forever } })
+      const result = yield* events.trigger({ summary: "over http", source: "s" })
+      assert.deepStrictEqual(yield* served.simulator.eventsByDedupKey, { [result.dedupKey]: 2 })
+      const requests = yield* served.simulator.requests
+      assert.deepStrictEqual(requests.map((r) => JSON.parse(r.body).dedup_key), [result.dedupKey, result.dedupKey])
+      assert.strictEqual((yield* served.simulator.state.incidents()).length, 1)
+    })).pipe(Effect.provide(NodeHttpClient.layerUndici)))
 })
 
 describe("EventsApi v2 with a scripted server", () => {
