@@ -24,7 +24,7 @@ it.effect("routing and service keys appear in no error, log line or span (and do
       const v1 = yield* EventsApiV1.EventsApiV1Service
       const bad = yield* EventsApi.make({ routingKey: Redacted.make(UNKNOWN) })
       const outcomes: Array<unknown> = []
-      const record = <A, E>(self: Effect.Effect<A, E>) => Effect.tap(Effect.exit(self), (exit) => Effect.sync(() => outcomes.push(exit)))
+      const record = <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.tap(Effect.exit(self), (exit) => Effect.sync(() => outcomes.push(exit)))
       yield* record(v2.trigger({ summary: "ok", source: "s" }))
       yield* record(v2.trigger({ summary: "retried", source: "s" }))
       yield* record(v2.trigger({ summary: "", source: "s" }))
