@@ -602,7 +602,11 @@ export const make = (options: Options): Effect.Effect<ApiClient, UrlError, HttpC
               return Effect.succeed(transportFailure("BodyRead", true, error.cause))
           }
         }),
-        Effect.provideService(FetchHttpClient.RequestInit, requestInit)
+        Effect.provideService(FetchHttpClient.RequestInit, requestInit),
+        // No `traceparent`/`b3` headers by default: PagerDuty's CORS allow-list rejects them
+        // (every browser request would fail its preflight) and PagerDuty does not join traces.
+        // Spans are still recorded; `transformClient: HttpClient.withTracerPropagation(true)` opts in.
+        Effect.locally(HttpClient.currentTracerPropagation, false)
       )
     }
 

@@ -74,6 +74,21 @@ describe("FetchHttpClient (browsers, Deno, Bun, edge workers)", () => {
       assert.strictEqual(recorded?.headers.authorization, "<redacted>")
     })).pipe(Effect.provide(FetchHttpClient.layer)))
 
+  it.live("no trace headers by default (PagerDuty's CORS allow-list rejects traceparent/b3); transformClient opts in", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const sim = yield* Simulator.serve()
+      const inSpan = <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.withSpan(self, "caller")
+      yield* inSpan(Effect.flatMap(rest(sim.url), (pd) => pd.rget("/users", { params: { limit: 1 } })))
+      yield* inSpan(Effect.flatMap(
+        rest(sim.url, { transformClient: HttpClient.withTracerPropagation(true) }),
+        (pd) => pd.rget("/users", { params: { limit: 1 } })
+      ))
+      const [plain, propagated] = yield* sim.simulator.requests
+      assert.isUndefined(plain?.headers.traceparent)
+      assert.isUndefined(plain?.headers.b3)
+      assert.match(propagated?.headers.traceparent ?? "", /^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/)
+    })).pipe(Effect.provide(FetchHttpClient.layer)))
+
   it.live("FetchHttpClient.Fetch can be swapped (e.g. a worker's own fetch); the client uses whatever is provided", () =>
     Effect.scoped(Effect.gen(function*() {
       const sim = yield* Simulator.serve()
