@@ -34,18 +34,22 @@ const cleanEnv = (): Record<string, string> => {
 
 const run = (args: ReadonlyArray<string>, env: Record<string, string> = {}): Promise<Result> =>
   new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], { env: { ...cleanEnv(), ...env }, timeout: 20_000 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [bin, ...args], { env: { ...cleanEnv(), ...env }, timeout: 60_000 }, (error, stdout, stderr) => {
+      // a spawn failure or a timeout (no numeric exit code) is reported in stderr, for the assertion message
       const code = error === null ? 0 : typeof error.code === "number" ? error.code : -1
-      resolve({ code, stdout, stderr })
+      resolve({ code, stdout, stderr: code === -1 ? `${stderr}\n[spawn] ${error?.message} (signal ${error?.signal})` : stderr })
     })
   })
 
 let scope: Scope.CloseableScope
 let served: Simulator.Served
+/** A second simulator for the Events test, whose triggers must not change the incidents the REST test lists. */
+let eventsServed: Simulator.Served
 
 beforeAll(async () => {
   scope = await Effect.runPromise(Scope.make())
   served = await Effect.runPromise(Scope.extend(Simulator.serve({ incidents: 40 }), scope))
+  eventsServed = await Effect.runPromise(Scope.extend(Simulator.serve({ incidents: 5 }), scope))
   // a 501 is not retried: a fast ServerHttpError
   await Effect.runPromise(served.simulator.addFault({ method: "GET", path: "/teams", kind: Simulator.Fault.status5xx(501) }))
 })
@@ -59,6 +63,7 @@ const rest = (...args: Array<string>) => ["--base-url", served.url, "--api-key",
 const ndjson = (text: string): Array<Record<string, unknown>> =>
   text.split("\n").filter((l) => l !== "").map((l) => JSON.parse(l) as Record<string, unknown>)
 
+// Each test spawns its processes at once; the tests run one after the other so a loaded machine is not swamped.
 describe("pagerduty (built bin) against Simulator.serve", () => {
   it("REST commands in every format", async () => {
     const [json, nd, table, oncall, getAll] = await Promise.all([
@@ -100,7 +105,7 @@ describe("pagerduty (built bin) against Simulator.serve", () => {
     const users = await Effect.runPromise(served.simulator.state.users)
     assert.isAbove(users.length, 3)
     assert.deepStrictEqual((JSON.parse(getAll.stdout) as Array<{ id: string }>).map((u) => u.id), users.map((u) => u.id))
-  })
+  }, 90_000)
 
   it("errors: bad flags exit 2, a wrong key exits 4 without printing it, no key exits 8, 5xx exits 5", async () => {
     const wrongKey = "u+WRONG-key-0123456789"
@@ -131,7 +136,7 @@ describe("pagerduty (built bin) against Simulator.serve", () => {
     assert.strictEqual(server.code, 5)
     assert.include(server.stderr, "501")
     for (const r of [badFormat, wrong, noKey, server]) assert.notInclude(r.stderr, "    at ")
-  })
+  }, 90_000)
 
   it("keys come from the environment; --simulator needs no key and no server; help has no ANSI styles in a pipe", async () => {
     const [fromEnv, simulated, help] = await Promise.all([
@@ -147,22 +152,23 @@ describe("pagerduty (built bin) against Simulator.serve", () => {
     assert.strictEqual(help.code, 0)
     assert.include(help.stdout, "incidents list")
     assert.notInclude(help.stdout, "\u001b[")
-  })
+  }, 90_000)
 
   it("Events v2: trigger, acknowledge, resolve, change; invalid events send nothing", async () => {
     const dedupKey = `cli-test-${process.pid}`
-    const events = (...args: Array<string>) => ["--base-url", served.url, ...args]
-    const sendsBefore = (await Effect.runPromise(served.simulator.countsByEndpoint))["POST /v2/enqueue"] ?? 0
+    const events = (...args: Array<string>) => ["--base-url", eventsServed.url, ...args]
+    const rest = (...args: Array<string>) => events("--api-key", Simulator.DEFAULT_API_KEY, ...args)
+    const sendsBefore = (await Effect.runPromise(eventsServed.simulator.countsByEndpoint))["POST /v2/enqueue"] ?? 0
     const chain = (async () => {
       const triggered = await run(events(
         "trigger", "-k", Simulator.DEFAULT_ROUTING_KEY, "--description", "Disk full on db-1", "--severity", "warning",
         "-i", dedupKey, "--details", "{\"disk\":\"95%\"}"
       ))
-      const afterTrigger = await Effect.runPromise(served.simulator.state.incidents())
+      const afterTrigger = await Effect.runPromise(eventsServed.simulator.state.incidents())
       const acknowledged = await run(events("acknowledge", "--routing-key", Simulator.DEFAULT_ROUTING_KEY, "-i", dedupKey))
-      const afterAck = await Effect.runPromise(served.simulator.state.incidents())
+      const afterAck = await Effect.runPromise(eventsServed.simulator.state.incidents())
       const resolved = await run(events("resolve", "-i", dedupKey), { PAGERDUTY_ROUTING_KEY: Simulator.DEFAULT_ROUTING_KEY })
-      const afterResolve = await Effect.runPromise(served.simulator.state.incidents({ statuses: ["resolved"] }))
+      const afterResolve = await Effect.runPromise(eventsServed.simulator.state.incidents({ statuses: ["resolved"] }))
       return { triggered, acknowledged, resolved, afterTrigger, afterAck, afterResolve }
     })()
     // the seeded schedule starts four weeks before the simulator's (wall-clock) now
@@ -188,17 +194,17 @@ describe("pagerduty (built bin) against Simulator.serve", () => {
     assert.strictEqual(c.resolved.code, 0, c.resolved.stderr)
     assert.strictEqual(c.resolved.stdout, `Alert resolved successfully. Deduplication key: ${dedupKey}\n`)
     assert.isDefined(byKey(c.afterResolve))
-    assert.strictEqual((await Effect.runPromise(served.simulator.eventsByDedupKey))[dedupKey], 3)
+    assert.strictEqual((await Effect.runPromise(eventsServed.simulator.eventsByDedupKey))[dedupKey], 3)
 
     assert.strictEqual(change.code, 0, change.stderr)
     assert.strictEqual(change.stdout, "Change event sent successfully.\n")
-    const changes = await Effect.runPromise(served.simulator.state.changeEvents)
+    const changes = await Effect.runPromise(eventsServed.simulator.state.changeEvents)
     assert.isTrue(changes.some((e) => JSON.stringify(e).includes("Deployed v1.2.3")))
 
     // validation failures: exit 7 and nothing sent; a missing flag is a usage error like Python's argparse
     assert.strictEqual(invalid.code, 7)
     assert.strictEqual(invalid.stderr, "Error: invalid event, nothing sent: payload.summary: summary must not be empty or blank\n")
-    assert.strictEqual((await Effect.runPromise(served.simulator.countsByEndpoint))["POST /v2/enqueue"], sendsBefore + 3)
+    assert.strictEqual((await Effect.runPromise(eventsServed.simulator.countsByEndpoint))["POST /v2/enqueue"], sendsBefore + 3)
     assert.strictEqual(missing.code, 2)
     assert.include(missing.stderr, "Expected to find option: '--description'")
     assert.notInclude(invalid.stderr + missing.stderr, Simulator.DEFAULT_ROUTING_KEY)
@@ -215,14 +221,14 @@ describe("pagerduty (built bin) against Simulator.serve", () => {
     assert.match(rows[0]!, /^START\s+END\s+USER$/)
     assert.strictEqual(Date.parse(rows[1]!.split(/\s+/)[0]!), since.getTime())
     assert.isAbove(rows.length, 2)
-  })
+  }, 90_000)
 
   it.skipIf(!hasScript)("draws the progress line on a terminal stderr and erases it at the end", async () => {
     // `script` gives the command a pseudo-terminal; stdout goes to a file, the terminal shows stderr only.
     const out = Path.join(os.tmpdir(), `pagerduty-progress-${process.pid}.json`)
     const command = [process.execPath, bin, ...rest("get", "/users", "--all", "--param", "limit=2")].map(quote).join(" ")
     const terminal = await new Promise<string>((resolve, reject) => {
-      execFile("script", ["-qec", `${command} > ${quote(out)}`, "/dev/null"], { env: cleanEnv(), timeout: 20_000 }, (error, stdout) =>
+      execFile("script", ["-qec", `${command} > ${quote(out)}`, "/dev/null"], { env: cleanEnv(), timeout: 60_000 }, (error, stdout) =>
         error === null ? resolve(stdout) : reject(error))
     })
     const users = JSON.parse(fs.readFileSync(out, "utf8")) as Array<unknown>
@@ -230,5 +236,5 @@ describe("pagerduty (built bin) against Simulator.serve", () => {
     assert.isAbove(users.length, 2)
     assert.match(terminal, /\r\u001b\[2K\/users: \d+ items?, \d+ pages?/)
     assert.isTrue(terminal.endsWith("\r\u001b[2K"), JSON.stringify(terminal))
-  })
+  }, 90_000)
 })
