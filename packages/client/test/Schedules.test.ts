@@ -4,7 +4,7 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import type { HttpClient } from "@effect/platform"
-import { Effect, Layer, Redacted, Schema } from "effect"
+import { Effect, Layer, Redacted, Schema, Stream } from "effect"
 import * as RestSchemas from "../src/generated/RestSchemas.js"
 import { RestApi, RetryPolicy, Schedules } from "../src/index.js"
 import * as Mock from "./utils/mock.js"
@@ -80,6 +80,14 @@ describe("renderedEntries (scripted server)", () => {
         ["2025-12-29T09:00:00Z", "2026-01-01T00:00:00Z", "PC"]
       ])
       assert.strictEqual(result[0]!.user.summary, "User PA")
+    }))
+
+  it.effect("windows are fetched lazily: taking the first entry of a year asks for one window", () =>
+    Effect.gen(function*() {
+      const { requests, result } = yield* run(scheduleServer(weekly), (s) =>
+        Schedules.collect(Stream.take(s.renderedEntries("PSCHED1", { since: "2025-10-01T00:00:00Z", until: "2026-10-01T00:00:00Z" }), 1)))
+      assert.deepStrictEqual(shifts(result), [["2025-10-01T00:00:00Z", "2025-10-06T09:00:00Z", "PA"]])
+      assert.strictEqual(requests.length, 1)
     }))
 
   it.effect("overflow=true keeps the outer entries whole", () =>
