@@ -1,0 +1,77 @@
+/**
+ * Every export of every public module (client, testkit, cli; `internal/` excluded) has a doc
+ * comment with `@since`, `@category` and `@example`, as scripts/docs-check.mjs finds them with
+ * the TypeScript compiler API.
+ */
+import { describe, expect, it } from "@effect/vitest"
+import { spawnSync } from "node:child_process"
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
+import { fileURLToPath } from "node:url"
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..")
+const script = path.join(root, "scripts", "docs-check.mjs")
+
+interface Report {
+  readonly files: ReadonlyArray<string>
+  readonly checked: number
+  readonly offenders: ReadonlyArray<{ readonly file: string; readonly export: string; readonly missing: ReadonlyArray<string> }>
+}
+
+const check = (...dirs: ReadonlyArray<string>): { readonly status: number | null; readonly report: Report } => {
+  const result = spawnSync(process.execPath, [script, "--json", ...dirs], { cwd: root, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 })
+  if (result.error !== undefined) throw result.error
+  return { status: result.status, report: JSON.parse(result.stdout) as Report }
+}
+
+describe("doc comments", () => {
+  it("every public export has @since, @category and @example", { timeout: 120_000 }, () => {
+    const { report, status } = check()
+    const offenders = report.offenders.map((o) => `${o.file}:${o.export}: missing ${o.missing.map((t) => `@${t}`).join(", ")}`)
+    expect(offenders).toEqual([])
+    expect(status).toBe(0)
+    // it did look at the packages, not at an empty set
+    expect(report.files).toEqual(expect.arrayContaining([
+      "packages/client/src/RestApi.ts",
+      "packages/client/src/generated/RestSchemas.ts",
+      "packages/testkit/src/Simulator.ts"
+    ]))
+    expect(report.files.some((f) => f.includes("/internal/"))).toBe(false)
+    expect(report.checked).toBeGreaterThan(100)
+  })
+
+  it("reports each export missing a tag, follows `export { x }` into internal files, skips namespace re-exports", { timeout: 120_000 }, () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "docs-check-"))
+    try {
+      const src = path.join(tmp, "src")
+      fs.mkdirSync(path.join(src, "internal"), { recursive: true })
+      const full = "/**\n * Fine.\n *\n * @example\n * ```ts\n * const x = 1\n * ```\n *\n * @since 0.1.0\n * @category models\n */\n"
+      fs.writeFileSync(
+        path.join(src, "Mod.ts"),
+        [
+          'import { hidden } from "./internal/hidden.js"',
+          `${full}export const documented = 1`,
+          "/** @since 0.1.0 */\nexport const noCategory = 2",
+          "export interface Bare { readonly a: string }",
+          `${full}export class Klass {}`,
+          "export { hidden }",
+          ""
+        ].join("\n")
+      )
+      fs.writeFileSync(path.join(src, "internal", "hidden.ts"), "/**\n * @since 0.1.0\n * @category internal\n */\nexport const hidden = 3\n")
+      fs.writeFileSync(path.join(src, "index.ts"), '/** @since 0.1.0 */\nexport * as Mod from "./Mod.js"\n')
+      fs.writeFileSync(path.join(src, "bin.ts"), "export const notAModule = 1\n")
+      const { report, status } = check(src)
+      expect(status).toBe(1)
+      expect([...report.offenders].sort((a, b) => a.export.localeCompare(b.export))).toEqual([
+        { file: path.relative(root, path.join(src, "Mod.ts")), export: "Bare", missing: ["since", "category", "example"] },
+        { file: path.relative(root, path.join(src, "Mod.ts")), export: "hidden", missing: ["example"] },
+        { file: path.relative(root, path.join(src, "Mod.ts")), export: "noCategory", missing: ["category", "example"] }
+      ])
+      expect(report.files).toEqual([path.relative(root, path.join(src, "Mod.ts")), path.relative(root, path.join(src, "index.ts"))])
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true })
+    }
+  })
+})
