@@ -296,7 +296,8 @@ export const requestsTotal = Metric.counter("pagerduty_requests_total", {
  * @category metrics
  */
 export const requestTimeMs = Metric.counter("pagerduty_request_time_ms_total", {
-  description: "Milliseconds spent in PagerDuty API requests"
+  description: "Milliseconds spent in PagerDuty API requests",
+  incremental: true
 })
 
 /**
