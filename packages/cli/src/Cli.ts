@@ -14,7 +14,6 @@
  */
 import { Args, Command, Options } from "@effect/cli"
 import type { CliApp } from "@effect/cli"
-import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import type { HttpClient } from "@effect/platform"
 // Deep imports keep start-up short: only the modules a command needs are loaded.
 import * as EventsApi from "@effect-pagerduty/client/EventsApi"
@@ -116,9 +115,13 @@ const settingsOf = (options: GlobalOptions): Effect.Effect<Settings, ErrorReport
 
 const settings = Effect.flatMap(root, settingsOf)
 
-/** The `HttpClient` every client of a command uses: undici, or the embedded simulator. */
+/** The `HttpClient` every client of a command uses: undici, or the embedded simulator (each loaded only when used). */
 const httpLayer = (s: Settings): Layer.Layer<HttpClient.HttpClient> =>
-  s.simulator ? Layer.unwrapEffect(Effect.map(simulatorModule, (Simulator) => Simulator.layer())) : NodeHttpClient.layerUndici
+  Layer.unwrapEffect(
+    s.simulator
+      ? Effect.map(simulatorModule, (Simulator) => Simulator.layer())
+      : Effect.map(Effect.promise(() => import("@effect/platform-node/NodeHttpClient")), (Node) => Node.layerUndici)
+  )
 
 const restLayer = (s: Settings, progress?: Progress.Progress) =>
   Effect.gen(function*() {

@@ -4,9 +4,11 @@
  *
  * @since 0.1.0
  */
-import * as NodeContext from "@effect/platform-node/NodeContext"
+import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
+import * as NodePath from "@effect/platform-node/NodePath"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
-import { Effect, Exit } from "effect"
+import * as NodeTerminal from "@effect/platform-node/NodeTerminal"
+import { Effect, Exit, Layer } from "effect"
 import * as Cli from "./Cli.js"
 
 // `pagerduty ... | head` closes stdout early: stop quietly instead of crashing on EPIPE.
@@ -15,7 +17,10 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
   throw error
 })
 
-NodeRuntime.runMain(Cli.main(process.argv).pipe(Effect.provide(NodeContext.layer)), {
+// What `@effect/cli` needs (NodeContext.layer would also load the command executor and workers).
+const CliEnvironment = Layer.mergeAll(NodeFileSystem.layer, NodePath.layer, NodeTerminal.layer)
+
+NodeRuntime.runMain(Cli.main(process.argv).pipe(Effect.provide(CliEnvironment)), {
   disableErrorReporting: true,
   teardown: (exit, onExit) => {
     if (Exit.isSuccess(exit)) {
