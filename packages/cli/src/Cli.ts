@@ -203,7 +203,7 @@ const writeListing = <E, R>(
     Stream.flatMap((page) => Stream.fromIterable(page.items))
   )
   const limited = options.limit === undefined ? items : Stream.take(items, options.limit)
-  return Output.writeStream(Stream.tap(limited, () => progress.items(1)), options.format, Output.stdout, options.columns)
+  return Output.writeStream(limited, options.format, Progress.clearing(progress, Output.stdout), options.columns, progress.items(1))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -270,8 +270,6 @@ const withSchedules = <A, E>(label: string, f: (schedules: Schedules.SchedulesSe
   withRest(label, (rest, progress) =>
     Effect.flatMap(Effect.provideService(Schedules.make, RestApi.RestApiService, rest), (schedules) => f(schedules, progress)))
 
-const countItems = <A, E>(items: Stream.Stream<A, E>, progress: Progress.Progress) => Stream.tap(items, () => progress.items(1))
-
 const oncall = Command.make(
   "oncall",
   {
@@ -285,16 +283,14 @@ const oncall = Command.make(
   (o) =>
     withSchedules("on-calls", (schedules, progress) =>
       Output.writeStream(
-        countItems(
-          schedules.onCallNow({
-            ...(o.schedule.length > 0 ? { scheduleIds: o.schedule } : {}),
-            ...(o.escalationPolicy.length > 0 ? { escalationPolicyIds: o.escalationPolicy } : {})
-          }),
-          progress
-        ),
+        schedules.onCallNow({
+          ...(o.schedule.length > 0 ? { scheduleIds: o.schedule } : {}),
+          ...(o.escalationPolicy.length > 0 ? { escalationPolicyIds: o.escalationPolicy } : {})
+        }),
         o.format,
-        Output.stdout,
-        oncallColumns
+        Progress.clearing(progress, Output.stdout),
+        oncallColumns,
+        progress.items(1)
       ))
 ).pipe(Command.withDescription("Who is on call now (GET /oncalls, every page)"))
 
@@ -315,10 +311,11 @@ const schedulesRender = Command.make(
   (o) =>
     withSchedules("entries", (schedules, progress) =>
       Output.writeStream(
-        countItems(schedules.renderedEntries(o.id, { since: o.since, until: o.until }), progress),
+        schedules.renderedEntries(o.id, { since: o.since, until: o.until }),
         o.format,
-        Output.stdout,
-        entryColumns
+        Progress.clearing(progress, Output.stdout),
+        entryColumns,
+        progress.items(1)
       ))
 ).pipe(Command.withDescription("The final rendered entries of a schedule between --since and --until"))
 
@@ -346,7 +343,7 @@ const get = Command.make(
           yield* writeListing(rest.iterAllPages(o.path, { params }), progress, { format: o.format })
         } else {
           const body = yield* rest.jget(o.path, { params })
-          yield* Output.stdout(Output.formatValue(body, o.format))
+          yield* Progress.clearing(progress, Output.stdout)(Output.formatValue(body, o.format))
         }
       }))
 ).pipe(Command.withDescription("GET any REST API v2 endpoint and print the JSON (with --all, every page)"))

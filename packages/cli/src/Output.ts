@@ -222,8 +222,8 @@ export const table = (items: ReadonlyArray<unknown>, columns?: ReadonlyArray<Col
 const indent = (text: string): string => text.split("\n").map((line) => `  ${line}`).join("\n")
 
 /**
- * Writes a stream of items in `format`, item by item for `json` and `ndjson`. Returns the
- * number of items written.
+ * Writes a stream of items in `format`, item by item for `json` and `ndjson`; `onItem` runs
+ * after each item is written (`table`: as each row arrives). Returns the number of items.
  *
  * @example
  * ```ts
@@ -240,19 +240,20 @@ export const writeStream = <E, R>(
   items: Stream.Stream<unknown, E, R>,
   format: Format,
   sink: Sink,
-  columns?: ReadonlyArray<Column>
+  columns?: ReadonlyArray<Column>,
+  onItem: Effect.Effect<void> = Effect.void
 ): Effect.Effect<number, E, R> => {
   switch (format) {
     case "ndjson":
-      return Stream.runFoldEffect(items, 0, (n, item) => Effect.as(sink(`${JSON.stringify(item)}\n`), n + 1))
+      return Stream.runFoldEffect(items, 0, (n, item) => Effect.as(Effect.zipRight(sink(`${JSON.stringify(item)}\n`), onItem), n + 1))
     case "json":
       return Effect.flatMap(
         Stream.runFoldEffect(items, 0, (n, item) =>
-          Effect.as(sink(`${n === 0 ? "[\n" : ",\n"}${indent(JSON.stringify(item, null, 2))}`), n + 1)),
+          Effect.as(Effect.zipRight(sink(`${n === 0 ? "[\n" : ",\n"}${indent(JSON.stringify(item, null, 2))}`), onItem), n + 1)),
         (n) => Effect.as(sink(n === 0 ? "[]\n" : "\n]\n"), n)
       )
     case "table":
-      return Effect.flatMap(Stream.runCollect(items), (chunk) => {
+      return Effect.flatMap(Stream.runCollect(Stream.tap(items, () => onItem)), (chunk) => {
         const all = Array.from(chunk)
         return Effect.as(sink(table(all, columns)), all.length)
       })

@@ -136,7 +136,8 @@ export const make = (options: Options): Effect.Effect<Progress, never, Scope.Sco
     Effect.sync(() => {
       if (!options.enabled) return
       const t = now()
-      if (!force && t - lastDraw < interval) return
+      // throttled while the line is on screen; drawn at once after it was erased for output
+      if (!force && drawn && t - lastDraw < interval) return
       lastDraw = t
       drawn = true
       options.write(`${eraseLine}${render(options.label, counters)}`)
@@ -201,3 +202,29 @@ export const stderr = (label: string): Effect.Effect<Progress, never, Scope.Scop
  */
 export const countRateLimits = (progress: Progress) => (client: HttpClient.HttpClient): HttpClient.HttpClient =>
   HttpClient.transformResponse(client, Effect.tap((response) => (response.status === 429 ? progress.rateLimited : Effect.void)))
+
+/**
+ * A sink that erases the progress line before writing when stdout is a terminal too (by
+ * default `process.stdout.isTTY`), so output never lands after the progress text; the next
+ * update draws the line again below it.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Output, Progress } from "@effect-pagerduty/cli"
+ *
+ * const program = Effect.scoped(Effect.gen(function*() {
+ *   const progress = yield* Progress.stderr("users")
+ *   yield* Progress.clearing(progress, Output.stdout)("{}\n")
+ * }))
+ * ```
+ *
+ * @since 0.1.0
+ * @category output
+ */
+export const clearing = (
+  progress: Progress,
+  sink: (text: string) => Effect.Effect<void>,
+  sharedTerminal: boolean = process.stdout.isTTY === true
+) =>
+(text: string): Effect.Effect<void> => sharedTerminal ? Effect.zipRight(progress.clear, sink(text)) : sink(text)

@@ -159,6 +159,35 @@ describe("Progress", () => {
       ])
     }))
 
+  it.effect("after being erased for output the line is drawn again at once; clearing erases only for a shared terminal", () =>
+    Effect.gen(function*() {
+      const written: Array<string> = []
+      yield* Effect.scoped(Effect.gen(function*() {
+        const p = yield* Progress.make({ label: "users", enabled: true, write: (t) => void written.push(t), now: () => 0 })
+        const out = (text: string) => Effect.sync(() => void written.push(`OUT:${text}`))
+        yield* p.page
+        yield* Progress.clearing(p, out, true)("a\n")
+        yield* p.items(1) // same instant, but the line was erased: drawn again
+        yield* Progress.clearing(p, out, false)("b\n") // stdout elsewhere: the line stays
+        yield* p.items(1) // same instant and still on screen: throttled
+      }))
+      assert.deepStrictEqual(written, [
+        "\r\u001b[2Kusers: 0 items, 1 page",
+        "\r\u001b[2K",
+        "OUT:a\n",
+        "\r\u001b[2Kusers: 1 item, 1 page",
+        "OUT:b\n",
+        "\r\u001b[2K"
+      ])
+    }))
+
+  it.effect("writeStream runs onItem after each item is written", () =>
+    Effect.gen(function*() {
+      const log: Array<string> = []
+      yield* Output.writeStream(Stream.make(1, 2), "ndjson", (t) => Effect.sync(() => void log.push(t.trim())), undefined, Effect.sync(() => void log.push("+")))
+      assert.deepStrictEqual(log, ["1", "+", "2", "+"])
+    }))
+
   it.effect("countRateLimits counts each 429 answer the client receives", () =>
     Effect.scoped(Effect.gen(function*() {
       const statuses = [429, 429, 200]
