@@ -107,10 +107,11 @@ describe("pagerduty (built bin) against Simulator.serve", () => {
     assert.deepStrictEqual((JSON.parse(getAll.stdout) as Array<{ id: string }>).map((u) => u.id), users.map((u) => u.id))
   }, 90_000)
 
-  it("errors: bad flags exit 2, a wrong key exits 4 without printing it, no key exits 8, 5xx exits 5", async () => {
+  it("errors: bad flags exit 2, a foreign URL 3, a wrong key 4 without printing it, no key 8, 5xx 5", async () => {
     const wrongKey = "u+WRONG-key-0123456789"
-    const [badFormat, wrong, noKey, server] = await Promise.all([
+    const [badFormat, foreign, wrong, noKey, server] = await Promise.all([
       run(rest("incidents", "list", "--format", "xml")),
+      run(rest("get", "https://api.pagerduty.com.evil.com/users")),
       run(["--base-url", served.url, "--api-key", wrongKey, "incidents", "list"]),
       run(["--base-url", served.url, "oncall"]),
       run(rest("get", "/teams"))
@@ -121,6 +122,9 @@ describe("pagerduty (built bin) against Simulator.serve", () => {
       badFormat.stderr,
       "Expected one of the following cases: json, ndjson, table\n\nRun 'pagerduty --help' (or 'pagerduty <command> --help') for usage.\n"
     )
+
+    assert.strictEqual(foreign.code, 3)
+    assert.match(foreign.stderr, /^Error: https:\/\/api\.pagerduty\.com\.evil\.com\/users: ForeignOrigin/)
 
     assert.strictEqual(wrong.code, 4)
     assert.strictEqual(wrong.stdout, "")
@@ -135,7 +139,7 @@ describe("pagerduty (built bin) against Simulator.serve", () => {
 
     assert.strictEqual(server.code, 5)
     assert.include(server.stderr, "501")
-    for (const r of [badFormat, wrong, noKey, server]) assert.notInclude(r.stderr, "    at ")
+    for (const r of [badFormat, foreign, wrong, noKey, server]) assert.notInclude(r.stderr, "    at ")
   }, 90_000)
 
   it("keys come from the environment; --simulator needs no key and no server; help has no ANSI styles in a pipe", async () => {
@@ -223,7 +227,9 @@ describe("pagerduty (built bin) against Simulator.serve", () => {
     assert.isAbove(rows.length, 2)
   }, 90_000)
 
-  it.skipIf(!hasScript)("draws the progress line on a terminal stderr and erases it at the end", async () => {
+  it.skipIf(!hasScript)("draws the progress line (items, pages, rate-limit waits) on a terminal stderr and erases it at the end", async () => {
+    // the second page is answered 429 once (wait 1 s): the line counts the wait
+    await Effect.runPromise(served.simulator.addFault({ method: "GET", path: "/users", nth: [2], times: 1, kind: Simulator.Fault.status429({ reset: 1 }) }))
     // `script` gives the command a pseudo-terminal; stdout goes to a file, the terminal shows stderr only.
     const out = Path.join(os.tmpdir(), `pagerduty-progress-${process.pid}.json`)
     const command = [process.execPath, bin, ...rest("get", "/users", "--all", "--param", "limit=2")].map(quote).join(" ")
@@ -235,6 +241,7 @@ describe("pagerduty (built bin) against Simulator.serve", () => {
     fs.rmSync(out, { force: true })
     assert.isAbove(users.length, 2)
     assert.match(terminal, /\r\u001b\[2K\/users: \d+ items?, \d+ pages?/)
+    assert.match(terminal, /\r\u001b\[2K\/users: \d+ items?, \d+ pages?, 1 rate-limit wait/)
     assert.isTrue(terminal.endsWith("\r\u001b[2K"), JSON.stringify(terminal))
   }, 90_000)
 })
