@@ -9,7 +9,7 @@ import type { HttpClient } from "@effect/platform"
 import { Config, Context, Effect, Layer, Option, Redacted, type Stream } from "effect"
 import * as JiraServerTables from "./generated/JiraServerTables.js"
 import * as Integration from "./internal/integration.js"
-import type { PagerDutyError, UrlError } from "./PagerDutyError.js"
+import { type PagerDutyError, UrlError } from "./PagerDutyError.js"
 import type * as Pagination from "./Pagination.js"
 import * as Region from "./Region.js"
 
@@ -78,7 +78,8 @@ export class JiraServerService extends Context.Tag("@effect-pagerduty/client/Jir
 const SIGNATURE_HEADER = "x-pagerduty-jira-signature"
 
 /**
- * Build the client on the `HttpClient` in context.
+ * Build the client on the `HttpClient` in context. A blank signature, or one that is not a
+ * header-safe value (visible ASCII), is a `UrlError` (reason `Malformed`) and nothing is sent.
  *
  * @example
  * ```ts
@@ -96,9 +97,19 @@ const SIGNATURE_HEADER = "x-pagerduty-jira-signature"
  */
 export const make = (options: Options): Effect.Effect<JiraServer, UrlError, HttpClient.HttpClient> =>
   Effect.gen(function*() {
+    const baseUrl = Integration.baseUrlOf(JiraServerTables, options)
+    // A header value: a blank one is refused by PagerDuty, and a line break or a non-ASCII
+    // character would only fail in the transport (and be retried). The value is never shown.
+    if (!/^[\x21-\x7e]+$/.test(Redacted.value(options.jiraSignatureToken))) {
+      return yield* new UrlError({
+        url: baseUrl,
+        reason: "Malformed",
+        detail: "jiraSignatureToken must be a non-empty header value (visible ASCII, no spaces or line breaks)"
+      })
+    }
     const verbs = yield* Integration.make(JiraServerTables, {
       name: "jira-server",
-      baseUrl: Integration.baseUrlOf(JiraServerTables, options),
+      baseUrl,
       auth: Integration.authOf(options.auth, "bearer"),
       permittedMethods: ["GET", "POST", "PUT", "DELETE"],
       headers: { Accept: "application/json", [SIGNATURE_HEADER]: Redacted.value(options.jiraSignatureToken) },

@@ -75,9 +75,6 @@ describe("JiraServer against the simulator", () => {
       })
       const forbidden = yield* Effect.flip(stripped.getRule("PJSRL01"))
       assert.isTrue(forbidden._tag === "HttpError" && forbidden.status === 403, forbidden.message)
-      const blank = yield* JiraServer.make({ auth: token, jiraSignatureToken: Redacted.make(" ") })
-      const blankError = yield* Effect.flip(blank.getRule("PJSRL01"))
-      assert.isTrue(blankError._tag === "HttpError" && blankError.status === 403)
       const withKey = yield* JiraServer.make({
         auth: Redacted.make(Simulator.DEFAULT_API_KEY),
         jiraSignatureToken: Redacted.make(SIGNATURE)
@@ -87,6 +84,19 @@ describe("JiraServer against the simulator", () => {
       assert.isTrue(unauthorized._tag === "HttpError" && unauthorized.status === 401)
       const signed = yield* JiraServer.make({ auth: token, jiraSignatureToken: Redacted.make(SIGNATURE) })
       assert.strictEqual(((yield* signed.getRule("PJSRL01")) as { id: string }).id, "PJSRL01")
+    }).pipe(Effect.provide(Simulator.layer())))
+
+  it.effect("a blank or header-unsafe signature is a UrlError from make that does not show it, and nothing is sent", () =>
+    Effect.gen(function*() {
+      const token = yield* accessToken()
+      for (const bad of ["", "  ", "sig\r\nX-Injected: 1", "sig with spaces", "sigé"]) {
+        const error = yield* Effect.flip(JiraServer.make({ auth: token, jiraSignatureToken: Redacted.make(bad) }))
+        assert.strictEqual(error._tag, "UrlError")
+        assert.strictEqual(error.reason, "Malformed")
+        if (bad.trim() !== "") assert.notInclude(`${error.message} ${JSON.stringify(error)}`, bad)
+      }
+      const sim = yield* Simulator.Simulator
+      assert.deepStrictEqual((yield* sim.requests).map((r) => r.endpoint), ["POST /oauth/token"])
     }).pipe(Effect.provide(Simulator.layer())))
 
   it.effect("neither the access token nor the signature reaches a log line, a span or an error", () =>
