@@ -21,7 +21,7 @@ import * as Region from "@effect-pagerduty/client/Region"
 import * as RestApi from "@effect-pagerduty/client/RestApi"
 import * as Schedules from "@effect-pagerduty/client/Schedules"
 import * as Os from "node:os"
-import { Config, ConfigError, Console, Effect, Layer, Option, Redacted, Stream } from "effect"
+import { Config, ConfigError, Console, Effect, FiberRef, HashSet, Layer, Logger, Option, Redacted, Stream } from "effect"
 import * as ErrorReport from "./ErrorReport.js"
 import * as Output from "./Output.js"
 import * as Progress from "./Progress.js"
@@ -593,7 +593,12 @@ export const main = (
   Effect.gen(function*() {
     const secrets = secretsOf(argv, env)
     const console = yield* cleanConsole(secrets, env)
-    const exit = yield* Effect.exit(Effect.withConsole(runCommand(argv), console))
+    // stdout carries data (JSON, tables): log lines (warnings, `--log-level debug`) go to stderr
+    const exit = yield* Effect.exit(
+      Effect.withConsole(runCommand(argv), console).pipe(
+        Effect.locally(FiberRef.currentLoggers, HashSet.make(Logger.prettyLogger({ stderr: true })))
+      )
+    )
     if (exit._tag === "Success") return ErrorReport.exitCodes.Success
     const report = ErrorReport.fromCause(exit.cause, secrets, env.PAGERDUTY_DEBUG === "1")
     if (report.message !== "") yield* Effect.sync(() => process.stderr.write(`${report.message}\n`))
