@@ -2,13 +2,13 @@
  * One client process: runs one task with one implementation (ours or the raw `fetch`
  * baseline) against a simulator process, checks every item arrived exactly once, and prints
  * a {@link ClientResult} as its last stdout line. Its own process, so its peak RSS
- * (`process.resourceUsage().maxRSS`) is its own. Run with `--expose-gc`.
+ * (`process.resourceUsage().maxRSS`) is its own; the raw baseline never loads Effect or our
+ * packages (they are imported only by `ours` runs). Run with `--expose-gc`.
  */
-import { Effect } from "effect"
-import * as ours from "./ours.js"
+import * as fs from "node:fs"
+import { Session } from "node:inspector/promises"
 import { type ClientResult, type ClientSpec, RESULT_PREFIX, type ServerStats, type Task } from "./protocol.js"
 import * as raw from "./raw.js"
-import * as oursEvents from "./oursEvents.js"
 
 const spec = JSON.parse(process.argv[2] ?? "{}") as ClientSpec
 
@@ -58,7 +58,11 @@ class Tally {
   }
 }
 
-const run = <A>(effect: Effect.Effect<A, unknown, never>): Promise<A> => Effect.runPromise(effect)
+/** Our client's modules, loaded only in `ours` runs. */
+const loadOurs = async () => {
+  const [{ Effect }, ours, oursEvents] = await Promise.all([import("effect"), import("./ours.js"), import("./oursEvents.js")])
+  return { Effect, ours, oursEvents }
+}
 
 /** One pass of the task; returns the tally (lists) or the number of events sent. */
 const pass = async (task: Task, tag: string): Promise<{ tally?: Tally; sent?: number; perSecond?: number }> => {
@@ -66,14 +70,20 @@ const pass = async (task: Task, tag: string): Promise<{ tally?: Tally; sent?: nu
     case "list": {
       const tally = new Tally(task.expected, 0)
       if (spec.impl === "raw") await raw.listIncidents(spec.url, { concurrency: task.concurrency }, tally.onPage)
-      else await run(ours.listIncidents({ concurrency: task.concurrency, schema: task.schema }, tally.onPage).pipe(Effect.provide(ours.restLayer(spec.url))))
+      else {
+        const { Effect, ours } = await loadOurs()
+        await Effect.runPromise(ours.listIncidents({ concurrency: task.concurrency, schema: task.schema }, tally.onPage).pipe(Effect.provide(ours.restLayer(spec.url))))
+      }
       return { tally }
     }
     case "history": {
       // sample the after-GC heap every 10 000 items: the listing must not retain what it emitted
       const tally = new Tally(task.expected, 10_000)
       if (spec.impl === "raw") await raw.historyIncidents(spec.url, Date.parse(task.since), Date.parse(task.until), tally.onPage)
-      else await run(ours.historyIncidents(task.since, task.until, tally.onPage).pipe(Effect.provide(ours.restLayer(spec.url))))
+      else {
+        const { Effect, ours } = await loadOurs()
+        await Effect.runPromise(ours.historyIncidents(task.since, task.until, tally.onPage).pipe(Effect.provide(ours.restLayer(spec.url))))
+      }
       return { tally }
     }
     case "events": {
@@ -82,7 +92,10 @@ const pass = async (task: Task, tag: string): Promise<{ tally?: Tally; sent?: nu
         sent++
       }
       if (spec.impl === "raw") await raw.triggers(spec.url, tag, task.count, task.concurrency, onSent)
-      else await run(oursEvents.triggers(spec.url, tag, task.count, task.concurrency, onSent))
+      else {
+        const { Effect, oursEvents } = await loadOurs()
+        await Effect.runPromise(oursEvents.triggers(spec.url, tag, task.count, task.concurrency, onSent))
+      }
       return { sent }
     }
     case "throughput": {
@@ -105,20 +118,38 @@ const pass = async (task: Task, tag: string): Promise<{ tally?: Tally; sent?: nu
 }
 
 const main = async () => {
+  // ours: load the modules before the timed pass in every case (a warm-up does it anyway)
+  if (spec.impl === "ours") await loadOurs()
   if (spec.warmup) await pass(spec.task, `${spec.tag}-warmup`)
+  const session = spec.profile === undefined ? undefined : new Session()
+  if (session !== undefined) {
+    session.connect()
+    await session.post("Profiler.enable")
+    await session.post("Profiler.setSamplingInterval", { interval: 200 })
+    await session.post("Profiler.start")
+  }
   gc()
   const heapBefore = process.memoryUsage().heapUsed
   const rssBefore = process.memoryUsage().rss
   const before = await stats(spec.tag)
+  const cpu0 = process.cpuUsage()
   const start = performance.now()
   const outcome = await pass(spec.task, spec.tag)
   const wallMs = performance.now() - start
+  const cpu = process.cpuUsage(cpu0)
+  if (session !== undefined && spec.profile !== undefined) {
+    const { profile } = await session.post("Profiler.stop")
+    fs.writeFileSync(spec.profile, JSON.stringify(profile))
+    session.disconnect()
+  }
   const after = await stats(spec.tag)
   const tally = outcome.tally
   const expected = spec.task._tag === "events" ? spec.task.count : tally?.expected ?? 0
   const items = tally?.items ?? outcome.sent ?? 0
   const result: ClientResult = {
     wallMs,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    serverCpuMs: (after.cpuMicros - before.cpuMicros) / 1000,
     items,
     lost: tally !== undefined ? tally.lost : spec.task._tag === "events" ? expected - after.eventKeys : 0,
     duplicated: tally !== undefined ? tally.duplicated : after.eventKeysSeenTwice,

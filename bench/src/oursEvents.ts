@@ -3,14 +3,14 @@
  * keys) on `NodeHttpClient.layerUndici`: sequentially with `trigger`, concurrently with the
  * batch helper `triggerAll({ concurrency })`.
  */
-import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { EventsApi } from "@effect-pagerduty/client"
 import { Effect, Either, Layer, Redacted } from "effect"
+import { httpLayer } from "./ours.js"
 import { ROUTING_KEY } from "./protocol.js"
 
 const eventsLayer = (url: string) =>
   EventsApi.layer({ routingKey: Redacted.make(ROUTING_KEY), baseUrl: url }).pipe(
-    Layer.provide(NodeHttpClient.layerUndici),
+    Layer.provide(httpLayer()),
     Layer.orDie
   )
 

@@ -25,6 +25,8 @@ export interface ServerStats {
   readonly eventKeys: number
   /** Dedup keys with the prefix that arrived more than once. */
   readonly eventKeysSeenTwice: number
+  /** CPU time (user + system) the simulator process has used so far, microseconds. */
+  readonly cpuMicros: number
 }
 
 /** What one client process does. */
@@ -65,11 +67,17 @@ export interface ClientSpec {
   readonly warmup: boolean
   /** Prefix of dedup keys of the timed pass (events). */
   readonly tag: string
+  /** Write a CPU profile of the timed pass (only) to this file. */
+  readonly profile?: string | undefined
 }
 
 /** What a client process prints as its last stdout line, after `RESULT `. */
 export interface ClientResult {
   readonly wallMs: number
+  /** CPU time (user + system) of the client process during the timed pass, ms. */
+  readonly cpuMs: number
+  /** CPU time the simulator process used during the timed pass, ms. */
+  readonly serverCpuMs: number
   /** Items received (incidents listed, or events accepted). */
   readonly items: number
   /** Expected items never received. */

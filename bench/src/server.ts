@@ -45,7 +45,8 @@ const program = Effect.scoped(Effect.gen(function*() {
         if (n > 1) eventKeysSeenTwice++
       }
     }
-    return { requests, sent429: Effect.runSync(sim.rateLimited429s), events, eventKeys, eventKeysSeenTwice }
+    const cpu = process.cpuUsage()
+    return { requests, sent429: Effect.runSync(sim.rateLimited429s), events, eventKeys, eventKeysSeenTwice, cpuMicros: cpu.user + cpu.system }
   }
   const control = Http.createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://127.0.0.1")
