@@ -21,7 +21,7 @@ import * as Region from "@effect-pagerduty/client/Region"
 import * as RestApi from "@effect-pagerduty/client/RestApi"
 import * as Schedules from "@effect-pagerduty/client/Schedules"
 import * as Os from "node:os"
-import { Config, ConfigError, Console, Effect, FiberRef, HashSet, Layer, Logger, Option, Redacted, Stream } from "effect"
+import { Config, ConfigError, ConfigProvider, Console, Effect, FiberRef, HashSet, Layer, Logger, Option, Redacted, Stream } from "effect"
 import * as ErrorReport from "./ErrorReport.js"
 import * as Output from "./Output.js"
 import * as Progress from "./Progress.js"
@@ -571,8 +571,9 @@ const cleanConsole = (secrets: ReadonlyArray<Redacted.Redacted>, env: Readonly<R
   })
 
 /**
- * Runs a command line (`process.argv`: runtime, script, then arguments), prints its output,
- * or one line per failure on stderr, and returns the exit code. Never fails.
+ * Runs a command line (`process.argv`: runtime, script, then arguments) with the `PAGERDUTY_*`
+ * settings of `env`, prints its output, or one line per failure on stderr, and returns the
+ * exit code. Never fails.
  *
  * @example
  * ```ts
@@ -596,7 +597,9 @@ export const main = (
     // stdout carries data (JSON, tables): log lines (warnings, `--log-level debug`) go to stderr
     const exit = yield* Effect.exit(
       Effect.withConsole(runCommand(argv), console).pipe(
-        Effect.locally(FiberRef.currentLoggers, HashSet.make(Logger.prettyLogger({ stderr: true })))
+        Effect.locally(FiberRef.currentLoggers, HashSet.make(Logger.prettyLogger({ stderr: true }))),
+        // PAGERDUTY_* settings are read from `env`
+        Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined))))
       )
     )
     if (exit._tag === "Success") return ErrorReport.exitCodes.Success
