@@ -179,13 +179,12 @@ describe("pagerduty (built bin) against Simulator.serve", () => {
     const day = 86_400_000
     const since = new Date(Math.floor(Date.now() / day) * day - 7 * day)
     const until = new Date(since.getTime() + 183 * day)
-    const [c, change, invalid, missing, render, renderTable] = await Promise.all([
+    const [c, change, invalid, missing, render] = await Promise.all([
       chain,
       run(events("change", "--summary", "Deployed v1.2.3", "--details", "{\"build\":42}"), { PAGERDUTY_ROUTING_KEY: Simulator.DEFAULT_ROUTING_KEY }),
       run(events("trigger", "-k", Simulator.DEFAULT_ROUTING_KEY, "--description", "   ")),
       run(events("trigger", "-k", Simulator.DEFAULT_ROUTING_KEY)),
-      run(rest("schedules", "render", "PC00000", "--since", since.toISOString(), "--until", until.toISOString())),
-      run(rest("schedules", "render", "PC00000", "--since", since.toISOString().slice(0, 10), "--until", new Date(since.getTime() + 14 * day).toISOString(), "--format", "table"))
+      run(rest("schedules", "render", "PC00000", "--since", since.toISOString().slice(0, 10), "--until", until.toISOString(), "--format", "table"))
     ])
     const byKey = (list: ReadonlyArray<Simulator.Incident>) => list.find((i) => i.incident_key === dedupKey)
 
@@ -215,16 +214,13 @@ describe("pagerduty (built bin) against Simulator.serve", () => {
 
     // schedules render: six months (more than one API window), contiguous entries covering the range
     assert.strictEqual(render.code, 0, render.stderr)
-    const entries = JSON.parse(render.stdout) as Array<{ start: string; end: string; user: { id: string } }>
-    assert.isAbove(entries.length, 20)
-    assert.strictEqual(Date.parse(entries[0]!.start), since.getTime())
-    assert.strictEqual(Date.parse(entries.at(-1)!.end), until.getTime())
-    for (let i = 1; i < entries.length; i++) assert.strictEqual(Date.parse(entries[i]!.start), Date.parse(entries[i - 1]!.end))
-    assert.strictEqual(renderTable.code, 0, renderTable.stderr)
-    const rows = renderTable.stdout.trimEnd().split("\n")
+    const rows = render.stdout.trimEnd().split("\n")
     assert.match(rows[0]!, /^START\s+END\s+USER$/)
-    assert.strictEqual(Date.parse(rows[1]!.split(/\s+/)[0]!), since.getTime())
-    assert.isAbove(rows.length, 2)
+    const entries = rows.slice(1).map((row) => row.split(/\s+/))
+    assert.isAbove(entries.length, 20)
+    assert.strictEqual(Date.parse(entries[0]![0]!), since.getTime())
+    assert.strictEqual(Date.parse(entries.at(-1)![1]!), until.getTime())
+    for (let i = 1; i < entries.length; i++) assert.strictEqual(entries[i]![0], entries[i - 1]![1])
   }, 90_000)
 
   it.skipIf(!hasScript)("draws the progress line (items, pages, rate-limit waits) on a terminal stderr and erases it at the end", async () => {

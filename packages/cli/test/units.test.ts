@@ -1,7 +1,7 @@
 import { ValidationError } from "@effect/cli"
 import { HttpClient, HttpClientResponse } from "@effect/platform"
 import { HelpDoc } from "@effect/cli"
-import { Pagination, PagerDutyError, RestApi } from "@effect-pagerduty/client"
+import { EventsApi, Pagination, PagerDutyError, RestApi, Schedules } from "@effect-pagerduty/client"
 import { assert, describe, it } from "@effect/vitest"
 import { Cause, ConfigError, Effect, Exit, FiberId, Redacted, Stream } from "effect"
 import { Cli, ErrorReport, Output, Progress } from "../src/index.js"
@@ -87,6 +87,9 @@ describe("ErrorReport", () => {
     [new Pagination.PaginationLimitError({ path: "/incidents", offset: 10_000, cap: 10_000 }), 9],
     [new Pagination.HistoryWindowError({ since: "b", until: "a", detail: "since must be before until" }), 10],
     [new RestApi.InvalidArgumentError({ method: "persist", detail: "no key" }), 11],
+    [new EventsApi.InvalidEvent({ field: "payload.summary", reason: "must not be blank", issues: [] }), 7],
+    [new EventsApi.MissingRoutingKey(), 8],
+    [new Schedules.ScheduleQueryError({ method: "renderedEntries", reason: "InvalidRange", detail: "until must be after since" }), 10],
     [new ErrorReport.UsageError({ message: "bad --param" }), 2],
     [ValidationError.missingValue(HelpDoc.p("Expected to find option: '--description'")), 2]
   ]
@@ -98,7 +101,7 @@ describe("ErrorReport", () => {
       assert.isFalse(report.message.includes("    at "), report.message)
     }
     // the request errors, the listing errors and the usage/configuration groups never share a code
-    assert.deepStrictEqual([...new Set(cases.map(([, c]) => c))].sort((a, b) => a - b), [2, 3, 4, 5, 6, 8, 9, 10, 11])
+    assert.deepStrictEqual([...new Set(cases.map(([, c]) => c))].sort((a, b) => a - b), [2, 3, 4, 5, 6, 7, 8, 9, 10, 11])
   })
 
   it("a 401 says the key may be wrong or the region; events URLs name the routing key", () => {
