@@ -47,6 +47,9 @@ let served: Simulator.Served
 let eventsServed: Simulator.Served
 
 beforeAll(async () => {
+  if (!fs.existsSync(Path.resolve(Path.dirname(bin), "../dist/bin.js"))) {
+    throw new Error("packages/cli/dist/bin.js is missing: run `pnpm build` first (`pnpm test` builds before testing)")
+  }
   scope = await Effect.runPromise(Scope.make())
   served = await Effect.runPromise(Scope.extend(Simulator.serve({ incidents: 40 }), scope))
   eventsServed = await Effect.runPromise(Scope.extend(Simulator.serve({ incidents: 5 }), scope))
