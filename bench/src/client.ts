@@ -32,6 +32,8 @@ class Tally {
   duplicated = 0
   unexpected = 0
   heapMaxAfterGc = 0
+  rssFirstSample = 0
+  rssMaxSampled = 0
   private sinceSample = 0
   constructor(readonly expected: number, private readonly sampleEvery: number) {
     this.seen = new Uint8Array(expected + 1)
@@ -47,6 +49,9 @@ class Tally {
     this.sinceSample += items.length
     if (this.sampleEvery > 0 && this.sinceSample >= this.sampleEvery) {
       this.sinceSample = 0
+      const rss = process.memoryUsage().rss
+      if (this.rssFirstSample === 0) this.rssFirstSample = rss
+      this.rssMaxSampled = Math.max(this.rssMaxSampled, rss)
       gc()
       this.heapMaxAfterGc = Math.max(this.heapMaxAfterGc, process.memoryUsage().heapUsed)
     }
@@ -162,6 +167,8 @@ const main = async () => {
     rssBefore,
     heapBefore,
     heapMaxAfterGc: tally !== undefined && tally.heapMaxAfterGc > 0 ? tally.heapMaxAfterGc : heapBefore,
+    rssFirstSample: tally?.rssFirstSample ?? 0,
+    rssMaxSampled: tally?.rssMaxSampled ?? 0,
     perSecond: outcome.perSecond ?? 0
   }
   process.stdout.write(`${RESULT_PREFIX}${JSON.stringify(result)}\n`)

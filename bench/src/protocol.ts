@@ -100,6 +100,9 @@ export interface ClientResult {
   /** Heap used after a full GC before the timed pass, and the largest after-GC heap sampled during it, bytes. */
   readonly heapBefore: number
   readonly heapMaxAfterGc: number
+  /** RSS when the first sample was taken (10 000 items in) and the largest RSS sampled after it, bytes. */
+  readonly rssFirstSample: number
+  readonly rssMaxSampled: number
   /** Throughput task: requests per second. */
   readonly perSecond: number
 }
