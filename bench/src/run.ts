@@ -289,7 +289,7 @@ const main = async () => {
     const base = m.row.baseline
     rows.push([
       m.row.id,
-      m.row.label,
+      m.row.warmup ? `${m.row.label} (warm)` : m.row.label,
       isThroughput ? `${med(m.row.id, (r) => r.perSecond).toFixed(0)} req/s` : w.toFixed(0),
       base === undefined ? (isThroughput ? "" : "1.00 (base)") : `${(w / wall(base)).toFixed(2)}x`,
       isThroughput
@@ -416,7 +416,7 @@ const main = async () => {
       "`ratelimit-reset`, 5xx retried with 1.5 s x 2^n) against the simulator (`Simulator.serve`) in the same run.",
       "The simulator runs in its own process, each client run in a fresh process (peak RSS is",
       "`process.resourceUsage().maxRSS` of that process). Wall time covers the work only (not process start-up);",
-      "rows marked as warmed up ran the task once untimed first in the same process. Medians of the repetitions;",
+      "rows marked (warm) ran the task once untimed first in the same process. Medians of the repetitions;",
       "`requests` and `429s` are counted by the simulator; `lost`/`dup` are the worst repetition.",
       "",
       table,
