@@ -281,7 +281,7 @@ const main = async () => {
   const cpu = (id: string) => med(id, (r) => r.cpuMs)
 
   // table
-  const header = ["scenario", "client", "median ms", "ratio", "client CPU ms", "CPU ratio", "requests", "429s", "items", "lost", "dup", "peak RSS MB"]
+  const header = ["scenario", "client", "median ms", "ratio", "client CPU ms", "CPU ratio", "server CPU ms", "requests", "429s", "items", "lost", "dup", "peak RSS MB"]
   const rows: Array<Array<string>> = []
   for (const m of measured) {
     const w = wall(m.row.id)
@@ -298,6 +298,7 @@ const main = async () => {
       isThroughput
         ? `= ${(med(m.row.id, (r) => r.requests / Math.max(1e-9, r.serverCpuMs))).toFixed(1)}k/s/core`
         : base === undefined ? "1.00 (base)" : `${(cpu(m.row.id) / cpu(base)).toFixed(2)}x`,
+      med(m.row.id, (r) => r.serverCpuMs).toFixed(0),
       String(med(m.row.id, (r) => r.requests)),
       String(med(m.row.id, (r) => r.sent429)),
       String(med(m.row.id, (r) => r.items)),
