@@ -1,11 +1,18 @@
 /**
  * REST API v2: every log entry of a time window, past the 10 000 cap of classic pagination.
  *
+ * Without PAGERDUTY_API_KEY it runs against the testkit simulator, served on 127.0.0.1 by this
+ * process with 12 000 incidents (over 25 000 log entries in 28 days); with it, against that
+ * account:
+ *
+ *   node examples/dist/src/rest-history.js
  *   PAGERDUTY_API_KEY=... [PAGERDUTY_BASE_URL=...] node examples/dist/src/rest-history.js 2025-01-01T00:00:00Z 2025-02-01T00:00:00Z
  */
+import type { HttpClient } from "@effect/platform"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { Pagination, RestApi } from "@effect-pagerduty/client"
-import { Console, Effect, Stream } from "effect"
+import { Simulator } from "@effect-pagerduty/testkit"
+import { Console, Effect, Redacted, Stream } from "effect"
 import { pathToFileURL } from "node:url"
 
 /** Counts log entries per type between `since` and `until`; ids are checked to be unique. */
@@ -32,11 +39,20 @@ export const program = (since: string, until: string) =>
   })
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  program(process.argv[2] ?? "2025-01-01T00:00:00Z", process.argv[3] ?? "2025-02-01T00:00:00Z").pipe(
-    Effect.provide(RestApi.layerConfig()),
-    Effect.provide(NodeHttpClient.layerUndici),
-    Effect.runPromise
-  ).catch((e) => {
+  const main: Effect.Effect<unknown, unknown, HttpClient.HttpClient> = process.env["PAGERDUTY_API_KEY"] === undefined
+    ? Effect.scoped(
+      Effect.gen(function*() {
+        const now = "2026-01-01T00:00:00Z"
+        const served = yield* Simulator.serve({ incidents: 12_000, now })
+        yield* Console.log(`PagerDuty simulator at ${served.url}`)
+        return yield* Effect.provide(
+          program(process.argv[2] ?? "2025-12-01T00:00:00Z", process.argv[3] ?? now),
+          RestApi.layer({ apiKey: Redacted.make(Simulator.DEFAULT_API_KEY), baseUrl: served.url })
+        )
+      })
+    )
+    : Effect.provide(program(process.argv[2] ?? "2025-01-01T00:00:00Z", process.argv[3] ?? "2025-02-01T00:00:00Z"), RestApi.layerConfig())
+  main.pipe(Effect.provide(NodeHttpClient.layerUndici), Effect.runPromise).catch((e) => {
     console.error(String(e))
     process.exit(1)
   })

@@ -1,13 +1,17 @@
 /**
  * REST API v2: listing, streaming and finding.
  *
- * Run against any PagerDuty-compatible server (the testkit simulator, or a real account):
+ * Without PAGERDUTY_API_KEY it runs against the testkit simulator, served on 127.0.0.1 by this
+ * process; with it, against that account (or any PagerDuty-compatible server):
  *
+ *   node examples/dist/src/rest-listing.js
  *   PAGERDUTY_API_KEY=... [PAGERDUTY_BASE_URL=http://127.0.0.1:PORT] node examples/dist/src/rest-listing.js
  */
+import type { HttpClient } from "@effect/platform"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { RestApi } from "@effect-pagerduty/client"
-import { Console, Effect, Option, Schema, Stream } from "effect"
+import { Simulator } from "@effect-pagerduty/testkit"
+import { Console, Effect, Option, Redacted, Schema, Stream } from "effect"
 import { pathToFileURL } from "node:url"
 
 const Incident = Schema.Struct({ id: Schema.String, title: Schema.String, status: Schema.String })
@@ -44,11 +48,16 @@ export const program = Effect.gen(function*() {
 })
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  program.pipe(
-    Effect.provide(RestApi.layerConfig()),
-    Effect.provide(NodeHttpClient.layerUndici),
-    Effect.runPromise
-  ).catch((e) => {
+  const main: Effect.Effect<ReadonlyArray<string>, unknown, HttpClient.HttpClient> = process.env["PAGERDUTY_API_KEY"] === undefined
+    ? Effect.scoped(
+      Effect.gen(function*() {
+        const served = yield* Simulator.serve({ incidents: 250 })
+        yield* Console.log(`PagerDuty simulator at ${served.url}`)
+        return yield* Effect.provide(program, RestApi.layer({ apiKey: Redacted.make(Simulator.DEFAULT_API_KEY), baseUrl: served.url }))
+      })
+    )
+    : Effect.provide(program, RestApi.layerConfig())
+  main.pipe(Effect.provide(NodeHttpClient.layerUndici), Effect.runPromise).catch((e) => {
     console.error(String(e))
     process.exit(1)
   })

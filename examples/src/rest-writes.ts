@@ -1,11 +1,17 @@
 /**
  * REST API v2: creating and updating (entity wrapping, idempotent create, multi-update).
  *
- *   PAGERDUTY_API_KEY=... PAGERDUTY_FROM=you@example.com [PAGERDUTY_BASE_URL=...] node examples/dist/src/rest-writes.js
+ * Without PAGERDUTY_API_KEY it runs against the testkit simulator, served on 127.0.0.1 by this
+ * process (service PV00000, From its first user); with it, against that account:
+ *
+ *   node examples/dist/src/rest-writes.js
+ *   PAGERDUTY_API_KEY=... PAGERDUTY_FROM=you@example.com [PAGERDUTY_BASE_URL=...] node examples/dist/src/rest-writes.js SERVICE_ID
  */
+import type { HttpClient } from "@effect/platform"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { RestApi } from "@effect-pagerduty/client"
-import { Console, Effect } from "effect"
+import { Simulator } from "@effect-pagerduty/testkit"
+import { Console, Effect, Redacted } from "effect"
 import { pathToFileURL } from "node:url"
 
 /** Creates an incident, acknowledges it with a multi-update, and creates-or-finds a user. */
@@ -41,11 +47,21 @@ export const program = (serviceId: string) =>
   })
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  program(process.argv[2] ?? "PSERVICE1").pipe(
-    Effect.provide(RestApi.layerConfig()),
-    Effect.provide(NodeHttpClient.layerUndici),
-    Effect.runPromise
-  ).catch((e) => {
+  const main: Effect.Effect<ReadonlyArray<string>, unknown, HttpClient.HttpClient> = process.env["PAGERDUTY_API_KEY"] === undefined
+    ? Effect.scoped(
+      Effect.gen(function*() {
+        const served = yield* Simulator.serve({})
+        yield* Console.log(`PagerDuty simulator at ${served.url}`)
+        const layer = RestApi.layer({
+          apiKey: Redacted.make(Simulator.DEFAULT_API_KEY),
+          baseUrl: served.url,
+          defaultFrom: "ada.lovelace0@example.com"
+        })
+        return yield* Effect.provide(program(process.argv[2] ?? "PV00000"), layer)
+      })
+    )
+    : Effect.provide(program(process.argv[2] ?? ""), RestApi.layerConfig())
+  main.pipe(Effect.provide(NodeHttpClient.layerUndici), Effect.runPromise).catch((e) => {
     console.error(String(e))
     process.exit(1)
   })

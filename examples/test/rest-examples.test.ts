@@ -1,100 +1,79 @@
 /**
- * Runs the REST examples against an in-memory stand-in for PagerDuty (an `HttpClient` layer).
- * When the testkit simulator exports `Simulator.layer`, it replaces `StandIn` one for one.
+ * Runs the REST examples against the testkit simulator (`Simulator.layer`, in memory), checking
+ * what they print against the simulator's own state and recordings.
  */
-import { HttpClient, HttpClientResponse } from "@effect/platform"
 import { RestApi } from "@effect-pagerduty/client"
+import { Simulator } from "@effect-pagerduty/testkit"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Layer, Redacted } from "effect"
 import * as History from "../src/rest-history.js"
 import * as Listing from "../src/rest-listing.js"
 import * as Writes from "../src/rest-writes.js"
 
-const BASE = "https://api.pagerduty.com"
-const start = Date.UTC(2025, 0, 1)
+const ADA = "ada.lovelace0@example.com"
 
-const StandIn = Layer.sync(HttpClient.HttpClient, () => {
-  const users: Array<Record<string, unknown>> = [1, 2, 3].map((i) => ({ id: `PU${i}`, name: `User ${i}`, email: `user${i}@example.com`, self: `${BASE}/users/PU${i}` }))
-  const incidents: Array<Record<string, unknown>> = Array.from({ length: 250 }, (_, i) => ({
-    id: `PI${i}`,
-    title: `Incident ${i}`,
-    status: i % 2 === 0 ? "triggered" : "acknowledged",
-    self: `${BASE}/incidents/PI${i}`
-  }))
-  const logEntries = Array.from({ length: 12_000 }, (_, i) => ({ id: `L${i}`, type: i % 3 === 0 ? "annotate_log_entry" : "trigger_log_entry", at: start + i * 1000 }))
-  const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } })
-  const page = (wrapper: string, all: ReadonlyArray<unknown>, q: URLSearchParams) => {
-    const limit = Number(q.get("limit") ?? 25)
-    const offset = Number(q.get("offset") ?? 0)
-    if (offset + limit > 10_000) return json({ error: { code: 2002, message: "Offset+limit exceeds maximum allowed value of 10000" } }, 400)
-    return json({ [wrapper]: all.slice(offset, offset + limit), limit, offset, more: offset + limit < all.length, total: q.get("total") === "true" ? all.length : null })
-  }
-  return HttpClient.make((request, url) =>
-    Effect.sync(() => {
-      const q = url.searchParams
-      const body = request.body._tag === "Uint8Array" ? JSON.parse(new TextDecoder().decode(request.body.body)) : undefined
-      const path = url.pathname
-      let answer: Response
-      if (request.method === "GET" && path === "/users") {
-        const query = (q.get("query") ?? "").toLowerCase()
-        answer = page("users", users.filter((u) => JSON.stringify(u).toLowerCase().includes(query)), q)
-      } else if (request.method === "POST" && path === "/users") {
-        const user = { ...body.user, id: `PU${users.length + 1}`, self: `${BASE}/users/PU${users.length + 1}` }
-        users.push(user)
-        answer = json({ user }, 201)
-      } else if (request.method === "GET" && path === "/incidents") {
-        const statuses = q.getAll("statuses[]")
-        answer = page("incidents", incidents.filter((i) => statuses.length === 0 || statuses.includes(i["status"] as string)), q)
-      } else if (request.method === "POST" && path === "/incidents") {
-        const incident = { ...body.incident, id: `PI${incidents.length}`, status: "triggered", self: `${BASE}/incidents/PI${incidents.length}` }
-        incidents.push(incident)
-        answer = json({ incident }, 201)
-      } else if (request.method === "PUT" && path === "/incidents") {
-        const updated = (body.incidents as Array<Record<string, unknown>>).map((u) => {
-          const target = incidents.find((i) => i["id"] === u["id"])!
-          Object.assign(target, { status: u["status"] })
-          return target
-        })
-        answer = json({ incidents: updated })
-      } else if (request.method === "GET" && path.startsWith("/incidents/")) {
-        answer = json({ incident: incidents.find((i) => i["id"] === path.split("/")[2]) })
-      } else if (request.method === "GET" && path === "/log_entries") {
-        const s = Date.parse(q.get("since")!)
-        const u = Date.parse(q.get("until")!)
-        answer = page("log_entries", logEntries.filter((e) => e.at >= s && e.at < u), q)
-      } else {
-        answer = json({ error: { code: 2100, message: "Not Found" } }, 404)
-      }
-      return HttpClientResponse.fromWeb(request, answer)
-    })
+const Live = (options: Simulator.Options) =>
+  RestApi.layer({ apiKey: Redacted.make(Simulator.DEFAULT_API_KEY), defaultFrom: ADA }).pipe(
+    Layer.provideMerge(Simulator.layer(options))
   )
-})
 
-const Live = RestApi.layer({ apiKey: Redacted.make("example-key"), defaultFrom: "examples@example.com" }).pipe(Layer.provide(StandIn))
-
-describe("REST examples", () => {
+describe("REST examples on the simulator", () => {
   it.effect("rest-listing: lists, counts, streams typed items and finds by email", () =>
     Effect.gen(function*() {
       const lines = yield* Listing.program
+      const sim = yield* Simulator.Simulator
+      const users = yield* sim.state.users
+      const triggered = yield* sim.state.incidents({ statuses: ["triggered"] })
+      const open = (yield* sim.state.incidents({ statuses: ["triggered", "acknowledged"] })).slice(0, 3)
+      assert.strictEqual(open.length, 3)
       assert.deepStrictEqual(lines, [
-        "users: 3",
-        "triggered incidents: 125",
-        "PI0 triggered: Incident 0",
-        "PI1 acknowledged: Incident 1",
-        "PI2 triggered: Incident 2",
+        `users: ${users.length}`,
+        `triggered incidents: ${triggered.length}`,
+        ...open.map((i) => `${i.id} ${i.status}: ${i.title}`),
         "found by email: true"
       ])
-    }).pipe(Effect.provide(Live)))
+      // the typed stream stopped after the page holding its first three items
+      const counts = yield* sim.countsByEndpoint
+      assert.strictEqual(counts["GET /incidents"], 2) // getTotal + one page
+    }).pipe(Effect.provide(Live({ incidents: 250, users: 12 }))))
 
   it.effect("rest-writes: creates, acknowledges with a multi-update, persists idempotently", () =>
     Effect.gen(function*() {
-      const lines = yield* Writes.program("PSERVICE1")
-      assert.deepStrictEqual(lines, ["created PI250 (triggered)", "acknowledged 1", "status now acknowledged", "persist is idempotent: true"])
-    }).pipe(Effect.provide(Live)))
+      const sim = yield* Simulator.Simulator
+      const before = yield* sim.state.incidentCount
+      const lines = yield* Writes.program("PV00001")
+      const all = yield* sim.state.incidents()
+      assert.strictEqual(all.length, before + 1)
+      const created = all[all.length - 1]!
+      assert.deepStrictEqual(lines, [
+        `created ${created.id} (triggered)`,
+        "acknowledged 1",
+        "status now acknowledged",
+        "persist is idempotent: true"
+      ])
+      assert.strictEqual(created.status, "acknowledged")
+      assert.strictEqual(created.service.id, "PV00001")
+      assert.strictEqual((yield* sim.state.users).filter((u) => u.email === "ada@example.com").length, 1)
+      const counts = yield* sim.countsByEndpoint
+      assert.strictEqual(counts["POST /incidents"], 1)
+      assert.strictEqual(counts["PUT /incidents"], 1)
+      assert.strictEqual(counts["POST /users"], 1)
+    }).pipe(Effect.provide(Live({ incidents: 10 }))))
 
-  it.effect("rest-history: 12 000 log entries (past the 10 000 cap), each once", () =>
+  it.effect("rest-history: every log entry of a window past the 10 000 cap, each once", () =>
     Effect.gen(function*() {
-      const result = yield* History.program("2025-01-01T00:00:00Z", new Date(start + 12_000_000).toISOString())
-      assert.deepStrictEqual(result, { count: 12_000, distinct: 12_000, byType: { annotate_log_entry: 4000, trigger_log_entry: 8000 } })
-    }).pipe(Effect.provide(Live)))
+      const sim = yield* Simulator.Simulator
+      const now = (yield* sim.now).toISOString()
+      const result = yield* History.program("2025-12-01T00:00:00Z", now)
+      assert.isAbove(result.count, 10_000)
+      assert.strictEqual(result.distinct, result.count)
+      assert.strictEqual(Object.values(result.byType).reduce((a, b) => a + b, 0), result.count)
+      // one trigger entry per incident, and a resolve entry per incident resolved inside the window
+      const incidents = yield* sim.state.incidents()
+      assert.strictEqual(result.byType["trigger_log_entry"], incidents.length)
+      const resolvedBefore = incidents.filter((i) => typeof i["resolved_at"] === "string" && i["resolved_at"] < now.replace(".000Z", "Z"))
+      assert.strictEqual(result.byType["resolve_log_entry"], resolvedBefore.length)
+      // and no page request ever hit the cap
+      assert.isTrue((yield* sim.requests).every((r) => r.status === 200))
+    }).pipe(Effect.provide(Live({ incidents: 7_000, maxRecordedRequests: 100_000 }))))
 })
