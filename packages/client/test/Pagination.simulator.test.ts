@@ -47,6 +47,16 @@ describe("classic pagination on the simulator", () => {
       }).pipe(Effect.provide(sim({ incidents: n }))))
   }
 
+  it.effect("a page size above PagerDuty's maximum: the API clamps it to 100 and the stream advances by the real page length", () =>
+    Effect.gen(function*() {
+      const pd = yield* RestApi.RestApiService
+      const pages = yield* Stream.runCollect(pd.iterAllPages("/incidents", { pageSize: 250 }))
+      assert.deepStrictEqual(Chunk.toReadonlyArray(pages).map((p) => p.items.length), [100, 100, 50])
+      assert.deepStrictEqual(ids(Chunk.toReadonlyArray(pages).flatMap((p) => p.items)), yield* stateIds)
+      const qs = yield* queries("/incidents")
+      assert.deepStrictEqual(qs.map((q) => [q.get("offset"), q.get("limit")]), [["0", "250"], ["100", "250"], ["200", "250"]])
+    }).pipe(Effect.provide(sim({ incidents: 250 }))))
+
   it.effect("filters are sent as name[] and the simulator's filtered set comes back whole", () =>
     Effect.gen(function*() {
       const pd = yield* RestApi.RestApiService
