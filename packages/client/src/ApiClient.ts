@@ -176,7 +176,11 @@ export interface Options {
   readonly retry?: RetryPolicy.RetryPolicy | RetryPolicy.Options | undefined
   /** Per-attempt timeout (default 60 s). */
   readonly timeout?: Duration.DurationInput | undefined
-  /** User middleware over the underlying `HttpClient` (headers, proxies, tracing...). */
+  /**
+   * User middleware over the underlying `HttpClient` (headers, logging, tracing...). No
+   * trace-context headers (`traceparent`, `b3`) are sent unless this re-enables them with
+   * `HttpClient.withTracerPropagation(true)`: PagerDuty's CORS allow-list rejects them.
+   */
   readonly transformClient?: ((client: HttpClient.HttpClient) => HttpClient.HttpClient) | undefined
   /** Maps a request path (relative to the base) to the path template used in metrics and spans. */
   readonly canonicalPath?: ((path: string) => string) | undefined
