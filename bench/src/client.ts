@@ -125,7 +125,7 @@ const pass = async (task: Task, tag: string): Promise<{ tally?: Tally; sent?: nu
 const main = async () => {
   // ours: load the modules before the timed pass in every case (a warm-up does it anyway)
   if (spec.impl === "ours") await loadOurs()
-  if (spec.warmup) await pass(spec.task, `${spec.tag}-warmup`)
+  for (let i = 0; i < spec.warmup; i++) await pass(spec.task, `${spec.tag}-warmup${i}`)
   const session = spec.profile === undefined ? undefined : new Session()
   if (session !== undefined) {
     session.connect()

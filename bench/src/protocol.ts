@@ -63,8 +63,8 @@ export interface ClientSpec {
   readonly url: string
   readonly control: string
   readonly task: Task
-  /** Run the task once untimed first (JIT warm-up, connections open). */
-  readonly warmup: boolean
+  /** Untimed passes of the task before the timed one (JIT warm-up, connections open). */
+  readonly warmup: number
   /** Prefix of dedup keys of the timed pass (events). */
   readonly tag: string
   /** Write a CPU profile of the timed pass (only) to this file. */

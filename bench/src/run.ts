@@ -84,7 +84,8 @@ interface Row {
   readonly task: Task
   /** Id of the row whose median is this row's ratio denominator. */
   readonly baseline?: string | undefined
-  readonly warmup: boolean
+  /** Untimed passes in the same process before the timed one. */
+  readonly warmup: number
 }
 
 interface Scenario {
@@ -115,8 +116,8 @@ const scenarios = (): ReadonlyArray<Scenario> => {
       server: { incidents: 10_000, latencyMs: 0 },
       reps: 5,
       rows: [
-        { id: "A raw", label: "raw fetch", impl: "raw", task: list(1), warmup: true },
-        { id: "A ours", label: "ours iterAll", impl: "ours", task: list(1), baseline: "A raw", warmup: true }
+        { id: "A raw", label: "raw fetch", impl: "raw", task: list(1), warmup: 3 },
+        { id: "A ours", label: "ours iterAll", impl: "ours", task: list(1), baseline: "A raw", warmup: 3 }
       ]
     },
     {
@@ -126,10 +127,10 @@ const scenarios = (): ReadonlyArray<Scenario> => {
       server: { incidents: 10_000, latencyMs: 25 },
       reps: 3,
       rows: [
-        { id: "B raw seq", label: "raw fetch, sequential", impl: "raw", task: list(1), warmup: true },
-        { id: "B ours seq", label: "ours, sequential", impl: "ours", task: list(1), baseline: "B raw seq", warmup: true },
-        { id: "B raw c8", label: "raw fetch, concurrency 8", impl: "raw", task: list(8), warmup: true },
-        { id: "B ours c8", label: "ours, concurrency 8", impl: "ours", task: list(8), baseline: "B raw c8", warmup: true }
+        { id: "B raw seq", label: "raw fetch, sequential", impl: "raw", task: list(1), warmup: 1 },
+        { id: "B ours seq", label: "ours, sequential", impl: "ours", task: list(1), baseline: "B raw seq", warmup: 1 },
+        { id: "B raw c8", label: "raw fetch, concurrency 8", impl: "raw", task: list(8), warmup: 3 },
+        { id: "B ours c8", label: "ours, concurrency 8", impl: "ours", task: list(8), baseline: "B raw c8", warmup: 3 }
       ]
     },
     {
@@ -139,8 +140,8 @@ const scenarios = (): ReadonlyArray<Scenario> => {
       server: { incidents: 10_000, latencyMs: 0, every429: { nth: 50, reset: 1 } },
       reps: 3,
       rows: [
-        { id: "C raw", label: "raw fetch", impl: "raw", task: list(1), warmup: false },
-        { id: "C ours", label: "ours iterAll", impl: "ours", task: list(1), baseline: "C raw", warmup: false }
+        { id: "C raw", label: "raw fetch", impl: "raw", task: list(1), warmup: 0 },
+        { id: "C ours", label: "ours iterAll", impl: "ours", task: list(1), baseline: "C raw", warmup: 0 }
       ]
     },
     {
@@ -150,8 +151,8 @@ const scenarios = (): ReadonlyArray<Scenario> => {
       server: { incidents: 10_000, latencyMs: 0, every503: 40 },
       reps: 3,
       rows: [
-        { id: "D raw", label: "raw fetch", impl: "raw", task: list(1), warmup: false },
-        { id: "D ours", label: "ours iterAll", impl: "ours", task: list(1), baseline: "D raw", warmup: false }
+        { id: "D raw", label: "raw fetch", impl: "raw", task: list(1), warmup: 0 },
+        { id: "D ours", label: "ours iterAll", impl: "ours", task: list(1), baseline: "D raw", warmup: 0 }
       ]
     },
     {
@@ -166,7 +167,7 @@ const scenarios = (): ReadonlyArray<Scenario> => {
           label: "raw fetch, bisecting windows",
           impl: "raw",
           task: { _tag: "history", expected: 100_000, since: new Date(now - 30 * DAY).toISOString(), until: new Date(now + DAY).toISOString() },
-          warmup: false
+          warmup: 0
         },
         {
           id: "E ours",
@@ -174,7 +175,7 @@ const scenarios = (): ReadonlyArray<Scenario> => {
           impl: "ours",
           task: { _tag: "history", expected: 100_000, since: new Date(now - 30 * DAY).toISOString(), until: new Date(now + DAY).toISOString() },
           baseline: "E raw",
-          warmup: false
+          warmup: 0
         }
       ]
     },
@@ -185,10 +186,10 @@ const scenarios = (): ReadonlyArray<Scenario> => {
       server: { incidents: 0, latencyMs: 0 },
       reps: 3,
       rows: [
-        { id: "F raw seq", label: "raw fetch, sequential", impl: "raw", task: { _tag: "events", count: 1000, concurrency: 1 }, warmup: false },
-        { id: "F ours seq", label: "ours, sequential", impl: "ours", task: { _tag: "events", count: 1000, concurrency: 1 }, baseline: "F raw seq", warmup: false },
-        { id: "F raw c8", label: "raw fetch, concurrency 8", impl: "raw", task: { _tag: "events", count: 1000, concurrency: 8 }, warmup: false },
-        { id: "F ours c8", label: "ours, concurrency 8", impl: "ours", task: { _tag: "events", count: 1000, concurrency: 8 }, baseline: "F raw c8", warmup: false }
+        { id: "F raw seq", label: "raw fetch, sequential", impl: "raw", task: { _tag: "events", count: 1000, concurrency: 1 }, warmup: 0 },
+        { id: "F ours seq", label: "ours, sequential", impl: "ours", task: { _tag: "events", count: 1000, concurrency: 1 }, baseline: "F raw seq", warmup: 0 },
+        { id: "F raw c8", label: "raw fetch, concurrency 8", impl: "raw", task: { _tag: "events", count: 1000, concurrency: 8 }, warmup: 0 },
+        { id: "F ours c8", label: "ours, concurrency 8", impl: "ours", task: { _tag: "events", count: 1000, concurrency: 8 }, baseline: "F raw c8", warmup: 0 }
       ]
     },
     {
@@ -198,8 +199,8 @@ const scenarios = (): ReadonlyArray<Scenario> => {
       server: { incidents: 10_000, latencyMs: 0 },
       reps: 5,
       rows: [
-        { id: "G plain", label: "ours, no schema", impl: "ours", task: list(1), warmup: true },
-        { id: "G schema", label: "ours, schema: Incident", impl: "ours", task: list(1, true), baseline: "G plain", warmup: true }
+        { id: "G plain", label: "ours, no schema", impl: "ours", task: list(1), warmup: 3 },
+        { id: "G schema", label: "ours, schema: Incident", impl: "ours", task: list(1, true), baseline: "G plain", warmup: 3 }
       ]
     },
     {
@@ -209,8 +210,8 @@ const scenarios = (): ReadonlyArray<Scenario> => {
       server: { incidents: 10_000, latencyMs: 0 },
       reps: 3,
       rows: [
-        { id: "S 25x8", label: "limit=25, 8 concurrent loops", impl: "raw", task: { _tag: "throughput", seconds: 3, concurrency: 8, pageSize: 25 }, warmup: false },
-        { id: "S 100x8", label: "limit=100, 8 concurrent loops", impl: "raw", task: { _tag: "throughput", seconds: 3, concurrency: 8, pageSize: 100 }, warmup: false }
+        { id: "S 25x8", label: "limit=25, 8 concurrent loops", impl: "raw", task: { _tag: "throughput", seconds: 3, concurrency: 8, pageSize: 25 }, warmup: 0 },
+        { id: "S 100x8", label: "limit=100, 8 concurrent loops", impl: "raw", task: { _tag: "throughput", seconds: 3, concurrency: 8, pageSize: 100 }, warmup: 0 }
       ]
     }
   ]
@@ -253,7 +254,7 @@ const main = async () => {
     const server = await startServer(scenario.server)
     try {
       if (scenario.prewarm) {
-        await runClient({ impl: "raw", url: server.url, control: server.control, task: list(8), warmup: false, tag: `${scenario.key}-prewarm` })
+        await runClient({ impl: "raw", url: server.url, control: server.control, task: list(8), warmup: 0, tag: `${scenario.key}-prewarm` })
       }
       const perRow = new Map<string, Array<ClientResult>>(scenario.rows.map((r) => [r.id, []]))
       const reps = quick ? 1 : scenario.reps
@@ -289,7 +290,7 @@ const main = async () => {
     const base = m.row.baseline
     rows.push([
       m.row.id,
-      m.row.warmup ? `${m.row.label} (warm)` : m.row.label,
+      m.row.warmup > 0 ? `${m.row.label} (warm x${m.row.warmup})` : m.row.label,
       isThroughput ? `${med(m.row.id, (r) => r.perSecond).toFixed(0)} req/s` : w.toFixed(0),
       base === undefined ? (isThroughput ? "" : "1.00 (base)") : `${(w / wall(base)).toFixed(2)}x`,
       isThroughput
@@ -417,7 +418,7 @@ const main = async () => {
       "`ratelimit-reset`, 5xx retried with 1.5 s x 2^n) against the simulator (`Simulator.serve`) in the same run.",
       "The simulator runs in its own process, each client run in a fresh process (peak RSS is",
       "`process.resourceUsage().maxRSS` of that process). Wall time covers the work only (not process start-up);",
-      "rows marked (warm) ran the task once untimed first in the same process. Medians of the repetitions;",
+      "rows marked (warm xN) ran the task N times untimed first in the same process (JIT warm-up). Medians of the repetitions;",
       "`requests` and `429s` are counted by the simulator; `lost`/`dup` are the worst repetition.",
       "",
       table,
