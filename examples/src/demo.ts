@@ -6,23 +6,37 @@
  * 2. find a user, create an incident (entity wrapping, `From`), acknowledge it;
  * 3. survive an injected 429 (waits `ratelimit-reset`, then retries);
  * 4. typed errors: a 404 with PagerDuty's code and request id, a foreign URL refused
- *    before anything is sent.
+ *    before anything is sent;
+ * 5. who is on call now for each escalation policy (examples/src/oncall-now.ts);
+ * 6. hours on call per user last quarter, which crosses the API's 3-month window
+ *    (examples/src/oncall-hours.ts);
+ * 7. Events API v2: trigger, dedup, acknowledge, resolve, change events, a batch and
+ *    exactly-once delivery through a dropped connection (examples/src/events-v2.ts).
+ *
+ * The simulator's clock starts at 2026-01-15T12:00:00Z so every run prints the same figures.
  *
  * `program` is exported so examples/test/demo.test.ts checks what it prints (with a 0 s
  * rate-limit reset, so the test does not sleep).
  */
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
-import { RestApi } from "@effect-pagerduty/client"
+import { EventsApi, RestApi, Schedules } from "@effect-pagerduty/client"
 import { Incident, Service, User } from "@effect-pagerduty/client/generated/RestSchemas"
 import { Simulator } from "@effect-pagerduty/testkit"
-import { Chunk, Console, Effect, Option, Redacted, Stream } from "effect"
+import { Chunk, Console, Effect, Layer, Option, Redacted, Stream } from "effect"
+import * as EventsV2 from "./events-v2.js"
+import * as OncallHours from "./oncall-hours.js"
+import * as OncallNow from "./oncall-now.js"
+
+/** The simulator's clock: fixed, so the on-call figures are the same on every run. */
+export const now = new Date("2026-01-15T12:00:00Z")
 
 export const program = (options: { readonly rateLimitResetSeconds: number } = { rateLimitResetSeconds: 1 }) =>
   Effect.gen(function*() {
-  const served = yield* Simulator.serve({ incidents: 250, users: 12 })
-  yield* Console.log(`PagerDuty simulator at ${served.url} (key: sim-api-key)`)
+  const served = yield* Simulator.serve({ incidents: 250, users: 12, now })
+  yield* Console.log(`PagerDuty simulator at ${served.url} (key: ${Simulator.DEFAULT_API_KEY})`)
 
-  const api = yield* RestApi.make({ apiKey: Redacted.make("sim-api-key"), baseUrl: served.url })
+  const apiKey = Redacted.make(Simulator.DEFAULT_API_KEY)
+  const api = yield* RestApi.make({ apiKey, baseUrl: served.url })
 
   // 1. Streams: pages are fetched lazily, 100 at a time, as the stream is pulled.
   // `schema` decodes every item with the generated effect/Schema (unknown fields are kept).
@@ -44,7 +58,7 @@ export const program = (options: { readonly rateLimitResetSeconds: number } = { 
   const service = (yield* api.listAll("/services", { schema: Service }))[0]!
   // writes with an account-level key name the acting user in `From`
   const writer = yield* RestApi.make({
-    apiKey: Redacted.make("sim-api-key"),
+    apiKey,
     baseUrl: served.url,
     defaultFrom: users[0]?.email ?? ""
   })
@@ -81,7 +95,25 @@ export const program = (options: { readonly rateLimitResetSeconds: number } = { 
   yield* Console.log(`   ${foreign._tag}: ${foreign.message}`)
 
   const requests = yield* served.simulator.requests
-  yield* Console.log(`The simulator served ${requests.length} requests.`)
+  yield* Console.log(`The simulator served ${requests.length} requests so far.`)
+
+  // 5.-6. Schedules and on-call, through the `Schedules` service on top of `RestApi`.
+  const schedulesLayer = Schedules.layer.pipe(Layer.provideMerge(RestApi.layer({ apiKey, baseUrl: served.url })))
+  yield* Console.log("5. who is on call now")
+  const onCallNow = yield* Effect.provide(OncallNow.program, schedulesLayer)
+  yield* Console.log("6. hours on call last quarter")
+  const hours = yield* Effect.provide(OncallHours.program(now), schedulesLayer)
+
+  // 7. Events API v2 against the same simulator.
+  yield* Console.log("7. Events API v2")
+  const events = yield* Effect.provide(
+    EventsV2.program,
+    Layer.mergeAll(
+      EventsApi.layer({ routingKey: Redacted.make(Simulator.DEFAULT_ROUTING_KEY), baseUrl: served.url }),
+      Layer.succeed(Simulator.Simulator, served.simulator)
+    )
+  )
+  return { onCallNow, hours, events }
 })
 
 const main = program().pipe(Effect.scoped, Effect.provide(NodeHttpClient.layerUndici))

@@ -19,7 +19,12 @@ export const program = Effect.gen(function*() {
   const sim = yield* Simulator.Simulator
   const lines: Array<string> = []
   const say = (line: string) => Effect.zipRight(Effect.sync(() => lines.push(line)), Console.log(line))
-  const openIncidents = Effect.map(sim.state.incidents({ statuses: ["triggered", "acknowledged"] }), (is) => is.length)
+  // open incidents opened by one dedup key (the simulator may hold other incidents too)
+  const openIncidents = (dedupKey: string) =>
+    Effect.map(
+      sim.state.incidents({ statuses: ["triggered", "acknowledged"] }),
+      (is) => is.filter((i) => (i as { readonly incident_key?: string }).incident_key === dedupKey).length
+    )
 
   // 1. trigger: validated before sending; severity defaults to "critical"
   const disk = yield* events.trigger({
@@ -34,12 +39,12 @@ export const program = Effect.gen(function*() {
 
   // 2. the same dedup key deduplicates onto the open alert
   yield* events.trigger({ summary: "Disk 96% full on db-1", source: "db-1.example.com", dedupKey: "db-1/disk" })
-  yield* say(`2. same key again: ${yield* openIncidents} open incident`)
+  yield* say(`2. same key again: ${yield* openIncidents("db-1/disk")} open incident`)
 
   // 3. acknowledge, resolve
   yield* events.acknowledge(disk.dedupKey)
   yield* events.resolve(disk.dedupKey)
-  yield* say(`3. acknowledged and resolved: ${yield* openIncidents} open incidents`)
+  yield* say(`3. acknowledged and resolved: ${yield* openIncidents("db-1/disk")} open incidents`)
 
   // 4. a bad event is a typed error and nothing is sent
   const before = (yield* sim.requests).length
@@ -69,7 +74,7 @@ export const program = Effect.gen(function*() {
   yield* sim.reset
   const flaky = yield* events.trigger({ summary: "Payments timing out", source: "payments" })
   const counted = (yield* sim.eventsByDedupKey)[flaky.dedupKey]
-  yield* say(`7. dropped response, retried: ${counted} deliveries, ${yield* openIncidents} incident, key assigned by the client`)
+  yield* say(`7. dropped response, retried: ${counted} deliveries, ${yield* openIncidents(flaky.dedupKey)} incident, key assigned by the client`)
   return lines
 })
 

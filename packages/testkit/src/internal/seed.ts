@@ -74,8 +74,10 @@ export const teams = (n: number): Array<TeamRec> =>
 /** One weekly rotation per schedule over the users, handing off Mondays 09:00 UTC. */
 export const schedules = (n: number, users: ReadonlyArray<UserRec>, teams: ReadonlyArray<TeamRec>, startMs: number): Array<ScheduleRec> => {
   const day = 24 * 3600 * 1000
-  // A Monday 09:00 UTC at or before the start, four weeks back, so "now" is mid-rotation.
-  const d = new Date(startMs - 28 * day)
+  // A Monday 09:00 UTC 64 weeks before the start: long enough that "last quarter" and
+  // longer histories are fully covered, and 64 = 4 (mod 3), so with up to three members the
+  // rotation is at the same turn "now" as a rotation started four weeks back.
+  const d = new Date(startMs - 64 * 7 * day)
   const monday = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() - ((d.getUTCDay() + 6) % 7), 9)
   return Array.from({ length: n }, (_, i) => {
     const members = users.length === 0 ? [] : Array.from({ length: Math.min(3, users.length) }, (_, k) => users[(i + k) % users.length].id)
