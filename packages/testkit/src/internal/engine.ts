@@ -53,7 +53,7 @@ export interface RecordedRequest {
   readonly path: string
   /** "METHOD /canonical/{path}", the key of `countsByEndpoint`. */
   readonly endpoint: string
-  /** Lower-case names; `authorization` is replaced by `<redacted>`. */
+  /** Lower-case names; `authorization`, `x-pagerduty-jira-signature` and `proxy-authorization` are replaced by `<redacted>`. */
   readonly headers: Readonly<Record<string, string>>
   readonly body: string
   /** The status sent, or 0 when the connection was dropped or never answered. */
@@ -303,8 +303,14 @@ const NOMINAL_RATE_HEADERS: Record<string, string> = {
   "ratelimit-reset": "60"
 }
 
-const redact = (headers: Readonly<Record<string, string>>): Record<string, string> =>
-  "authorization" in headers ? { ...headers, authorization: "<redacted>" } : { ...headers }
+/** Credentials never reach recorded requests (test output, snapshots): masked by name. */
+const SECRET_HEADERS = ["authorization", "x-pagerduty-jira-signature", "proxy-authorization"]
+
+const redact = (headers: Readonly<Record<string, string>>): Record<string, string> => {
+  const out = { ...headers }
+  for (const name of SECRET_HEADERS) if (name in out) out[name] = "<redacted>"
+  return out
+}
 
 const addHeaders = (response: SimResponse, headers: Record<string, string>): SimResponse => ({
   ...response,

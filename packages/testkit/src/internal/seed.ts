@@ -187,7 +187,8 @@ export const incident = (
   const status: IncidentStatus = r < 2 ? "triggered" : r < 4 ? "acknowledged" : "resolved"
   const service = serviceRecs[(h >>> 4) % serviceRecs.length]
   const user = userRecs.length > 0 ? userRecs[(h >>> 8) % userRecs.length] : undefined
-  const changed = status === "triggered" ? created : created + 60_000 + ((h >>> 12) % 3600) * 1000
+  // acknowledged/resolved up to an hour after creation, but never after the anchor ("now")
+  const changed = status === "triggered" ? created : Math.min(created + 60_000 + ((h >>> 12) % 3600) * 1000, anchorMs)
   const title = `${pick(PROBLEMS, h >>> 16)} on ${service.name.toLowerCase().replace(/ /g, "-")}-${(h >>> 20) % 100}`
   return {
     index: i,
