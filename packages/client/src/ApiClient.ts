@@ -557,6 +557,15 @@ export const make = (options: Options): Effect.Effect<ApiClient, UrlError, HttpC
         _tag: "Failure",
         error: new TransportError({ method, url: href, reason, maySent, cause })
       })
+      // A header value with a line break (a pasted key, a bad `From`) can never be sent: say so
+      // at once, without retries and without echoing the value (it may be a credential).
+      for (const [name, value] of Object.entries(target.headers)) {
+        if (/[\r\n\0]/.test(value)) {
+          return Effect.succeed(
+            transportFailure("Encode", false, new Error(`the ${name} header contains a line break or NUL character`))
+          )
+        }
+      }
       let request = HttpClientRequest.make(method as HttpMethod)(href)
       request = HttpClientRequest.setHeaders(request, target.headers)
       if (target.form !== undefined) {

@@ -130,6 +130,23 @@ describe("headers", () => {
 })
 
 describe("errors", () => {
+  it.effect("a header with a line break fails at once, sends nothing and does not echo the value", () =>
+    Effect.gen(function*() {
+      const api = yield* client({ auth: Auth.token(Redacted.make("abc\r\nX-Injected: 1")) })
+      const error = yield* Effect.flip(api.json({ url: "/users" }))
+      assert.strictEqual(error._tag, "TransportError")
+      if (error._tag === "TransportError") {
+        assert.strictEqual(error.reason, "Encode")
+        assert.isFalse(error.maySent)
+      }
+      assert.include(error.message, "authorization header contains a line break")
+      assert.notInclude(error.message, "X-Injected")
+      const good = yield* client()
+      const fromHeader = yield* Effect.flip(good.json({ url: "/users", headers: { From: "a@b.c\n" } }))
+      assert.include(fromHeader.message, "from header")
+      assert.strictEqual((yield* Mock.recorded).length, 0)
+    }).pipe(Effect.provide(Mock.layer(() => Mock.json({})))))
+
   it.effect("a 404 becomes an HttpError with PagerDuty's code, request id and a one-line message", () =>
     Effect.gen(function*() {
       const api = yield* client()
