@@ -28,6 +28,45 @@ import type { PagerDutyError, UrlError } from "./PagerDutyError.js"
 export interface Options extends Integration.CommonOptions {}
 
 /**
+ * Body of `createMeeting`: the spec requires the Microsoft Teams team id.
+ *
+ * @example
+ * ```ts
+ * import type { MsTeams } from "@effect-pagerduty/client"
+ *
+ * const body: MsTeams.MeetingRequest = { mst_team_id: "19:abc@thread.tacv2", meeting: { name: "Server room on fire" } }
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface MeetingRequest {
+  readonly mst_team_id: string
+  readonly meeting?: { readonly name?: string | undefined } | undefined
+  readonly [key: string]: unknown
+}
+
+/**
+ * Body of `createDedicatedChat`: the spec requires the Microsoft Teams tenant id.
+ *
+ * @example
+ * ```ts
+ * import type { MsTeams } from "@effect-pagerduty/client"
+ *
+ * const body: MsTeams.DedicatedChatRequest = { mst_tenant_id: "dd649b90-2b30-45cb-a264-1130134c625e" }
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface DedicatedChatRequest {
+  readonly mst_tenant_id: string
+  readonly owner_pd_user_id?: string | undefined
+  readonly chat?: { readonly name?: string | undefined } | undefined
+  readonly [key: string]: unknown
+}
+
+/**
  * The MS Teams integration client.
  *
  * @example
@@ -35,7 +74,7 @@ export interface Options extends Integration.CommonOptions {}
  * import { Effect } from "effect"
  * import { MsTeams } from "@effect-pagerduty/client"
  *
- * const meeting = Effect.flatMap(MsTeams.MsTeamsService, (teams: MsTeams.MsTeams) => teams.createMeeting("PINC123"))
+ * const meeting = Effect.flatMap(MsTeams.MsTeamsService, (teams: MsTeams.MsTeams) => teams.createMeeting("PINC123", { mst_team_id: "19:abc@thread.tacv2" }))
  * ```
  *
  * @since 0.1.0
@@ -43,11 +82,11 @@ export interface Options extends Integration.CommonOptions {}
  */
 export interface MsTeams extends Integration.Verbs {
   /** `POST /incidents/{incident_id}/meeting`; the `meeting` of the response. */
-  readonly createMeeting: (incidentId: string, body?: unknown) => Effect.Effect<unknown, PagerDutyError>
+  readonly createMeeting: (incidentId: string, body: MeetingRequest) => Effect.Effect<unknown, PagerDutyError>
   /** `GET /incidents/{incident_id}/dedicated_chat`. */
   readonly getDedicatedChat: (incidentId: string) => Effect.Effect<unknown, PagerDutyError>
   /** `POST /incidents/{incident_id}/dedicated_chat`; the `chat` of the response. */
-  readonly createDedicatedChat: (incidentId: string, body?: unknown) => Effect.Effect<unknown, PagerDutyError>
+  readonly createDedicatedChat: (incidentId: string, body: DedicatedChatRequest) => Effect.Effect<unknown, PagerDutyError>
   /** `DELETE /incidents/{incident_id}/dedicated_chat`. */
   readonly deleteDedicatedChat: (incidentId: string) => Effect.Effect<void, PagerDutyError>
 }
@@ -78,7 +117,7 @@ export class MsTeamsService extends Context.Tag("@effect-pagerduty/client/MsTeam
  *
  * const program = Effect.gen(function*() {
  *   const teams = yield* MsTeams.make({ auth: Redacted.make("u+key") })
- *   return yield* teams.createMeeting("PINC123")
+ *   return yield* teams.createMeeting("PINC123", { mst_team_id: "19:abc@thread.tacv2" })
  * })
  * ```
  *
@@ -100,9 +139,9 @@ export const make = (options: Options): Effect.Effect<MsTeams, UrlError, HttpCli
     const chat = (id: string) => Integration.path("/incidents/{incident_id}/dedicated_chat", { incident_id: id })
     return MsTeamsService.of({
       ...verbs,
-      createMeeting: (id, body) => Effect.flatMap(meeting(id), (p) => verbs.rpost(p, body ?? {})),
+      createMeeting: (id, body) => Effect.flatMap(meeting(id), (p) => verbs.rpost(p, body)),
       getDedicatedChat: (id) => Effect.flatMap(chat(id), (p) => verbs.rget(p)),
-      createDedicatedChat: (id, body) => Effect.flatMap(chat(id), (p) => verbs.rpost(p, body ?? {})),
+      createDedicatedChat: (id, body) => Effect.flatMap(chat(id), (p) => verbs.rpost(p, body)),
       deleteDedicatedChat: (id) => Effect.asVoid(Effect.flatMap(chat(id), (p) => verbs.rdelete(p)))
     })
   })

@@ -7,9 +7,9 @@ describe("MsTeams", () => {
   it.effect("meeting and dedicated chat: base URL, Token auth, response wrappers from the spec", () =>
     Effect.gen(function*() {
       const teams = yield* MsTeams.make({ auth: Redacted.make("u+TEAMS") })
-      const meeting = yield* teams.createMeeting("PINC1")
+      const meeting = yield* teams.createMeeting("PINC1", { mst_team_id: "T1" })
       assert.deepStrictEqual(meeting, { url: "https://teams.example/m" })
-      const chat = yield* teams.createDedicatedChat("PINC1")
+      const chat = yield* teams.createDedicatedChat("PINC1", { mst_tenant_id: "TEN1" })
       assert.deepStrictEqual(chat, { id: "C1" })
       yield* teams.deleteDedicatedChat("PINC1")
       const reqs = yield* Mock.recorded
