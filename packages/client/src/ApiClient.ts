@@ -392,6 +392,30 @@ const neverSent = (cause: unknown): boolean => {
 }
 
 /**
+ * The fields every HTTP error takes from a response: status, method, URL, request id,
+ * rate-limit headers and attempts (never the body, which may hold secrets such as tokens).
+ *
+ * @example
+ * ```ts
+ * import { ApiClient, PagerDutyError } from "@effect-pagerduty/client"
+ *
+ * declare const res: ApiClient.ApiResponse
+ * const error = new PagerDutyError.ServerHttpError({ ...ApiClient.responseFields(res), reason: "UnexpectedBody" })
+ * ```
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export const responseFields = (response: ApiResponse) => ({
+  status: response.status,
+  method: response.method,
+  url: response.url,
+  requestId: response.requestId,
+  rateLimit: response.rateLimit,
+  attempts: response.attempts
+})
+
+/**
  * Turn a non-2xx response into the matching tagged error (`HttpError` for 1xx/3xx/4xx,
  * `ServerHttpError` for 5xx), decoding PagerDuty's error body when it has one.
  *
@@ -408,15 +432,7 @@ const neverSent = (cause: unknown): boolean => {
  * @category errors
  */
 export const responseError = (response: ApiResponse): HttpError | ServerHttpError => {
-  const fields = {
-    status: response.status,
-    method: response.method,
-    url: response.url,
-    requestId: response.requestId,
-    rateLimit: response.rateLimit,
-    attempts: response.attempts,
-    ...decodeErrorBody(response.text)
-  }
+  const fields = { ...responseFields(response), ...decodeErrorBody(response.text) }
   return response.status >= 500
     ? new ServerHttpError({ ...fields, reason: "ServerError" })
     : new HttpError(fields)
@@ -443,12 +459,7 @@ export const unexpectedBody = (
   cause?: unknown
 ): ServerHttpError =>
   new ServerHttpError({
-    status: response.status,
-    method: response.method,
-    url: response.url,
-    requestId: response.requestId,
-    rateLimit: response.rateLimit,
-    attempts: response.attempts,
+    ...responseFields(response),
     reason,
     ...(detail === undefined ? {} : { errorMessage: detail }),
     body: response.text.length > 2000 ? `${response.text.slice(0, 1999)}…` : response.text,

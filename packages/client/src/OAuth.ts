@@ -373,16 +373,7 @@ const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === "obj
 
 /** A body error that never copies the body (a token response holds secrets). */
 const bodyError = (response: ApiClient.ApiResponse, reason: ServerHttpErrorReason, detail: string): ServerHttpError =>
-  new ServerHttpError({
-    status: response.status,
-    method: response.method,
-    url: response.url,
-    requestId: response.requestId,
-    rateLimit: response.rateLimit,
-    attempts: response.attempts,
-    reason,
-    errorMessage: detail
-  })
+  new ServerHttpError({ ...ApiClient.responseFields(response), reason, errorMessage: detail })
 
 /** Identity-service errors: `code` is always the OAuth `error` string (`invalid_grant`...). */
 const identityError = (response: ApiClient.ApiResponse): HttpError | ServerHttpError => {
