@@ -8,7 +8,7 @@
  *
  * @since 0.1.0
  */
-import { HttpClient } from "@effect/platform"
+import * as HttpClient from "@effect/platform/HttpClient"
 import { Effect } from "effect"
 import type { Scope } from "effect"
 

@@ -15,8 +15,13 @@
  *
  * @since 0.1.0
  */
-import { FetchHttpClient, HttpClient, HttpClientRequest } from "@effect/platform"
-import type { HttpClientError, HttpClientResponse } from "@effect/platform"
+// Individual modules, not the `@effect/platform` index: the index loads every platform
+// module (HTTP server, workers, ...) and costs users ~30 MB of RSS (bench/RESULTS.md).
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import * as HttpClient from "@effect/platform/HttpClient"
+import type * as HttpClientError from "@effect/platform/HttpClientError"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Headers from "@effect/platform/Headers"
 import type { HttpMethod } from "@effect/platform/HttpMethod"
 import {
@@ -25,7 +30,9 @@ import {
   Duration,
   Effect,
   Either,
+  FiberRef,
   Layer,
+  LogLevel,
   Metric,
   MetricLabel,
   Option,
@@ -491,6 +498,13 @@ export const parseJson = (response: ApiResponse): Effect.Effect<unknown, ServerH
   }
 }
 
+/** Debug logging that builds its message and annotations only when debug logs are on. */
+const logDebug = (message: () => string, annotations: () => Record<string, unknown>): Effect.Effect<void> =>
+  Effect.flatMap(FiberRef.get(FiberRef.currentMinimumLogLevel), (minimum) =>
+    LogLevel.greaterThan(minimum, LogLevel.Debug)
+      ? Effect.void
+      : Effect.logDebug(message()).pipe(Effect.annotateLogs(annotations())))
+
 type Attempt =
   | { readonly _tag: "Response"; readonly response: ApiResponse }
   | { readonly _tag: "Failure"; readonly error: TransportError }
@@ -548,6 +562,33 @@ export const make = (options: Options): Effect.Effect<ApiClient, UrlError, HttpC
     // fetch follows redirects by default; PagerDuty APIs never redirect, and a followed
     // redirect could carry the request (and its body credentials) elsewhere.
     const requestInit: globalThis.RequestInit = { ...Option.getOrElse(fetchInit, () => ({})), redirect: "manual" }
+
+    // Tagged metrics are cached per (method, path, status): `Metric.taggedWithLabels` builds
+    // and hashes a new metric key on every call, a measurable share of a request's cost.
+    const metricCache = new Map<string, {
+      readonly requests: typeof requestsTotal
+      readonly time: typeof requestTimeMs
+      readonly duration: typeof requestDuration
+    }>()
+    const metricsFor = (method: string, path: string, status: number) => {
+      const key = `${method} ${path} ${status}`
+      let cached = metricCache.get(key)
+      if (cached === undefined) {
+        const labels = [
+          MetricLabel.make("api", options.name),
+          MetricLabel.make("method", method),
+          MetricLabel.make("path", path)
+        ]
+        const withStatus = [...labels, MetricLabel.make("status", String(status))]
+        cached = {
+          requests: Metric.taggedWithLabels(requestsTotal, withStatus),
+          time: Metric.taggedWithLabels(requestTimeMs, withStatus),
+          duration: Metric.taggedWithLabels(requestDuration, labels)
+        }
+        if (metricCache.size < 10_000) metricCache.set(key, cached)
+      }
+      return cached
+    }
 
     const resolveUrl = (url: string, params?: Query | undefined): Effect.Effect<URL, UrlError> =>
       Either.match(UrlInternal.resolve(base, url), {
@@ -690,8 +731,9 @@ export const make = (options: Options): Effect.Effect<ApiClient, UrlError, HttpC
             const now = yield* Clock.currentTimeMillis
             if (now - started + Duration.toMillis(delay) > Duration.toMillis(policy.deadline)) return false
             yield* Metric.increment(Metric.taggedWithLabels(retriesTotal, [...tags, MetricLabel.make("reason", reason)]))
-            yield* Effect.logDebug(`${method} ${href}: ${reason === "network" ? "network error" : `status ${reason}`}; retrying in ${Duration.format(delay)}`).pipe(
-              Effect.annotateLogs({ method, url: href, reason, attempt: attempts })
+            yield* logDebug(
+              () => `${method} ${href}: ${reason === "network" ? "network error" : `status ${reason}`}; retrying in ${Duration.format(delay)}`,
+              () => ({ method, url: href, reason, attempt: attempts })
             )
             yield* Effect.sleep(delay)
             return true
@@ -723,23 +765,18 @@ export const make = (options: Options): Effect.Effect<ApiClient, UrlError, HttpC
           }
 
           const response: ApiResponse = { ...attempt.response, attempts }
-          const statusTags = Metric.taggedWithLabels(requestsTotal, [...tags, MetricLabel.make("status", String(response.status))])
-          yield* Metric.increment(statusTags)
-          yield* Metric.incrementBy(
-            Metric.taggedWithLabels(requestTimeMs, [...tags, MetricLabel.make("status", String(response.status))]),
-            elapsed
-          )
-          yield* Metric.update(Metric.taggedWithLabels(requestDuration, tags), Duration.millis(elapsed))
-          yield* Effect.logDebug(`${method} ${url.href} ${response.status}`).pipe(
-            Effect.annotateLogs({
-              method,
-              url: url.href,
-              status: response.status,
-              requestId: response.requestId ?? "(none)",
-              durationMs: elapsed,
-              attempt: attempts
-            })
-          )
+          const metrics = metricsFor(method, path, response.status)
+          yield* Metric.increment(metrics.requests)
+          yield* Metric.incrementBy(metrics.time, elapsed)
+          yield* Metric.update(metrics.duration, Duration.millis(elapsed))
+          yield* logDebug(() => `${method} ${url.href} ${response.status}`, () => ({
+            method,
+            url: url.href,
+            status: response.status,
+            requestId: response.requestId ?? "(none)",
+            durationMs: elapsed,
+            attempt: attempts
+          }))
 
           if (response.status === 401 && options.auth.onUnauthorized !== undefined && !refreshedAuth) {
             refreshedAuth = true
@@ -778,6 +815,8 @@ export const make = (options: Options): Effect.Effect<ApiClient, UrlError, HttpC
       }).pipe(
         Effect.withSpan(`PagerDuty.${options.name}`, {
           kind: "client",
+          // a stack trace per request is the single largest per-request cost in the bench
+          captureStackTrace: false,
           attributes: {
             "http.request.method": method,
             "pagerduty.api": options.name,

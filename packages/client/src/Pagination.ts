@@ -287,7 +287,7 @@ const decodePage = (
     }))
 
 const pageSpan = (path: string, attributes: Record<string, unknown>) =>
-  Effect.withSpan("PagerDuty.page", { attributes: { path, ...attributes } })
+  Effect.withSpan("PagerDuty.page", { attributes: { path, ...attributes }, captureStackTrace: false })
 
 /**
  * The number of records matching `params`: one request with `total=true&limit=1&offset=0`.

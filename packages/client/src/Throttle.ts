@@ -28,8 +28,11 @@
  * @since 0.1.0
  */
 import * as RateLimiter from "@effect/experimental/RateLimiter"
-import { HttpClient, HttpClientError } from "@effect/platform"
-import type { HttpClientRequest, HttpClientResponse } from "@effect/platform"
+// individual modules, not the `@effect/platform` index (see ApiClient.ts)
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientError from "@effect/platform/HttpClientError"
+import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { Clock, Config, type ConfigError, Context, Data, Duration, Effect, Either, Layer, Option } from "effect"
 import { rateLimitInfo } from "./internal/errorBody.js"
 import { budgetKey } from "./internal/throttleKey.js"
