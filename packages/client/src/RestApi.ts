@@ -503,6 +503,25 @@ const decodeWith = <A, I>(
     )
   )
 
+// One decoder per schema for whole pages: decoding a page in one synchronous pass is several
+// times cheaper than one Effect per item (bench G). A mismatch fails the page, naming the item.
+const pageDecoders = new WeakMap<object, (u: unknown) => Either.Either<ReadonlyArray<unknown>, ParseResult.ParseError>>()
+
+const decodePage = <A, I>(schema: Schema.Schema<A, I, never>, page: Pagination.Page): Effect.Effect<ReadonlyArray<A>, ServerHttpError> => {
+  let decode = pageDecoders.get(schema)
+  if (decode === undefined) {
+    decode = Schema.decodeUnknownEither(Schema.Array(schema as Schema.Schema<unknown, unknown, never>)) as (
+      u: unknown
+    ) => Either.Either<ReadonlyArray<unknown>, ParseResult.ParseError>
+    pageDecoders.set(schema, decode)
+  }
+  return Either.match(decode(page.items), {
+    onLeft: (error) =>
+      Effect.fail(ApiClient.unexpectedBody(page.response, "SchemaMismatch", error.message.split("\n").slice(0, 6).join(" "), error)),
+    onRight: (items) => Effect.succeed(items as ReadonlyArray<A>)
+  })
+}
+
 /** Memoise the first success of an effect (failures are not cached: the next call retries). */
 const memoSuccess = <A, E>(self: Effect.Effect<A, E>): Effect.Effect<Effect.Effect<A, E>> =>
   Effect.gen(function*() {
@@ -629,8 +648,11 @@ export const make = (options: Options): Effect.Effect<RestApi, UrlError, HttpCli
     (pages: Stream.Stream<Pagination.Page, StreamError>): Stream.Stream<unknown, StreamError> =>
       schema === undefined
         ? Stream.mapChunks(pages, (chunk) => Chunk.flatMap(chunk, (p) => Chunk.unsafeFromArray(p.items as Array<unknown>)))
-        : Stream.flatMap(pages, (page) =>
-          Stream.mapEffect(Stream.fromIterable(page.items), (item) => decodeWith(schema, item, page.response)))
+        : Stream.mapChunksEffect(pages, (chunk) =>
+          Effect.map(
+            Effect.forEach(chunk, (page) => decodePage(schema, page)),
+            (decoded) => Chunk.unsafeFromArray(decoded.flat())
+          ))
 
     const iterAllPages = (target: Target, o?: IterOptions<unknown, unknown>): Stream.Stream<Pagination.Page, StreamError> =>
       Stream.unwrap(
