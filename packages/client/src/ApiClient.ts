@@ -52,6 +52,7 @@ import {
   TransportError,
   UrlError
 } from "./PagerDutyError.js"
+import type * as Region from "./Region.js"
 import * as RetryPolicy from "./RetryPolicy.js"
 
 /**
@@ -148,6 +149,40 @@ export interface ApiResponse {
   readonly rateLimit: RateLimitInfo | undefined
   /** Number of attempts made for this call (1 when nothing was retried). */
   readonly attempts: number
+}
+
+/**
+ * The transport options every API client accepts (`RestApi`, `EventsApi`, `OAuth`, the
+ * integration clients...): where to send, how to retry, how long to wait, and user middleware.
+ *
+ * @example
+ * ```ts
+ * import { HttpClient } from "@effect/platform"
+ * import { Effect } from "effect"
+ * import type { ApiClient } from "@effect-pagerduty/client"
+ *
+ * const options: ApiClient.ClientOptions = {
+ *   region: "eu",
+ *   retry: { deadline: "1 minute" },
+ *   timeout: "10 seconds",
+ *   transformClient: HttpClient.tapRequest((request) => Effect.log(request.url))
+ * }
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ClientOptions {
+  /** Service region (default `"us"`). */
+  readonly region?: Region.Region | undefined
+  /** Overrides the region's host (a proxy, the simulator on 127.0.0.1, a new PagerDuty host). */
+  readonly baseUrl?: string | undefined
+  /** A whole retry policy, or overrides merged over the client's default policy. */
+  readonly retry?: RetryPolicy.RetryPolicy | RetryPolicy.Options | undefined
+  /** Per-attempt timeout (default 60 s). */
+  readonly timeout?: Duration.DurationInput | undefined
+  /** User middleware over the underlying `HttpClient` (headers, proxies, throttling, tracing...). */
+  readonly transformClient?: ((client: HttpClient.HttpClient) => HttpClient.HttpClient) | undefined
 }
 
 /**

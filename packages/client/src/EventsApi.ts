@@ -18,7 +18,7 @@
  * @since 0.1.0
  */
 import type { HttpClient } from "@effect/platform"
-import { Clock, Config, Context, Data, type Duration, Effect, Either, Layer, Option, Redacted } from "effect"
+import { Clock, Config, Context, Data, Effect, Either, Layer, Option, Redacted } from "effect"
 import * as ApiClient from "./ApiClient.js"
 import * as Auth from "./Auth.js"
 import * as Internal from "./internal/events.js"
@@ -387,18 +387,9 @@ export class EventsApiService extends Context.Tag("@effect-pagerduty/client/Even
  * @since 0.1.0
  * @category models
  */
-export interface Options {
+export interface Options extends ApiClient.ClientOptions {
   /** The integration ("routing") key of an Events API v2 integration. */
   readonly routingKey: Redacted.Redacted
-  /** Service region (default `"us"`: `https://events.pagerduty.com`). */
-  readonly region?: Region.Region | undefined
-  /** Overrides the region's events host (a proxy, the simulator). */
-  readonly baseUrl?: string | undefined
-  /** Overrides merged over {@link RetryPolicy.events}, or a whole policy. */
-  readonly retry?: RetryPolicy.RetryPolicy | RetryPolicy.Options | undefined
-  /** Per-attempt timeout (default 60 s). */
-  readonly timeout?: Duration.DurationInput | undefined
-  readonly transformClient?: ((client: HttpClient.HttpClient) => HttpClient.HttpClient) | undefined
 }
 
 const invalid = (issues: ReadonlyArray<Internal.Issue>) =>

@@ -19,7 +19,7 @@
  * @since 0.1.0
  */
 import type { HttpClient } from "@effect/platform"
-import { Config, Context, Data, type Duration, Effect, Either, Layer, Option, Redacted, Ref } from "effect"
+import { Config, Context, Data, Effect, Either, Layer, Option, Redacted, Ref } from "effect"
 import * as ApiClient from "./ApiClient.js"
 import * as Auth from "./Auth.js"
 import { InvalidEvent } from "./EventsApi.js"
@@ -301,16 +301,9 @@ export class EventsApiV1Service extends Context.Tag("@effect-pagerduty/client/Ev
  * @since 0.1.0
  * @category models
  */
-export interface Options {
+export interface Options extends ApiClient.ClientOptions {
   /** The "Generic API" service key. */
   readonly serviceKey: Redacted.Redacted
-  readonly region?: Region.Region | undefined
-  /** Overrides the region's events host. */
-  readonly baseUrl?: string | undefined
-  /** Overrides merged over {@link defaultRetryPolicy}, or a whole policy. */
-  readonly retry?: RetryPolicy.RetryPolicy | RetryPolicy.Options | undefined
-  readonly timeout?: Duration.DurationInput | undefined
-  readonly transformClient?: ((client: HttpClient.HttpClient) => HttpClient.HttpClient) | undefined
 }
 
 /**

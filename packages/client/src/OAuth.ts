@@ -37,7 +37,6 @@ import * as Auth from "./Auth.js"
 import * as PkceInternal from "./internal/oauthPkce.js"
 import { HttpError, type PagerDutyError, ServerHttpError, type ServerHttpErrorReason, type UrlError } from "./PagerDutyError.js"
 import * as Region from "./Region.js"
-import type * as RetryPolicy from "./RetryPolicy.js"
 
 // ---------------------------------------------------------------------------------------
 // models
@@ -149,16 +148,9 @@ export type Scopes = string | ReadonlyArray<string>
  * @since 0.1.0
  * @category models
  */
-export interface Options {
+export interface Options extends ApiClient.ClientOptions {
   readonly clientId: string
   readonly clientSecret: Redacted.Redacted
-  /** Service region of the identity host (default `us`). */
-  readonly region?: Region.Region | undefined
-  /** Overrides the identity origin (simulator, proxy). */
-  readonly baseUrl?: string | undefined
-  readonly retry?: RetryPolicy.RetryPolicy | RetryPolicy.Options | undefined
-  readonly timeout?: Duration.DurationInput | undefined
-  readonly transformClient?: ((client: HttpClient.HttpClient) => HttpClient.HttpClient) | undefined
 }
 
 /**

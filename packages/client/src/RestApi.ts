@@ -394,20 +394,14 @@ export class RestApiService extends Context.Tag("@effect-pagerduty/client/RestAp
  * @since 0.1.0
  * @category models
  */
-export interface Options {
+export interface Options extends ApiClient.ClientOptions {
   /** The REST API key (or OAuth access token with `authType: "bearer"`). */
   readonly apiKey: Redacted.Redacted
   /** Use this `Auth` instead of deriving one from `apiKey` (e.g. a refreshing OAuth token). */
   readonly auth?: Auth.Auth | undefined
-  readonly region?: Region.Region | undefined
-  /** Overrides the region's base URL (e.g. a simulator on 127.0.0.1). */
-  readonly baseUrl?: string | undefined
   /** Email sent as `From` with every request (required by PagerDuty for some writes). */
   readonly defaultFrom?: string | undefined
   readonly authType?: Auth.AuthType | undefined
-  readonly retry?: RetryPolicy.RetryPolicy | RetryPolicy.Options | undefined
-  readonly timeout?: Duration.DurationInput | undefined
-  readonly transformClient?: ((client: HttpClient.HttpClient) => HttpClient.HttpClient) | undefined
   /** Extra headers sent with every request. */
   readonly headers?: Readonly<Record<string, string>> | undefined
 }

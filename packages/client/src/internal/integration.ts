@@ -23,16 +23,10 @@ export interface Tables {
 }
 
 /** Options every integration client accepts. */
-export interface CommonOptions {
+export interface CommonOptions extends ApiClient.ClientOptions {
   /** An `Auth` (e.g. `OAuth.TokenSource`'s `auth`), or an API key / token sent with the client's default scheme. */
   readonly auth: Auth.Auth | Redacted.Redacted
-  /** Service region (default `us`). */
-  readonly region?: Region.Region | undefined
-  /** Overrides the whole base URL, path included (simulator, proxy, a new host). */
-  readonly baseUrl?: string | undefined
-  readonly retry?: RetryPolicy.RetryPolicy | RetryPolicy.Options | undefined
-  readonly timeout?: Duration.DurationInput | undefined
-  readonly transformClient?: ((client: HttpClient.HttpClient) => HttpClient.HttpClient) | undefined
+  // `baseUrl` here overrides the whole base URL, path included (e.g. `.../integration-slack`).
 }
 
 /** Options of one call. */
