@@ -14,10 +14,14 @@
  *   PAGERDUTY_BASE_URL=http://127.0.0.1:PORT INCIDENT_ID=Q000000 SLACK_TEAM_ID=T0SIMSLACK \
  *   MS_TEAMS_TEAM_ID=19:team@thread.tacv2 node examples/dist/src/integrations.js
  *
- * Without `PAGERDUTY_BASE_URL` every client uses its real PagerDuty host.
+ * Without `PAGERDUTY_BASE_URL` every client uses its real PagerDuty host. Without
+ * `PAGERDUTY_API_KEY` at all, it serves the simulator on 127.0.0.1 and runs against it (the
+ * Jira Server access token then comes from the simulator's `/oauth/token`).
  */
+import type { HttpClient } from "@effect/platform"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
-import { JiraCloud, JiraServer, Mcp, MsTeams, Scim, Slack, SlackConnections } from "@effect-pagerduty/client"
+import { JiraCloud, JiraServer, Mcp, MsTeams, OAuth, Scim, Slack, SlackConnections } from "@effect-pagerduty/client"
+import { Simulator } from "@effect-pagerduty/testkit"
 import { Chunk, Config, Console, Effect, Layer, Option, Redacted, Stream } from "effect"
 import { pathToFileURL } from "node:url"
 
@@ -117,8 +121,32 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
     msTeamsTeamId: Config.string("MS_TEAMS_TEAM_ID"),
     scimFilter: Config.withDefault(Config.string("SCIM_FILTER"), `active eq true`)
   })
-  Effect.flatMap(config, (c) =>
-    program(c).pipe(Effect.provide(layer({ ...c, origin: Option.getOrUndefined(c.origin) })))).pipe(
+  const onSimulator = Effect.scoped(
+    Effect.gen(function*() {
+      const served = yield* Simulator.serve({})
+      yield* Console.log(`PagerDuty simulator at ${served.url}`)
+      const oauth = yield* OAuth.make({
+        clientId: Simulator.DEFAULT_OAUTH_CLIENT.clientId,
+        clientSecret: Redacted.make(Simulator.DEFAULT_OAUTH_CLIENT.clientSecret),
+        baseUrl: served.url
+      })
+      const token = yield* oauth.scopedAppToken("read write")
+      const settings: Settings = {
+        apiKey: Redacted.make(Simulator.DEFAULT_API_KEY),
+        accessToken: token.accessToken,
+        jiraSignatureToken: Redacted.make("simulator-accepts-any-signature"),
+        origin: served.url
+      }
+      const targets: Targets = { incidentId: "Q000003", slackTeamId: "T0SIMSLACK", msTeamsTeamId: "19:sim-team@thread.tacv2", scimFilter: `userName co "r"` }
+      return yield* program(targets).pipe(Effect.provide(layer(settings)))
+    })
+  )
+  const fromConfig = Effect.flatMap(config, (c) =>
+    program(c).pipe(Effect.provide(layer({ ...c, origin: Option.getOrUndefined(c.origin) }))))
+  const main: Effect.Effect<ReadonlyArray<string>, unknown, HttpClient.HttpClient> = process.env["PAGERDUTY_API_KEY"] === undefined
+    ? onSimulator
+    : fromConfig
+  main.pipe(
       Effect.provide(NodeHttpClient.layerUndici),
       Effect.runPromise
     ).catch((e) => {

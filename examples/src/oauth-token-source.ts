@@ -95,6 +95,15 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
     polls: Config.withDefault(Config.integer("POLLS"), 13),
     every: Config.withDefault(Config.duration("POLL_EVERY"), Duration.minutes(10))
   })
+  if (process.env["PAGERDUTY_OAUTH_CLIENT_ID"] === undefined) {
+    // Tokens live an hour: this program is meant to run for hours. Its test drives it on the
+    // simulator across two expiries with a test clock instead of waiting.
+    console.error(
+      "Set PAGERDUTY_OAUTH_CLIENT_ID and PAGERDUTY_OAUTH_CLIENT_SECRET (see the top of examples/src/oauth-token-source.ts),\n" +
+        "or watch it cross two token expiries on the simulator in seconds: pnpm vitest run examples/test/oauth.test.ts"
+    )
+    process.exit(2)
+  }
   Effect.flatMap(settings, program).pipe(
     Effect.provide(layerConfig),
     Effect.provide(NodeHttpClient.layerUndici),
