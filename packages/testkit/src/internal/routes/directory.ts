@@ -29,6 +29,23 @@ const get = <A>(key: string, lookup: (ctx: RouteContext) => A | undefined, rende
   return a === undefined ? notFound() : json(200, { [key]: render(ctx, a) })
 }
 
+/**
+ * The tail of every directory write: store the record, add it to the audit trail (when the
+ * route audits), bump the state version (drops cached pages), and answer it wrapped.
+ */
+const commit = <A extends { readonly id: string }>(
+  ctx: RouteContext,
+  store: Map<string, A>,
+  record: A,
+  answer: { readonly status: 200 | 201; readonly key: string; readonly render: (a: A) => unknown },
+  audit?: { readonly resource: string; readonly summary: string; readonly action: "create" | "update" }
+): SimResponse => {
+  store.set(record.id, record)
+  if (audit !== undefined) ctx.state.audit(ctx.now, audit.resource, record.id, audit.summary, audit.action, ctx.caller?.userId ?? null)
+  ctx.state.version++
+  return json(answer.status, { [answer.key]: answer.render(record) })
+}
+
 const userFields = (ctx: RouteContext, body: Record<string, unknown>, base: UserRec | undefined): UserRec | string => {
   const name = body.name === undefined ? base?.name : asString(body.name)
   const email = body.email === undefined ? base?.email : asString(body.email)
@@ -121,10 +138,7 @@ export const routes: ReadonlyArray<Route> = [
       if (isSim(body)) return body
       const user = userFields(ctx, body, undefined)
       if (typeof user === "string") return invalidInput(user)
-      ctx.state.users.set(user.id, user)
-      ctx.state.audit(ctx.now, "users", user.id, user.name, "create", ctx.caller?.userId ?? null)
-      ctx.state.version++
-      return json(201, { user: ctx.render.user(user) })
+      return commit(ctx, ctx.state.users, user, { status: 201, key: "user", render: (a) => ctx.render.user(a) }, { resource: "users", summary: user.name, action: "create" })
     }
   },
   {
@@ -138,10 +152,7 @@ export const routes: ReadonlyArray<Route> = [
       if (isSim(body)) return body
       const user = userFields(ctx, body, base)
       if (typeof user === "string") return invalidInput(user)
-      ctx.state.users.set(user.id, user)
-      ctx.state.audit(ctx.now, "users", user.id, user.name, "update", ctx.caller?.userId ?? null)
-      ctx.state.version++
-      return json(200, { user: ctx.render.user(user) })
+      return commit(ctx, ctx.state.users, user, { status: 200, key: "user", render: (a) => ctx.render.user(a) }, { resource: "users", summary: user.name, action: "update" })
     }
   },
   {
@@ -176,10 +187,7 @@ export const routes: ReadonlyArray<Route> = [
       if (name === undefined) return invalidInput("Name cannot be empty.")
       if ([...ctx.state.teams.values()].some((t) => t.name === name)) return invalidInput("Name has already been taken.")
       const team = { id: ctx.state.nextId("team"), name, description: asString(body.description) ?? null, parentId: refId(body.parent) ?? null }
-      ctx.state.teams.set(team.id, team)
-      ctx.state.audit(ctx.now, "teams", team.id, team.name, "create", ctx.caller?.userId ?? null)
-      ctx.state.version++
-      return json(201, { team: ctx.render.team(team) })
+      return commit(ctx, ctx.state.teams, team, { status: 201, key: "team", render: (a) => ctx.render.team(a) }, { resource: "teams", summary: team.name, action: "create" })
     }
   },
   // ---- services ----
@@ -207,10 +215,7 @@ export const routes: ReadonlyArray<Route> = [
       if (ep === undefined || !ctx.state.escalationPolicies.has(ep)) return invalidInput("Escalation policy not found.")
       if ([...ctx.state.services.values()].some((s) => s.name === name)) return invalidInput("Name has already been taken.")
       const service = { id: ctx.state.nextId("service"), name, description: asString(body.description) ?? null, status: "active", escalationPolicyId: ep, teamIds: [], created_at: ctx.now, updated_at: ctx.now }
-      ctx.state.services.set(service.id, service)
-      ctx.state.audit(ctx.now, "services", service.id, service.name, "create", ctx.caller?.userId ?? null)
-      ctx.state.version++
-      return json(201, { service: ctx.render.service(service) })
+      return commit(ctx, ctx.state.services, service, { status: 201, key: "service", render: (a) => ctx.render.service(a) }, { resource: "services", summary: service.name, action: "create" })
     }
   },
   {
@@ -227,10 +232,7 @@ export const routes: ReadonlyArray<Route> = [
       const status = body.status === undefined ? base.status : asString(body.status)
       if (status === undefined || !["active", "warning", "critical", "maintenance", "disabled"].includes(status)) return invalidInput("Status is invalid.")
       const service = { ...base, name: asString(body.name) ?? base.name, description: body.description === undefined ? base.description : asString(body.description) ?? null, status, escalationPolicyId: ep, updated_at: ctx.now }
-      ctx.state.services.set(service.id, service)
-      ctx.state.audit(ctx.now, "services", service.id, service.name, "update", ctx.caller?.userId ?? null)
-      ctx.state.version++
-      return json(200, { service: ctx.render.service(service) })
+      return commit(ctx, ctx.state.services, service, { status: 200, key: "service", render: (a) => ctx.render.service(a) }, { resource: "services", summary: service.name, action: "update" })
     }
   },
   // ---- escalation policies ----
@@ -259,10 +261,7 @@ export const routes: ReadonlyArray<Route> = [
       if (isSim(body)) return body
       const policy = policyFields(ctx, body, undefined)
       if (typeof policy === "string") return invalidInput(policy)
-      ctx.state.escalationPolicies.set(policy.id, policy)
-      ctx.state.audit(ctx.now, "escalation_policies", policy.id, policy.name, "create", ctx.caller?.userId ?? null)
-      ctx.state.version++
-      return json(201, { escalation_policy: ctx.render.escalationPolicy(policy) })
+      return commit(ctx, ctx.state.escalationPolicies, policy, { status: 201, key: "escalation_policy", render: (a) => ctx.render.escalationPolicy(a) }, { resource: "escalation_policies", summary: policy.name, action: "create" })
     }
   },
   {
@@ -276,9 +275,7 @@ export const routes: ReadonlyArray<Route> = [
       if (isSim(body)) return body
       const policy = policyFields(ctx, body, base)
       if (typeof policy === "string") return invalidInput(policy)
-      ctx.state.escalationPolicies.set(policy.id, policy)
-      ctx.state.version++
-      return json(200, { escalation_policy: ctx.render.escalationPolicy(policy) })
+      return commit(ctx, ctx.state.escalationPolicies, policy, { status: 200, key: "escalation_policy", render: (a) => ctx.render.escalationPolicy(a) })
     }
   },
   // ---- tags, priorities, abilities ----
@@ -300,9 +297,7 @@ export const routes: ReadonlyArray<Route> = [
       if (label === undefined) return invalidInput("Label cannot be empty.")
       if ([...ctx.state.tags.values()].some((t) => t.label === label)) return invalidInput("Label has already been taken.")
       const tag = { id: ctx.state.nextId("tag"), label }
-      ctx.state.tags.set(tag.id, tag)
-      ctx.state.version++
-      return json(201, { tag: ctx.render.tag(tag) })
+      return commit(ctx, ctx.state.tags, tag, { status: 201, key: "tag", render: (a) => ctx.render.tag(a) })
     }
   },
   { method: "GET", path: "/priorities", auth: "rest", handle: list("priorities", (ctx) => ctx.state.priorities.values(), (ctx, p) => ctx.render.priority(p)) },
