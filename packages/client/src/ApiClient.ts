@@ -583,11 +583,7 @@ export const make = (options: Options): Effect.Effect<ApiClient, UrlError, HttpC
     const client = options.transformClient === undefined ? httpClient : options.transformClient(httpClient)
     const fetchInit = yield* Effect.serviceOption(FetchHttpClient.RequestInit)
     const contextPolicy = yield* Effect.serviceOption(RetryPolicy.CurrentRetryPolicy)
-    const clientPolicy: RetryPolicy.RetryPolicy = options.retry === undefined
-      ? Option.getOrElse(contextPolicy, () => RetryPolicy.defaults)
-      : "backoff" in options.retry && "deadline" in options.retry && Duration.isDuration(options.retry.deadline)
-      ? options.retry as RetryPolicy.RetryPolicy
-      : RetryPolicy.make(options.retry as RetryPolicy.Options, Option.getOrElse(contextPolicy, () => RetryPolicy.defaults))
+    const clientPolicy = RetryPolicy.resolve(options.retry, Option.getOrElse(contextPolicy, () => RetryPolicy.defaults))
     const clientTimeout = Duration.decode(options.timeout ?? "60 seconds")
     const permitted = options.permittedMethods.map((m) => m.toUpperCase())
     const permittedSet = new Set(permitted)

@@ -428,7 +428,7 @@ export const make = (options: Options): Effect.Effect<EventsApi, UrlError | Miss
       auth: Auth.routingKey(options.routingKey),
       permittedMethods: ["POST"],
       headers: { Accept: "application/json" },
-      retry: Internal.retryPolicyOf(options.retry, RetryPolicy.events),
+      retry: RetryPolicy.resolve(options.retry, RetryPolicy.events),
       timeout: options.timeout,
       transformClient: options.transformClient,
       canonicalPath: (path) => path

@@ -354,7 +354,7 @@ export const make = (options: Options): Effect.Effect<EventsApiV1, UrlError | Mi
       auth: Auth.bodyParameter("service_key", options.serviceKey),
       permittedMethods: ["POST"],
       headers: { Accept: "application/json" },
-      retry: Internal.retryPolicyOf(options.retry, defaultRetryPolicy),
+      retry: RetryPolicy.resolve(options.retry, defaultRetryPolicy),
       timeout: options.timeout,
       transformClient: options.transformClient,
       canonicalPath: (p) => p

@@ -168,6 +168,40 @@ export const make = (options: Options = {}, base: RetryPolicy = defaults): Retry
 })
 
 /**
+ * Is `u` a whole {@link RetryPolicy} (as opposed to {@link Options} to merge over one)?
+ *
+ * @example
+ * ```ts
+ * import { RetryPolicy } from "@effect-pagerduty/client"
+ *
+ * RetryPolicy.isRetryPolicy(RetryPolicy.defaults) // true
+ * RetryPolicy.isRetryPolicy({ deadline: "1 minute" }) // false
+ * ```
+ *
+ * @since 0.1.0
+ * @category predicates
+ */
+export const isRetryPolicy = (u: RetryPolicy | Options): u is RetryPolicy =>
+  "backoff" in u && "deadline" in u && Duration.isDuration(u.deadline)
+
+/**
+ * The policy a client option names: a whole policy as given, overrides merged over `base`,
+ * or `base` when there is none.
+ *
+ * @example
+ * ```ts
+ * import { RetryPolicy } from "@effect-pagerduty/client"
+ *
+ * RetryPolicy.resolve({ maxHttpRetries: 2 }, RetryPolicy.events).retryNonIdempotent // true
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const resolve = (retry: RetryPolicy | Options | undefined, base: RetryPolicy): RetryPolicy =>
+  retry === undefined ? base : isRetryPolicy(retry) ? retry : make(retry, base)
+
+/**
  * A policy that never retries.
  *
  * @example

@@ -6,8 +6,7 @@
  *
  * @internal
  */
-import { Duration, Either, ParseResult, Schema } from "effect"
-import * as RetryPolicy from "../RetryPolicy.js"
+import { Either, ParseResult, Schema } from "effect"
 
 /** One validation problem: the wire field path and why it is wrong. */
 export interface Issue {
@@ -184,15 +183,6 @@ export const isRecord = (u: unknown): u is Record<string, unknown> => typeof u =
 
 /** A random dedup key from the global Web Crypto (Node 19+, browsers, workers). */
 export const randomKey = (): string => globalThis.crypto.randomUUID()
-
-const isPolicy = (r: RetryPolicy.RetryPolicy | RetryPolicy.Options): r is RetryPolicy.RetryPolicy =>
-  "backoff" in r && "deadline" in r && Duration.isDuration(r.deadline)
-
-/** The client's policy: a whole policy as given, or overrides merged over `base`. */
-export const retryPolicyOf = (
-  retry: RetryPolicy.RetryPolicy | RetryPolicy.Options | undefined,
-  base: RetryPolicy.RetryPolicy
-): RetryPolicy.RetryPolicy => retry === undefined ? base : isPolicy(retry) ? retry : RetryPolicy.make(retry, base)
 
 /** Batch concurrency: default 4, whole numbers, at least 1 (NaN counts as 1). */
 export const concurrencyOf = (concurrency: number | undefined): number => {
