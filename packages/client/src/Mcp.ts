@@ -13,6 +13,7 @@ import * as McpTables from "./generated/McpTables.js"
 import * as Integration from "./internal/integration.js"
 import { parseSse } from "./internal/integrationSse.js"
 import type { PagerDutyError, UrlError } from "./PagerDutyError.js"
+import { isRecord } from "./internal/record.js"
 
 /**
  * Options of {@link make}: `auth` is an API key (sent as `Token token=`) or any `Auth`
@@ -137,8 +138,6 @@ export interface Mcp {
  * @category tags
  */
 export class McpService extends Context.Tag("@effect-pagerduty/client/Mcp")<McpService, Mcp>() {}
-
-const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
 
 const newId = (): string => globalThis.crypto.randomUUID()
 

@@ -37,6 +37,7 @@ import * as Auth from "./Auth.js"
 import * as PkceInternal from "./internal/oauthPkce.js"
 import { HttpError, type PagerDutyError, ServerHttpError, type ServerHttpErrorReason, type UrlError } from "./PagerDutyError.js"
 import * as Region from "./Region.js"
+import { isRecord } from "./internal/record.js"
 
 // ---------------------------------------------------------------------------------------
 // models
@@ -360,8 +361,6 @@ export const authorizeUrl = (
 // ---------------------------------------------------------------------------------------
 // token client
 // ---------------------------------------------------------------------------------------
-
-const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
 
 /** A body error that never copies the body (a token response holds secrets). */
 const bodyError = (response: ApiClient.ApiResponse, reason: ServerHttpErrorReason, detail: string): ServerHttpError =>

@@ -25,6 +25,7 @@ import { Chunk, Data, Effect, Either, Option, Stream } from "effect"
 import * as ApiClient from "./ApiClient.js"
 import * as EntityWrapping from "./EntityWrapping.js"
 import type { PagerDutyError, ServerHttpError } from "./PagerDutyError.js"
+import { isRecord } from "./internal/record.js"
 
 /**
  * The hard cap of classic pagination: `offset + limit` may not exceed 10 000 (PagerDuty
@@ -270,8 +271,6 @@ const withoutKeys = (params: ApiClient.Query | undefined, keys: ReadonlyArray<st
   for (const [k, v] of Object.entries(params)) if (!keys.includes(k)) out[k] = v
   return out
 }
-
-const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
 
 const decodePage = (
   response: ApiClient.ApiResponse,

@@ -34,6 +34,7 @@ import * as Pagination from "./Pagination.js"
 import { HttpError, type PagerDutyError, ServerHttpError, UrlError } from "./PagerDutyError.js"
 import * as Region from "./Region.js"
 import type * as RetryPolicy from "./RetryPolicy.js"
+import { isRecord } from "./internal/record.js"
 
 /**
  * A REST resource: a path (`/users/P1`), a full URL on the base origin, or an object with a
@@ -468,8 +469,6 @@ export const normalizeParams = (params: ApiClient.Query | undefined): ApiClient.
   }
   return out
 }
-
-const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
 
 const targetUrl = (method: string, target: Target): Effect.Effect<string, UrlError> => {
   if (typeof target === "string") return Effect.succeed(target)

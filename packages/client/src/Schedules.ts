@@ -18,6 +18,7 @@ import * as Internal from "./internal/schedules.js"
 import type { PagerDutyError } from "./PagerDutyError.js"
 import type { ServerHttpError } from "./PagerDutyError.js"
 import * as RestApi from "./RestApi.js"
+import { isRecord } from "./internal/record.js"
 
 /**
  * An instant: a `Date`, epoch milliseconds, or an ISO-8601 string (`2026-01-05T09:00:00Z`,
@@ -473,8 +474,6 @@ export class Schedules extends Context.Tag("@effect-pagerduty/client/Schedules")
  * @category constants
  */
 export const maxWindow: Duration.Duration = Duration.days(90)
-
-const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
 
 const fail = (method: string, reason: ScheduleQueryReason, detail: string) => Effect.fail(new ScheduleQueryError({ method, reason, detail }))
 

@@ -12,6 +12,7 @@ import * as ApiClient from "./ApiClient.js"
 import * as ScimTables from "./generated/ScimTables.js"
 import * as Integration from "./internal/integration.js"
 import { type PagerDutyError, UrlError } from "./PagerDutyError.js"
+import { isRecord } from "./internal/record.js"
 
 /**
  * Options of {@link make}: `auth` is an API key (sent as `Token token=`) or any `Auth`.
@@ -102,8 +103,6 @@ export interface Scim extends Integration.Verbs {
  * @category tags
  */
 export class ScimService extends Context.Tag("@effect-pagerduty/client/Scim")<ScimService, Scim>() {}
-
-const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
 
 const positive = (name: string, value: number | undefined, fallback: number): Effect.Effect<number, UrlError> =>
   value === undefined

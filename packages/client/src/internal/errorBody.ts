@@ -5,6 +5,7 @@
  * from a proxy, or nothing. None of them may crash decoding: every input yields a result.
  */
 import type { RateLimitInfo } from "../PagerDutyError.js"
+import { isRecord } from "./record.js"
 
 export interface DecodedErrorBody {
   readonly code?: number | string
@@ -17,8 +18,6 @@ export interface DecodedErrorBody {
 const MAX_BODY = 2000
 
 const truncate = (text: string): string => (text.length > MAX_BODY ? `${text.slice(0, MAX_BODY - 1)}…` : text)
-
-const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
 
 const stringify = (u: unknown): string => {
   if (typeof u === "string") return u

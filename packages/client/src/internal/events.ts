@@ -178,8 +178,7 @@ export const compact = <T extends Record<string, unknown>>(record: T): T => {
 export const timestampOf = (t: string | Date | undefined): string | undefined =>
   t === undefined ? undefined : typeof t === "string" ? t : Number.isNaN(t.getTime()) ? "Invalid Date" : t.toISOString()
 
-/** Is `u` a JSON object (not an array, not null)? */
-export const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
+export { isRecord } from "./record.js"
 
 /** A random dedup key from the global Web Crypto (Node 19+, browsers, workers). */
 export const randomKey = (): string => globalThis.crypto.randomUUID()
