@@ -4,14 +4,17 @@
  */
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { EventsApi, PagerDutyError, RestApi } from "@effect-pagerduty/client"
-import { Effect, Layer, Stream } from "effect"
+import { Chunk, Effect, Layer, Schema, Stream } from "effect"
+
+export const Incident = Schema.Struct({ id: Schema.String, title: Schema.String })
 
 export const program = Effect.gen(function*() {
   const pd = yield* RestApi.RestApiService
-  // every triggered incident, streamed page by page (constant memory)
-  const titles = yield* pd.iterAll("/incidents", { params: { statuses: ["triggered"], date_range: "all" } }).pipe(
-    Stream.map((incident) => (incident as { title: string }).title),
-    Stream.runCollect
+  // every triggered incident, streamed page by page (constant memory), decoded by a Schema
+  const titles = yield* pd.iterAll("/incidents", { schema: Incident, params: { statuses: ["triggered"], date_range: "all" } }).pipe(
+    Stream.map((incident) => incident.title),
+    Stream.runCollect,
+    Effect.map(Chunk.toArray)
   )
   // one user, or null when PagerDuty answers 404 (a typed error, caught by tag predicate)
   const user = yield* pd.rget("/users/PABC123").pipe(Effect.catchIf(PagerDutyError.isNotFound, () => Effect.succeed(null)))

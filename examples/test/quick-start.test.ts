@@ -1,7 +1,7 @@
 import { assert, it } from "@effect/vitest"
 import { EventsApi, RestApi } from "@effect-pagerduty/client"
 import { Simulator } from "@effect-pagerduty/testkit"
-import { Chunk, Effect, Layer, Redacted } from "effect"
+import { Effect, Layer, Redacted } from "effect"
 import { program } from "../src/quick-start.js"
 
 // The README's quick start runs as printed, with the simulator standing in for PagerDuty.
@@ -10,7 +10,7 @@ it.effect("the quick start streams titles, maps a 404 to null and triggers an ev
     const sim = yield* Simulator.Simulator
     const triggered = yield* sim.state.incidents({ statuses: ["triggered"] })
     const result = yield* program
-    assert.deepStrictEqual(Chunk.toReadonlyArray(result.titles), triggered.map((i) => i.title))
+    assert.deepStrictEqual(result.titles, triggered.map((i) => i.title))
     assert.isNull(result.user)
     assert.strictEqual((yield* sim.eventsByDedupKey)[result.dedupKey], 1)
   }).pipe(
