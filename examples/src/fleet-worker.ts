@@ -12,7 +12,8 @@
  * `PAGERDUTY_RATE_LIMIT` / `PAGERDUTY_RATE_LIMIT_WINDOW` set the budget (default 960 per minute).
  */
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
-import { RestApi, Throttle } from "@effect-pagerduty/client"
+import { RestApi } from "@effect-pagerduty/client"
+import * as Throttle from "@effect-pagerduty/client/Throttle"
 import * as ThrottleRedis from "@effect-pagerduty/client/ThrottleRedis"
 import { Simulator } from "@effect-pagerduty/testkit"
 import { Config, Console, Effect, Layer, Option, Redacted, Stream } from "effect"

@@ -43,7 +43,7 @@ import * as RetryPolicy from "./RetryPolicy.js"
  *
  * @example
  * ```ts
- * import type { Throttle } from "@effect-pagerduty/client"
+ * import type * as Throttle from "@effect-pagerduty/client/Throttle"
  *
  * const options: Throttle.Options = { limit: 960, window: "1 minute", algorithm: "token-bucket" }
  * ```
@@ -86,7 +86,7 @@ export interface Options {
  *
  * @example
  * ```ts
- * import { Throttle } from "@effect-pagerduty/client"
+ * import * as Throttle from "@effect-pagerduty/client/Throttle"
  *
  * Throttle.defaults.limit // 960
  * ```
@@ -108,7 +108,7 @@ export const defaults = {
  * @example
  * ```ts
  * import { Effect } from "effect"
- * import { Throttle } from "@effect-pagerduty/client"
+ * import * as Throttle from "@effect-pagerduty/client/Throttle"
  *
  * const program = Throttle.make({ limit: 0 }).pipe(
  *   Effect.catchTag("ThrottleOptionsError", (e) => Effect.logError(e.message))
@@ -133,7 +133,7 @@ export class ThrottleOptionsError extends Data.TaggedError("ThrottleOptionsError
  * @example
  * ```ts
  * import { Effect } from "effect"
- * import { Throttle } from "@effect-pagerduty/client"
+ * import * as Throttle from "@effect-pagerduty/client/Throttle"
  *
  * const report = Effect.flatMap(Throttle.ThrottleService, (t) => t.status).pipe(
  *   Effect.map((keys) => keys.map((k: Throttle.KeyStatus) => `${k.key}: ${k.requests} requests, ${k.pauses} pauses`))
@@ -171,7 +171,7 @@ export interface KeyStatus {
  * ```ts
  * import { Effect } from "effect"
  * import { HttpClient } from "@effect/platform"
- * import { Throttle } from "@effect-pagerduty/client"
+ * import * as Throttle from "@effect-pagerduty/client/Throttle"
  *
  * const throttled = Effect.gen(function*() {
  *   const throttle = yield* Throttle.ThrottleService
@@ -195,7 +195,7 @@ export interface Throttle {
  * @example
  * ```ts
  * import { Effect } from "effect"
- * import { Throttle } from "@effect-pagerduty/client"
+ * import * as Throttle from "@effect-pagerduty/client/Throttle"
  *
  * const pausedKeys = Effect.flatMap(Throttle.ThrottleService, (t) => t.status).pipe(
  *   Effect.map((keys) => keys.filter((k) => k.pauses > 0).length)
@@ -427,7 +427,7 @@ const build = (limiter: RateLimiter.RateLimiter, config: Resolved): Throttle => 
  * ```ts
  * import { RateLimiter } from "@effect/experimental"
  * import { Effect } from "effect"
- * import { Throttle } from "@effect-pagerduty/client"
+ * import * as Throttle from "@effect-pagerduty/client/Throttle"
  *
  * const throttle = Throttle.make({ limit: 600 }).pipe(Effect.provide(RateLimiter.layerStoreMemory))
  * ```
@@ -460,7 +460,8 @@ const layerFrom = <E, R>(
  * ```ts
  * import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
  * import { Layer, Redacted } from "effect"
- * import { ApiClient, Auth, Throttle } from "@effect-pagerduty/client"
+ * import { ApiClient, Auth } from "@effect-pagerduty/client"
+ * import * as Throttle from "@effect-pagerduty/client/Throttle"
  *
  * const Live = ApiClient.layer({
  *   name: "rest",
@@ -486,7 +487,7 @@ export const layer = (
  * ```ts
  * import { RateLimiter } from "@effect/experimental"
  * import { Layer } from "effect"
- * import { Throttle } from "@effect-pagerduty/client"
+ * import * as Throttle from "@effect-pagerduty/client/Throttle"
  *
  * const Throttled = Throttle.layerStore({ limit: 960 }).pipe(Layer.provide(RateLimiter.layerStoreMemory))
  * ```
@@ -507,7 +508,7 @@ export const layerStore = (
  * @example
  * ```ts
  * import { Effect } from "effect"
- * import { Throttle } from "@effect-pagerduty/client"
+ * import * as Throttle from "@effect-pagerduty/client/Throttle"
  *
  * const options = Effect.runSync(Throttle.config) // { limit: 960, window: ..., algorithm: "token-bucket" }
  * ```
@@ -530,7 +531,7 @@ export const config: Config.Config<Options> = Config.all({
  * ```ts
  * import { FetchHttpClient } from "@effect/platform"
  * import { Layer } from "effect"
- * import { Throttle } from "@effect-pagerduty/client"
+ * import * as Throttle from "@effect-pagerduty/client/Throttle"
  *
  * const Throttled = Throttle.layerConfig().pipe(Layer.provide(FetchHttpClient.layer))
  * ```
@@ -551,7 +552,8 @@ export const layerConfig = (
  * @example
  * ```ts
  * import { Redacted } from "effect"
- * import { ApiClient, Auth, Throttle } from "@effect-pagerduty/client"
+ * import { ApiClient, Auth } from "@effect-pagerduty/client"
+ * import * as Throttle from "@effect-pagerduty/client/Throttle"
  *
  * const throttle = Throttle.transform({ limit: 960 })
  * const rest = ApiClient.make({

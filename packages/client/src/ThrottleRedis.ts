@@ -78,7 +78,7 @@ const redisOptions = (options: Options): Either.Either<RedisOptions, Throttle.Th
  * @example
  * ```ts
  * import { Layer } from "effect"
- * import { Throttle } from "@effect-pagerduty/client"
+ * import * as Throttle from "@effect-pagerduty/client/Throttle"
  * import * as ThrottleRedis from "@effect-pagerduty/client/ThrottleRedis"
  *
  * const Throttled = Throttle.layerStore({ limit: 960 }).pipe(

@@ -1,6 +1,11 @@
 /**
  * effect-pagerduty: PagerDuty API clients for Effect.
  *
+ * `Throttle` and `ThrottleRedis` are not re-exported here: they need the optional peer
+ * `@effect/experimental`, so they have their own entry points
+ * (`@effect-pagerduty/client/Throttle`, `@effect-pagerduty/client/ThrottleRedis`) and this
+ * entry loads with `effect` and `@effect/platform` alone.
+ *
  * @since 0.1.0
  */
 
@@ -103,8 +108,3 @@ export * as Slack from "./Slack.js"
  * @since 0.1.0
  */
 export * as SlackConnections from "./SlackConnections.js"
-
-/**
- * @since 0.1.0
- */
-export * as Throttle from "./Throttle.js"

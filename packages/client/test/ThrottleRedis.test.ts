@@ -278,10 +278,12 @@ describe.skipIf(!hasRedis)("with a real redis-server", () => {
     }).pipe(Effect.scoped), 60_000)
 })
 
-describe("Throttle namespace", () => {
-  it("is exported from the package root; ThrottleRedis is not", async () => {
+describe("Throttle entry points", () => {
+  it("are subpaths only: the package root re-exports neither Throttle nor ThrottleRedis (they need the optional @effect/experimental)", async () => {
     const root = await import("../src/index.js")
-    assert.isFunction(root.Throttle.layer)
+    assert.notProperty(root, "Throttle")
     assert.notProperty(root, "ThrottleRedis")
+    const throttle = await import("../src/Throttle.js")
+    assert.isFunction(throttle.layer)
   })
 })
