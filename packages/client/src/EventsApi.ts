@@ -14,11 +14,17 @@
  *   opens two incidents. The key is returned.
  * - A 2xx answer without `dedup_key` is a `ServerHttpError` (`UnexpectedBody`); a 400 is an
  *   `HttpError` carrying PagerDuty's `errors[]`.
+ * - Exactly once: every `HttpError`, `ServerHttpError` and `TransportError` raised after an
+ *   alert event was handed to the transport carries the event's `dedupKey` and
+ *   `mayHaveBeenDelivered`. Resend the event with that key (`trigger({ ...event, dedupKey:
+ *   e.dedupKey })`) and PagerDuty deduplicates it onto the same alert: one incident per
+ *   logical trigger, whatever failed.
+ * - Inputs from untyped code (any JSON value) fail with {@link InvalidEvent}, never a defect.
  *
  * @since 0.1.0
  */
 import type { HttpClient } from "@effect/platform"
-import { Clock, Config, Context, Data, Effect, Either, Layer, Option, Redacted } from "effect"
+import { Clock, Config, Context, Data, Effect, Either, Layer, Option, Redacted, Schema } from "effect"
 import * as ApiClient from "./ApiClient.js"
 import * as Auth from "./Auth.js"
 import * as Internal from "./internal/events.js"
@@ -342,7 +348,9 @@ export interface EventsApi {
   ) => Effect.Effect<ChangeEventResult, EventsError>
   /**
    * Send many events with bounded concurrency. Never fails: every input gets its own result
-   * or error, in input order.
+   * or error, in input order. Every error raised after an event was sent carries that
+   * event's `dedupKey` and `mayHaveBeenDelivered`, so the failed items can be resent
+   * exactly once.
    */
   readonly sendBatch: (
     events: Iterable<Event>,
@@ -395,10 +403,41 @@ export interface Options extends ApiClient.ClientOptions {
 const invalid = (issues: ReadonlyArray<Internal.Issue>) =>
   new InvalidEvent({ field: issues[0]!.field, reason: issues[0]!.reason, issues })
 
-const check = <A, I>(schema: Parameters<typeof Internal.validate<A, I>>[0], body: Record<string, unknown>) =>
-  Either.match(Internal.validate(schema, body), {
-    onLeft: (issues) => Effect.fail(invalid(issues)),
-    onRight: () => Effect.succeed(body)
+const check = <A, I>(schema: Schema.Schema<A, I>, body: Record<string, unknown>): Effect.Effect<A, InvalidEvent> =>
+  Either.match(Internal.validate(schema, body), { onLeft: (issues) => Effect.fail(invalid(issues)), onRight: Effect.succeed })
+
+/** The v2 trigger wire body of an input from typed or untyped code (validated afterwards). */
+const triggerBody = (event: Readonly<Record<string, unknown>>, dedupKey: unknown): Record<string, unknown> =>
+  Internal.compact({
+    event_action: "trigger",
+    dedup_key: dedupKey,
+    payload: Internal.compact({
+      summary: event["summary"],
+      source: event["source"],
+      severity: event["severity"] ?? "critical",
+      timestamp: Internal.timestampOf(event["timestamp"]),
+      component: event["component"],
+      group: event["group"],
+      class: event["class"],
+      custom_details: event["customDetails"]
+    }),
+    client: event["client"],
+    client_url: event["clientUrl"],
+    links: Internal.listOf(event["links"]),
+    images: Internal.listOf(event["images"])
+  })
+
+/** The v2 change event wire body of an input from typed or untyped code (validated afterwards). */
+const changeBody = (event: Readonly<Record<string, unknown>>): Record<string, unknown> =>
+  Internal.compact({
+    payload: Internal.compact({
+      summary: event["summary"],
+      source: event["source"],
+      timestamp: Internal.timestampOf(event["timestamp"]),
+      custom_details: event["customDetails"]
+    }),
+    links: Internal.listOf(event["links"]),
+    images: Internal.listOf(event["images"])
   })
 
 /**
@@ -434,96 +473,72 @@ export const make = (options: Options): Effect.Effect<EventsApi, UrlError | Miss
       canonicalPath: (path) => path
     })
 
-    const post = (path: string, body: Record<string, unknown>) =>
+    const post = <A, I>(path: string, body: Record<string, unknown>, answer: Schema.Schema<A, I>, missing: string) =>
       Effect.flatMap(client.requestOk({ method: "POST", url: path, json: body }), (response) =>
-        Effect.map(ApiClient.parseJson(response), (json) => ({ response, json })))
+        Effect.flatMap(ApiClient.parseJson(response), (json) =>
+          Either.match(Schema.decodeUnknownEither(answer)(json), {
+            onLeft: (cause) => Effect.fail(ApiClient.unexpectedBody(response, "UnexpectedBody", missing, cause)),
+            onRight: Effect.succeed
+          })))
 
-    const send = (body: Record<string, unknown>): Effect.Effect<EventResult, EventsError> =>
-      Effect.flatMap(post("/v2/enqueue", body), ({ json, response }) => {
-        if (!Internal.isRecord(json) || typeof json["dedup_key"] !== "string" || json["dedup_key"] === "") {
-          return Effect.fail(
-            ApiClient.unexpectedBody(response, "UnexpectedBody", 'the Events API answer has no "dedup_key"')
-          )
-        }
-        return Effect.succeed({
-          dedupKey: json["dedup_key"],
-          status: typeof json["status"] === "string" ? json["status"] : "",
-          message: typeof json["message"] === "string" ? json["message"] : ""
-        })
-      })
-
-    const triggerBody = (event: Trigger, dedupKey: string): Record<string, unknown> =>
-      Internal.compact({
-        event_action: "trigger",
-        dedup_key: dedupKey,
-        payload: Internal.compact({
-          summary: event.summary,
-          source: event.source,
-          severity: event.severity ?? "critical",
-          timestamp: Internal.timestampOf(event.timestamp),
-          component: event.component,
-          group: event.group,
-          class: event.class,
-          custom_details: event.customDetails
-        }),
-        client: event.client,
-        client_url: event.clientUrl,
-        links: event.links === undefined || event.links.length === 0 ? undefined : event.links,
-        images: event.images === undefined || event.images.length === 0 ? undefined : event.images
-      })
-
-    const trigger = (event: Trigger): Effect.Effect<EventResult, EventsError> =>
-      Effect.suspend(() => {
-        // assigned once, before the first attempt: every retry carries the same key
-        const dedupKey = event.dedupKey ?? Internal.randomKey()
-        return Effect.flatMap(check(Internal.TriggerBody, triggerBody(event, dedupKey)), send)
-      }).pipe(Effect.withSpan("EventsApi.trigger"))
-
-    const update = (action: "acknowledge" | "resolve") => (dedupKey: string): Effect.Effect<EventResult, EventsError> =>
-      Effect.suspend(() => Effect.flatMap(check(Internal.ActionBody, { event_action: action, dedup_key: dedupKey }), send)).pipe(
-        Effect.withSpan(`EventsApi.${action}`)
+    // Every failure after the event was handed to the transport carries its dedup key, so
+    // the caller can resend the same logical event (and open at most one incident).
+    const send = (body: Record<string, unknown>, dedupKey: string): Effect.Effect<EventResult, EventsError> =>
+      post("/v2/enqueue", body, Internal.EnqueueAnswer, 'the Events API answer has no "dedup_key"').pipe(
+        Effect.map((answer) => ({ dedupKey: answer.dedup_key, status: answer.status, message: answer.message })),
+        Effect.mapError(Internal.withDedupKey(dedupKey))
       )
 
-    const sendEvent = (event: Event): Effect.Effect<EventResult, EventsError> => {
-      switch (event.action) {
-        case "trigger":
-          return trigger(event)
-        case "acknowledge":
-        case "resolve":
-          return update(event.action)(event.dedupKey)
-        default:
-          return Effect.fail(
-            invalid([{ field: "event_action", reason: "event_action must be one of trigger, acknowledge, resolve" }])
-          )
-      }
-    }
-
-    const sendChangeEvent = (event: ChangeEvent): Effect.Effect<ChangeEventResult, EventsError> =>
+    // inputs are `unknown` inside: untyped callers may pass any value, which must fail as InvalidEvent
+    const trigger = (event: unknown): Effect.Effect<EventResult, EventsError> =>
       Effect.suspend(() => {
-        const body = Internal.compact({
-          payload: Internal.compact({
-            summary: event.summary,
-            source: event.source,
-            timestamp: Internal.timestampOf(event.timestamp),
-            custom_details: event.customDetails
-          }),
-          links: event.links === undefined || event.links.length === 0 ? undefined : event.links,
-          images: event.images === undefined || event.images.length === 0 ? undefined : event.images
-        })
-        return Effect.flatMap(check(Internal.ChangeBody, body), (valid) =>
-          Effect.flatMap(post("/v2/change/enqueue", valid), ({ json, response }) =>
-            Internal.isRecord(json) && typeof json["status"] === "string"
-              ? Effect.succeed({ status: json["status"], message: typeof json["message"] === "string" ? json["message"] : "" })
-              : Effect.fail(ApiClient.unexpectedBody(response, "UnexpectedBody", 'the change event answer has no "status"'))))
+        const fields = Internal.fieldsOf(event)
+        // assigned once, before the first attempt: every retry carries the same key
+        const body = triggerBody(fields, fields["dedupKey"] === undefined ? Internal.randomKey() : fields["dedupKey"])
+        return Effect.flatMap(check(Internal.TriggerBody, body), (valid) => send(body, valid.dedup_key))
+      }).pipe(Effect.withSpan("EventsApi.trigger"))
+
+    const update = (action: "acknowledge" | "resolve") => (dedupKey: unknown): Effect.Effect<EventResult, EventsError> =>
+      Effect.suspend(() => {
+        const body = { event_action: action, dedup_key: dedupKey }
+        return Effect.flatMap(check(Internal.ActionBody, body), (valid) => send(body, valid.dedup_key))
+      }).pipe(Effect.withSpan(`EventsApi.${action}`))
+
+    const sendEvent = (event: unknown): Effect.Effect<EventResult, EventsError> =>
+      Effect.suspend(() => {
+        const fields = Internal.fieldsOf(event)
+        const action = fields["action"]
+        switch (action) {
+          case "trigger":
+            return trigger(event)
+          case "acknowledge":
+          case "resolve":
+            return Effect.flatMap(check(Internal.ActionBody, { event_action: action, dedup_key: fields["dedupKey"] }), (valid) =>
+              update(action)(valid.dedup_key))
+          default:
+            return Effect.fail(
+              invalid([{ field: "event_action", reason: "event_action must be one of trigger, acknowledge, resolve" }])
+            )
+        }
+      })
+
+    const sendChangeEvent = (event: unknown): Effect.Effect<ChangeEventResult, EventsError> =>
+      Effect.suspend(() => {
+        const body = changeBody(Internal.fieldsOf(event))
+        return Effect.flatMap(check(Internal.ChangeBody, body), () =>
+          post("/v2/change/enqueue", body, Internal.ChangeAnswer, 'the change event answer has no "status"'))
       }).pipe(Effect.withSpan("EventsApi.sendChangeEvent"))
 
     const submit = (summary: string, rest: Omit<ChangeEvent, "summary"> = {}) =>
-      Effect.flatMap(Clock.currentTimeMillis, (now) =>
-        sendChangeEvent({ ...rest, summary, timestamp: rest.timestamp ?? new Date(now) }))
+      Effect.flatMap(Clock.currentTimeMillis, (now) => {
+        const fields = Internal.fieldsOf(rest)
+        return sendChangeEvent({ ...fields, summary, timestamp: fields["timestamp"] ?? new Date(now) })
+      })
 
-    const sendBatch = (events: Iterable<Event>, batch?: BatchOptions) =>
-      Effect.forEach(events, (event) => Effect.either(sendEvent(event)), { concurrency: Internal.concurrencyOf(batch?.concurrency) }).pipe(
-        Effect.withSpan("EventsApi.sendBatch")
+    const batch = (name: string, send: (event: unknown) => Effect.Effect<EventResult, EventsError>) =>
+    (events: Iterable<unknown>, options?: BatchOptions) =>
+      Effect.forEach(events, (event) => Effect.either(send(event)), { concurrency: Internal.concurrencyOf(options?.concurrency) }).pipe(
+        Effect.withSpan(name)
       )
 
     return EventsApiService.of({
@@ -533,8 +548,8 @@ export const make = (options: Options): Effect.Effect<EventsApi, UrlError | Miss
       sendEvent,
       sendChangeEvent,
       submit,
-      sendBatch,
-      triggerAll: (events, batch) => sendBatch(Array.from(events, (e): Event => ({ ...e, action: "trigger" })), batch),
+      sendBatch: batch("EventsApi.sendBatch", sendEvent),
+      triggerAll: batch("EventsApi.triggerAll", trigger),
       client
     })
   })

@@ -12,14 +12,17 @@
  *   {@link Alert} handle remembers the key of its trigger, like Python's `Alert` object;
  * - events are validated before sending ({@link EventsApi.InvalidEvent}); 403 (v1's
  *   throttling answer), 429, 5xx and network errors are retried, bounded and jittered; a 200
- *   without `incident_key` is a `ServerHttpError` (`UnexpectedBody`).
+ *   without `incident_key` is a `ServerHttpError` (`UnexpectedBody`);
+ * - every `HttpError`, `ServerHttpError` and `TransportError` raised after the event was sent
+ *   carries its incident key as `dedupKey` and `mayHaveBeenDelivered`: resend with
+ *   `incidentKey: e.dedupKey` to retry without opening a second incident.
  *
  * New integrations should use the Events API v2 ({@link EventsApi}).
  *
  * @since 0.1.0
  */
 import type { HttpClient } from "@effect/platform"
-import { Config, Context, Data, Effect, Either, Layer, Option, Redacted, Ref } from "effect"
+import { Config, Context, Data, Effect, Either, Layer, Option, Redacted, Ref, Schema } from "effect"
 import * as ApiClient from "./ApiClient.js"
 import * as Auth from "./Auth.js"
 import { InvalidEvent } from "./EventsApi.js"
@@ -360,55 +363,57 @@ export const make = (options: Options): Effect.Effect<EventsApiV1, UrlError | Mi
       canonicalPath: (p) => p
     })
 
+    // Every failure after the event was handed to the transport carries its incident key
+    // (`dedupKey`), so the caller can resend the same logical event exactly once.
     const send = (body: Record<string, unknown>): Effect.Effect<Result, EventsV1Error> =>
       Either.match(Internal.validate(Internal.V1Body, body), {
         onLeft: (issues) => Effect.fail(new InvalidEvent({ field: issues[0]!.field, reason: issues[0]!.reason, issues })),
-        onRight: () =>
+        onRight: (valid) =>
           Effect.flatMap(client.requestOk({ method: "POST", url: path, json: body }), (response) =>
             Effect.flatMap(ApiClient.parseJson(response), (json) =>
-              Internal.isRecord(json) && typeof json["incident_key"] === "string" && json["incident_key"] !== ""
-                ? Effect.succeed({
-                  status: typeof json["status"] === "string" ? json["status"] : "",
-                  message: typeof json["message"] === "string" ? json["message"] : "",
-                  incidentKey: json["incident_key"]
-                })
-                : Effect.fail(ApiClient.unexpectedBody(response, "UnexpectedBody", 'the Events API v1 answer has no "incident_key"'))))
+              Either.match(Schema.decodeUnknownEither(Internal.V1Answer)(json), {
+                onLeft: (cause) =>
+                  Effect.fail(ApiClient.unexpectedBody(response, "UnexpectedBody", 'the Events API v1 answer has no "incident_key"', cause)),
+                onRight: (answer) => Effect.succeed({ status: answer.status, message: answer.message, incidentKey: answer.incident_key })
+              }))).pipe(Effect.mapError(Internal.withDedupKey(valid.incident_key)))
       })
 
-    const trigger = (event: Trigger): Effect.Effect<Result, EventsV1Error> =>
+    // inputs are `unknown` inside: untyped callers may pass any value, which must fail as a typed error
+    const trigger = (input: unknown): Effect.Effect<Result, EventsV1Error> =>
       Effect.suspend(() => {
-        const description: unknown = event.description
-        const keyed = event.incidentKey === undefined
+        const event = Internal.fieldsOf(input)
+        const description = event["description"]
+        const keyed = event["incidentKey"] === undefined
           // seed 002: the md5 of the description when no key is given
           ? Effect.succeed(typeof description === "string" && description.trim() !== "" ? md5Hex(description) : undefined)
-          : checkKey("trigger", event.incidentKey)
+          : checkKey("trigger", event["incidentKey"])
         return Effect.flatMap(keyed, (incidentKey) =>
           send(Internal.compact({
             event_type: "trigger",
             incident_key: incidentKey,
-            description: event.description,
-            details: event.details,
-            client: event.client,
-            client_url: event.clientUrl,
-            contexts: event.contexts === undefined || event.contexts.length === 0 ? undefined : event.contexts
+            description,
+            details: event["details"],
+            client: event["client"],
+            client_url: event["clientUrl"],
+            contexts: Internal.listOf(event["contexts"])
           })))
       }).pipe(Effect.withSpan("EventsApiV1.trigger"))
 
-    const update = (eventType: "acknowledge" | "resolve") => (input: string | Update): Effect.Effect<Result, EventsV1Error> =>
+    const update = (eventType: "acknowledge" | "resolve") => (input: unknown): Effect.Effect<Result, EventsV1Error> =>
       Effect.suspend(() => {
-        const u: Update = typeof input === "string" ? { incidentKey: input } : input
-        return Effect.flatMap(checkKey(eventType, u.incidentKey), (incidentKey) =>
-          send(Internal.compact({ event_type: eventType, incident_key: incidentKey, description: u.description, details: u.details })))
+        const u = typeof input === "string" ? { incidentKey: input } : Internal.fieldsOf(input)
+        return Effect.flatMap(checkKey(eventType, u["incidentKey"]), (incidentKey) =>
+          send(Internal.compact({ event_type: eventType, incident_key: incidentKey, description: u["description"], details: u["details"] })))
       }).pipe(Effect.withSpan(`EventsApiV1.${eventType}`))
 
     const acknowledge = update("acknowledge")
     const resolve = update("resolve")
 
     const alert = Effect.map(Ref.make(Option.none<string>()), (last): Alert => {
-      const withKey = (f: (u: Update) => Effect.Effect<Result, EventsV1Error>) => (u: Update = {}) =>
-        u.incidentKey !== undefined
+      const withKey = (f: (u: unknown) => Effect.Effect<Result, EventsV1Error>) => (u: Update = {}) =>
+        Internal.fieldsOf(u)["incidentKey"] !== undefined
           ? f(u)
-          : Effect.flatMap(Ref.get(last), (key) => f(Option.isSome(key) ? { ...u, incidentKey: key.value } : u))
+          : Effect.flatMap(Ref.get(last), (key) => f(Option.isSome(key) ? { ...Internal.fieldsOf(u), incidentKey: key.value } : u))
       return {
         trigger: (event) => Effect.tap(trigger(event), (r) => Ref.set(last, Option.some(r.incidentKey))),
         acknowledge: withKey(acknowledge),

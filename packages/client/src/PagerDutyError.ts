@@ -73,6 +73,18 @@ export interface HttpErrorFields {
   readonly reason?: ServerHttpErrorReason | undefined
   /** The underlying failure (e.g. a JSON or schema parse error), when there was one. */
   readonly cause?: unknown
+  /**
+   * Events APIs only: the event's dedup key (`incident_key` for Events v1), fixed before the
+   * first send. Send the same event again with this key to retry it without opening a
+   * second incident.
+   */
+  readonly dedupKey?: string | undefined
+  /**
+   * Events APIs only: `true` when PagerDuty may have received and processed the event (a 2xx
+   * with an unreadable body, a 5xx, or any failure after more than one attempt); `false`
+   * when it certainly was not (a first-attempt 4xx, a redirect).
+   */
+  readonly mayHaveBeenDelivered?: boolean | undefined
 }
 
 /**
@@ -272,6 +284,10 @@ export class TransportError extends Data.TaggedError("TransportError")<{
   readonly maySent: boolean
   readonly attempts?: number | undefined
   readonly cause?: unknown
+  /** Events APIs only: the event's dedup key (`incident_key` for v1); resend with it to retry exactly once. */
+  readonly dedupKey?: string | undefined
+  /** Events APIs only: whether PagerDuty may have processed the event (`maySent`, or more than one attempt). */
+  readonly mayHaveBeenDelivered?: boolean | undefined
 }> {
   override get message(): string {
     const attempts = this.attempts !== undefined && this.attempts > 1 ? ` after ${this.attempts} attempts` : ""

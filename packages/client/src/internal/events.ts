@@ -7,6 +7,8 @@
  * @internal
  */
 import { Either, ParseResult, Schema } from "effect"
+import { HttpError, type PagerDutyError, ServerHttpError, TransportError } from "../PagerDutyError.js"
+import { isRecord } from "./record.js"
 
 /** One validation problem: the wire field path and why it is wrong. */
 export interface Issue {
@@ -44,10 +46,14 @@ const oneOf = <const L extends ReadonlyArray<string>>(field: string, values: L) 
 const text = (field: string) =>
   Schema.String.annotations({ message: () => `${field} must be a string` })
 
+// The message functions must be total: Schema also asks a refinement for its message when
+// the value under it is missing or not a string (issue.actual is then anything at all).
+const lengthOf = (u: unknown): string => typeof u === "string" ? ` (got ${u.length})` : ""
+
 const nonEmpty = (field: string, max: number) =>
   text(field).pipe(
     Schema.filter((s) => s.trim().length > 0, { message: () => `${field} must not be empty or blank` }),
-    Schema.filter((s) => s.length <= max, { message: (issue) => `${field} must be at most ${max} characters (got ${String((issue.actual as string).length)})` })
+    Schema.filter((s) => s.length <= max, { message: (issue) => `${field} must be at most ${max} characters${lengthOf(issue.actual)}` })
   )
 
 const httpUrl = (field: string, schemes: ReadonlyArray<string> = ["http:", "https:"]) =>
@@ -155,16 +161,14 @@ const pathOf = (path: ReadonlyArray<PropertyKey>): string =>
   path.reduce<string>((acc, key) => typeof key === "number" ? `${acc}[${key}]` : acc === "" ? String(key) : `${acc}.${String(key)}`, "")
 
 /**
- * Validate `body` against `schema`: `Right(body)` unchanged when valid (extra properties are
- * kept), else `Left` with every issue (wire paths such as `payload.summary` or `links[0].href`).
+ * Validate `body` against `schema`: `Right` with the decoded value when valid (send `body`
+ * itself, which keeps any extra properties), else `Left` with every issue (wire paths such
+ * as `payload.summary` or `links[0].href`).
  */
-export const validate = <A, I>(schema: Schema.Schema<A, I>, body: unknown): Either.Either<unknown, ReadonlyArray<Issue>> =>
-  Either.match(Schema.decodeUnknownEither(schema, { errors: "all" })(body), {
-    onRight: () => Either.right(body),
-    onLeft: (error) => {
-      const issues = ParseResult.ArrayFormatter.formatErrorSync(error).map((i) => ({ field: pathOf(i.path), reason: i.message }))
-      return Either.left(issues.length > 0 ? issues : [{ field: "", reason: error.message }])
-    }
+export const validate = <A, I>(schema: Schema.Schema<A, I>, body: unknown): Either.Either<A, ReadonlyArray<Issue>> =>
+  Either.mapLeft(Schema.decodeUnknownEither(schema, { errors: "all" })(body), (error) => {
+    const issues = ParseResult.ArrayFormatter.formatErrorSync(error).map((i) => ({ field: pathOf(i.path), reason: i.message }))
+    return issues.length > 0 ? issues : [{ field: "", reason: error.message }]
   })
 
 /** Drop `undefined` properties, so optional fields are absent from the wire body. */
@@ -174,11 +178,70 @@ export const compact = <T extends Record<string, unknown>>(record: T): T => {
   return out as T
 }
 
-/** A `Date` as ISO 8601; strings are passed through (and validated later). */
-export const timestampOf = (t: string | Date | undefined): string | undefined =>
-  t === undefined ? undefined : typeof t === "string" ? t : Number.isNaN(t.getTime()) ? "Invalid Date" : t.toISOString()
+/**
+ * A `Date` as ISO 8601; anything else (a string, or a value of the wrong type from untyped
+ * code) is passed through unchanged and rejected, if it is wrong, by the body schema.
+ */
+export const timestampOf = (t: unknown): unknown =>
+  t instanceof Date ? (Number.isNaN(t.getTime()) ? "Invalid Date" : t.toISOString()) : t
 
-export { isRecord } from "./record.js"
+/** An optional list: an empty array is left out of the wire body; anything else is kept for validation. */
+export const listOf = (u: unknown): unknown => Array.isArray(u) && u.length === 0 ? undefined : u
+
+/** The fields of an event input: untyped callers may pass any value, which then has none. */
+export const fieldsOf = (u: unknown): Readonly<Record<string, unknown>> => isRecord(u) ? u : {}
+
+/** The answer to a v2 alert event: `dedup_key` is required, `status` and `message` default to `""`. */
+const lenientText = Schema.optionalWith(
+  Schema.Union(Schema.String, Schema.transform(Schema.Unknown, Schema.Literal(""), { strict: true, decode: () => "" as const, encode: (s) => s })),
+  { default: () => "" }
+)
+
+/** The answer to a v2 alert event. */
+export const EnqueueAnswer = Schema.Struct({ dedup_key: Schema.NonEmptyString, status: lenientText, message: lenientText })
+
+/** The answer to a v2 change event. */
+export const ChangeAnswer = Schema.Struct({ status: Schema.String, message: lenientText })
+
+/** The answer to a v1 event. */
+export const V1Answer = Schema.Struct({ incident_key: Schema.NonEmptyString, status: lenientText, message: lenientText })
+
+/**
+ * May PagerDuty have processed an event whose send failed with `error`? Yes after more than
+ * one attempt (an earlier one may have landed), on a 2xx with an unreadable body or a 5xx,
+ * and on a network failure once the request may have left; no on a first-attempt 4xx or
+ * redirect, and when nothing was sent.
+ */
+export const mayHaveBeenDelivered = (error: HttpError | ServerHttpError | TransportError): boolean => {
+  if ((error.attempts ?? 1) > 1) return true
+  switch (error._tag) {
+    case "TransportError":
+      return error.maySent
+    case "ServerHttpError":
+      return error.status >= 500 || (error.status >= 200 && error.status < 300)
+    case "HttpError":
+      return false
+  }
+}
+
+/**
+ * Add the event's dedup key and {@link mayHaveBeenDelivered} to an error raised after the
+ * event was handed to the transport, so the caller can resend the same logical event.
+ */
+export const withDedupKey = (dedupKey: string) => (error: PagerDutyError): PagerDutyError => {
+  switch (error._tag) {
+    case "UrlError":
+      return error
+    case "TransportError":
+      return new TransportError({ ...error, cause: error.cause, dedupKey, mayHaveBeenDelivered: mayHaveBeenDelivered(error) })
+    case "HttpError":
+      return new HttpError({ ...error, cause: error.cause, dedupKey, mayHaveBeenDelivered: mayHaveBeenDelivered(error) })
+    case "ServerHttpError":
+      return new ServerHttpError({ ...error, cause: error.cause, dedupKey, mayHaveBeenDelivered: mayHaveBeenDelivered(error) })
+  }
+}
+
+export { isRecord }
 
 /** A random dedup key from the global Web Crypto (Node 19+, browsers, workers). */
 export const randomKey = (): string => globalThis.crypto.randomUUID()
