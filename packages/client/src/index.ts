@@ -65,6 +65,11 @@ export * as OAuth from "./OAuth.js"
 export * as Observability from "./Observability.js"
 
 /**
+ * @since 0.2.0
+ */
+export * as PagerDuty from "./PagerDuty.js"
+
+/**
  * @since 0.1.0
  */
 export * as PagerDutyError from "./PagerDutyError.js"
