@@ -15,7 +15,7 @@
  * | 6 | `TransportError`: no response (refused, reset, DNS, timeout) |
  * | 7 | `InvalidEvent`: the event failed validation and nothing was sent |
  * | 8 | {@link MissingConfiguration}, `MissingRoutingKey` or a `ConfigError`: no key, a blank key, or a bad environment variable |
- * | 9 | `PaginationLimitError`: classic pagination reached the 10 000 offset cap |
+ * | 9 | {@link ListingLimitError} (`PaginationLimitError`): a listing reached the API's 10 000-record cap; the message names the flags to add (`--since`/`--until`) |
  * | 10 | `HistoryWindowError` / `ScheduleQueryError`: a bad time window |
  * | 11 | `InvalidArgumentError`: a helper refused its arguments |
  * | 130 | interrupted (Ctrl-C) |
@@ -66,6 +66,31 @@ export class MissingConfiguration extends Data.TaggedError("MissingConfiguration
 }
 
 /**
+ * A listing reached the 10 000-record cap of classic pagination and more records remain.
+ * `hint` says which flags get past it (`--since`/`--until`, or a narrower window). Exit code 9.
+ *
+ * @example
+ * ```ts
+ * import { ErrorReport } from "@effect-pagerduty/cli"
+ *
+ * const e = new ErrorReport.ListingLimitError({ path: "/incidents", cap: 10_000, hint: "add --since and --until" })
+ * e.message // "GET /incidents: the API lists at most 10000 records this way and more remain; add --since and --until"
+ * ```
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export class ListingLimitError extends Data.TaggedError("ListingLimitError")<{
+  readonly path: string
+  readonly cap: number
+  readonly hint: string
+}> {
+  override get message(): string {
+    return `GET ${this.path}: the API lists at most ${this.cap} records this way and more remain; ${this.hint}`
+  }
+}
+
+/**
  * The exit code of each error tag (see the module documentation for the table).
  *
  * @example
@@ -92,6 +117,7 @@ export const exitCodes = {
   MissingRoutingKey: 8,
   ConfigError: 8,
   PaginationLimitError: 9,
+  ListingLimitError: 9,
   HistoryWindowError: 10,
   ScheduleQueryError: 10,
   InvalidArgumentError: 11,
@@ -174,6 +200,7 @@ export const describe = (error: unknown): Report => {
       case "MissingConfiguration":
       case "MissingRoutingKey":
       case "PaginationLimitError":
+      case "ListingLimitError":
       case "HistoryWindowError":
       case "ScheduleQueryError":
       case "InvalidArgumentError":

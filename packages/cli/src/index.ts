@@ -5,6 +5,11 @@
  */
 
 /**
+ * @since 0.2.0
+ */
+export * as Argv from "./Argv.js"
+
+/**
  * @since 0.1.0
  */
 export * as Cli from "./Cli.js"

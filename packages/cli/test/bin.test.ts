@@ -138,7 +138,7 @@ describe("pagerduty (built bin) against Simulator.serve", () => {
     assert.strictEqual(wrong.stderr.trimEnd().split("\n").length, 1)
 
     assert.strictEqual(noKey.code, 8)
-    assert.strictEqual(noKey.stderr, "Error: no API key: pass --api-key or set PAGERDUTY_API_KEY (or try --simulator)\n")
+    assert.strictEqual(noKey.stderr, "Error: no API key: pass -k/--api-key or set PAGERDUTY_API_KEY (or try --simulator)\n")
 
     assert.strictEqual(server.code, 5)
     assert.include(server.stderr, "501")

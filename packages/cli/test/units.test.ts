@@ -80,11 +80,13 @@ describe("ErrorReport", () => {
   const cases: ReadonlyArray<readonly [unknown, number]> = [
     [new PagerDutyError.UrlError({ url, reason: "ForeignOrigin" }), 3],
     [new PagerDutyError.HttpError({ status: 404, method: "GET", url }), 4],
+    [new PagerDutyError.HttpError({ status: 401, method: "GET", url }), 4],
     [new PagerDutyError.ServerHttpError({ status: 503, method: "GET", url }), 5],
     [new PagerDutyError.TransportError({ method: "GET", url, reason: "Timeout", maySent: true }), 6],
     [new ErrorReport.MissingConfiguration({ setting: "API key", flag: "--api-key", env: "PAGERDUTY_API_KEY" }), 8],
     [ConfigError.InvalidData(["PAGERDUTY_REGION"], "Expected us or eu"), 8],
     [new Pagination.PaginationLimitError({ path: "/incidents", offset: 10_000, cap: 10_000 }), 9],
+    [new ErrorReport.ListingLimitError({ path: "/incidents", cap: 10_000, hint: "add --since and --until" }), 9],
     [new Pagination.HistoryWindowError({ since: "b", until: "a", detail: "since must be before until" }), 10],
     [new RestApi.InvalidArgumentError({ method: "persist", detail: "no key" }), 11],
     [new EventsApi.InvalidEvent({ field: "payload.summary", reason: "must not be blank", issues: [] }), 7],
