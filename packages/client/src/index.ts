@@ -113,3 +113,8 @@ export * as Slack from "./Slack.js"
  * @since 0.1.0
  */
 export * as SlackConnections from "./SlackConnections.js"
+
+/**
+ * @since 0.2.0
+ */
+export * as Webhooks from "./Webhooks.js"
