@@ -10,6 +10,16 @@
 // Usage: node scripts/docs-check.mjs [--json] [src-dir ...]
 // (default: packages/client/src packages/testkit/src packages/cli/src). Exit code 1 when an
 // export misses a tag; each offender is printed as `file:export: missing @tag, @tag`.
+//
+// Code blocks: node scripts/docs-check.mjs --blocks [--json] [file.md | dir ...]
+// (default: README.md, every packages/*/README.md, docs/ except docs/api/). Every ```ts block is
+// type-checked as its own module, as if it were a file in examples/ (so it imports the packages
+// by their published names, resolved through their `exports` to the built dist/, plus
+// everything examples/ depends on: @effect/platform-node, @effect/vitest, OpenTelemetry,
+// ioredis). The options are the workspace's strict ones, less `noUnusedLocals` /
+// `noUnusedParameters` (a snippet may declare what it does not use). A block must be
+// complete: its imports and every identifier it uses. Exit code 1 when one does not compile;
+// each error is printed as `file.md:line: message`, the line in the Markdown file.
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
@@ -21,6 +31,11 @@ const REQUIRED = ["since", "category", "example"]
 const args = process.argv.slice(2)
 const json = args.includes("--json")
 const dirs = args.filter((a) => !a.startsWith("--"))
+
+if (args.includes("--blocks")) {
+  const { checkBlocks } = await import("./docs-check-blocks.mjs")
+  process.exit(checkBlocks(root, dirs, json))
+}
 const srcDirs = (dirs.length > 0 ? dirs : ["packages/client/src", "packages/testkit/src", "packages/cli/src"]).map((d) => path.resolve(root, d))
 
 /** The public module files of a src/ directory. */

@@ -1,7 +1,9 @@
 /**
  * Every export of every public module (client, testkit, cli; `internal/` excluded) has a doc
  * comment with `@since`, `@category` and `@example`, as scripts/docs-check.mjs finds them with
- * the TypeScript compiler API.
+ * the TypeScript compiler API; and every ```ts block of the README, the packages' READMEs and
+ * docs/ type-checks (`docs-check.mjs --blocks`). The examples of the doc comments themselves
+ * are type-checked and run by `pnpm docs` (@effect/docgen, scripts/docs.mjs).
  */
 import { describe, expect, it } from "@effect/vitest"
 import { spawnSync } from "node:child_process"
@@ -17,6 +19,18 @@ interface Report {
   readonly files: ReadonlyArray<string>
   readonly checked: number
   readonly offenders: ReadonlyArray<{ readonly file: string; readonly export: string; readonly missing: ReadonlyArray<string> }>
+}
+
+interface BlocksReport {
+  readonly files: ReadonlyArray<string>
+  readonly blocks: ReadonlyArray<{ readonly file: string; readonly line: number }>
+  readonly errors: ReadonlyArray<{ readonly file: string; readonly line: number; readonly message: string }>
+}
+
+const checkBlocks = (...targets: ReadonlyArray<string>): { readonly status: number | null; readonly report: BlocksReport } => {
+  const result = spawnSync(process.execPath, [script, "--blocks", "--json", ...targets], { cwd: root, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 })
+  if (result.error !== undefined) throw result.error
+  return { status: result.status, report: JSON.parse(result.stdout) as BlocksReport }
 }
 
 const check = (...dirs: ReadonlyArray<string>): { readonly status: number | null; readonly report: Report } => {
@@ -70,6 +84,58 @@ describe("doc comments", () => {
         { file: path.relative(root, path.join(src, "Mod.ts")), export: "noCategory", missing: ["category", "example"] }
       ])
       expect(report.files).toEqual([path.relative(root, path.join(src, "Mod.ts")), path.relative(root, path.join(src, "index.ts"))])
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true })
+    }
+  })
+
+  it("every ts code block of README.md, the packages' READMEs and docs/ type-checks", { timeout: 120_000 }, () => {
+    const { report, status } = checkBlocks()
+    expect(report.errors.map((e) => `${e.file}:${e.line}: ${e.message}`)).toEqual([])
+    expect(status).toBe(0)
+    // it read the README, the guide and the packages' READMEs, not an empty set
+    expect(report.files).toEqual(expect.arrayContaining(["README.md", "docs/README.md", "docs/guide/rest.md", "packages/testkit/README.md"]))
+    expect(report.files.some((f) => f.startsWith("docs/api/"))).toBe(false)
+    expect(report.blocks.filter((b) => b.file === "README.md").length).toBeGreaterThan(0)
+    expect(new Set(report.blocks.map((b) => b.file)).size).toBeGreaterThan(10)
+  })
+
+  it("reports a block that does not compile at its line in the Markdown file; sh and text blocks are not checked", { timeout: 120_000 }, () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "docs-blocks-"))
+    try {
+      const md = path.join(tmp, "page.md")
+      fs.writeFileSync(
+        md,
+        [
+          "# Page", // 1
+          "", // 2
+          "```ts", // 3
+          'import { RestApi } from "@effect-pagerduty/client"', // 4
+          "const layer = RestApi.layerConfig()", // 5
+          "```", // 6
+          "", // 7
+          "```ts", // 8
+          'import { Redacted } from "effect"', // 9
+          "", // 10
+          "const key = Redacted.make(userSuppliedKey)", // 11
+          "```", // 12
+          "", // 13
+          "```sh", // 14
+          "this is not TypeScript", // 15
+          "```", // 16
+          "", // 17
+          "```text", // 18
+          "const x: number = 'text'", // 19
+          "```", // 20
+          ""
+        ].join("\n")
+      )
+      const { report, status } = checkBlocks(md)
+      expect(status).toBe(1)
+      expect(report.blocks.map((b) => b.line)).toEqual([4, 9])
+      expect(report.errors.map((e) => [path.basename(e.file), e.line, e.message])).toEqual([
+        ["page.md", 11, "Cannot find name 'userSuppliedKey'."]
+      ])
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true })
     }

@@ -1,0 +1,125 @@
+#!/usr/bin/env node
+// `pnpm docs`: the API reference, built from the doc comments by @effect/docgen, into docs/api/.
+//
+// For each package (client, testkit, cli; or those named on the command line) docgen reads the
+// package's own docgen.json, parses every public module of its src/, type-checks every
+// `@example` and runs them all (tsx), then writes one Markdown page per module. A broken example
+// fails the build (exit code 1) with tsc's or tsx's message.
+//
+// docgen runs in a staging directory, .docgen/<package>/ (gitignored), rather than in the
+// package itself:
+// - the examples import the package by its published name (`@effect-pagerduty/client/RestApi`)
+//   and resolve it through its `exports` to the built dist/ (`pnpm docs` builds first), so they
+//   are checked against the declarations users get, not re-type-checked src/ under other options;
+// - docgen's output (docs/, its examples/ scratch directory) never lands in a package.
+// The generated pages are moved to docs/api/<package>/ (gitignored: a build output) with an
+// index, docs/api/README.md.
+//
+// Usage: node scripts/docs.mjs [client] [testkit] [cli]
+import { spawnSync } from "node:child_process"
+import * as fs from "node:fs"
+import * as path from "node:path"
+import { fileURLToPath } from "node:url"
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
+const all = ["client", "testkit", "cli"]
+const selected = process.argv.slice(2).filter((a) => !a.startsWith("--"))
+const packages = selected.length > 0 ? selected : all
+for (const name of packages) {
+  if (!all.includes(name)) {
+    process.stderr.write(`docs: unknown package ${name} (one of ${all.join(", ")})\n`)
+    process.exit(2)
+  }
+}
+
+const staging = path.join(root, ".docgen")
+const apiDir = path.join(root, "docs", "api")
+const bin = path.join(root, "node_modules", ".bin")
+const docgen = path.join(bin, "docgen")
+
+/** Links the three workspace packages under .docgen/node_modules, so examples import them by name. */
+const linkWorkspacePackages = () => {
+  const scope = path.join(staging, "node_modules", "@effect-pagerduty")
+  fs.mkdirSync(scope, { recursive: true })
+  for (const name of all) {
+    const link = path.join(scope, name)
+    fs.rmSync(link, { force: true, recursive: true })
+    fs.symlinkSync(path.relative(scope, path.join(root, "packages", name)), link, "dir")
+  }
+}
+
+/** A staging directory docgen can run in: package.json, docgen.json, src/ and node_modules/ of the package. */
+const stage = (name) => {
+  const pkgDir = path.join(root, "packages", name)
+  const dir = path.join(staging, name)
+  fs.rmSync(dir, { recursive: true, force: true })
+  fs.mkdirSync(dir, { recursive: true })
+  const pkg = JSON.parse(fs.readFileSync(path.join(pkgDir, "package.json"), "utf8"))
+  // A name of its own, so docgen does not rewrite `from "@effect-pagerduty/<name>"` to ../../src:
+  // the examples then resolve the package like a user's program does.
+  fs.writeFileSync(
+    path.join(dir, "package.json"),
+    JSON.stringify({ name: `${pkg.name}-api-reference`, private: true, type: "module", homepage: pkg.homepage ?? "../../README.md" }, null, 2)
+  )
+  fs.copyFileSync(path.join(pkgDir, "docgen.json"), path.join(dir, "docgen.json"))
+  fs.symlinkSync(path.relative(dir, path.join(pkgDir, "src")), path.join(dir, "src"), "dir")
+  fs.symlinkSync(path.relative(dir, path.join(pkgDir, "node_modules")), path.join(dir, "node_modules"), "dir")
+  return dir
+}
+
+/** Module pages: `title` from the front matter, file name. */
+const modulePages = (dir) =>
+  fs.existsSync(dir)
+    ? fs.readdirSync(dir, { recursive: true })
+      .filter((f) => f.endsWith(".md") && path.basename(f) !== "index.md")
+      .sort()
+      .map((f) => {
+        const text = fs.readFileSync(path.join(dir, f), "utf8")
+        const title = /^title:\s*(.+)$/m.exec(text)?.[1]?.trim() ?? f
+        return { file: f, title }
+      })
+    : []
+
+const results = []
+fs.mkdirSync(staging, { recursive: true })
+linkWorkspacePackages()
+for (const name of packages) {
+  const dir = stage(name)
+  const started = performance.now()
+  const run = spawnSync(docgen, [], {
+    cwd: dir,
+    encoding: "utf8",
+    env: { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH ?? ""}` },
+    maxBuffer: 64 * 1024 * 1024
+  })
+  const seconds = (performance.now() - started) / 1000
+  const output = `${run.stdout ?? ""}${run.stderr ?? ""}`
+  if (run.error !== undefined || run.status !== 0) {
+    process.stderr.write(output)
+    process.stderr.write(`docs: docgen failed for packages/${name} (exit ${run.status ?? run.error?.message})\n`)
+    process.exit(1)
+  }
+  const examples = Number(/(\d+) example\(s\) found/.exec(output)?.[1] ?? 0)
+  const out = path.join(apiDir, name)
+  fs.rmSync(out, { recursive: true, force: true })
+  fs.mkdirSync(path.dirname(out), { recursive: true })
+  fs.renameSync(path.join(dir, "docs", "modules"), out)
+  fs.rmSync(dir, { recursive: true, force: true })
+  const pages = modulePages(out)
+  results.push({ name, pages, examples, seconds })
+  process.stdout.write(`docs: packages/${name}: ${pages.length} module pages, ${examples} examples type-checked and run, ${seconds.toFixed(1)} s\n`)
+}
+
+// The index of every package's pages (those built now and any built before).
+const index = ["# API reference", "", "Generated by `pnpm docs` (@effect/docgen) from the doc comments; every example was type-checked and run.", ""]
+let total = 0
+for (const name of all) {
+  const pages = modulePages(path.join(apiDir, name))
+  if (pages.length === 0) continue
+  total += pages.length
+  index.push(`## @effect-pagerduty/${name}`, "")
+  for (const page of pages) index.push(`- [${page.title}](${name}/${page.file.split(path.sep).join("/")})`)
+  index.push("")
+}
+fs.writeFileSync(path.join(apiDir, "README.md"), index.join("\n"))
+process.stdout.write(`docs: ${total} API pages in docs/api (index: docs/api/README.md)\n`)
