@@ -73,7 +73,7 @@ const informational = new Set(["--help", "-h", "--version", "--wizard", "--compl
 /**
  * What to do with a command line (`process.argv`, runtime and script first):
  *
- * - `Run`: hand `argv` (reordered) to `@effect/cli`;
+ * - `Run`: hand `argv` (reordered) to `@effect/cli`; `path` is the command named (`["incidents", "list"]`);
  * - `Usage`: no command was given (`pagerduty`, `pagerduty incidents`): show the help of
  *   `path` and exit 2;
  * - `UnknownCommand`: `command` is not a command of `parent`; `suggestions` are the close names.
@@ -89,7 +89,7 @@ const informational = new Set(["--help", "-h", "--version", "--wizard", "--compl
  * @category models
  */
 export type Normalized =
-  | { readonly _tag: "Run"; readonly argv: ReadonlyArray<string> }
+  | { readonly _tag: "Run"; readonly argv: ReadonlyArray<string>; readonly path: ReadonlyArray<string> }
   | { readonly _tag: "Usage"; readonly path: ReadonlyArray<string> }
   | {
     readonly _tag: "UnknownCommand"
@@ -193,7 +193,7 @@ export const suggest = (name: string, candidates: Iterable<string>): ReadonlyArr
  * import { Argv, Cli } from "@effect-pagerduty/cli"
  *
  * Argv.normalize(Cli.command.descriptor, ["node", "pagerduty", "-k", "KEY", "trigger", "--description", "Disk full"])
- * // { _tag: "Run", argv: ["node", "pagerduty", "trigger", "-k", "KEY", "--description", "Disk full"] }
+ * // { _tag: "Run", argv: ["node", "pagerduty", "trigger", "-k", "KEY", "--description", "Disk full"], path: ["trigger"] }
  * ```
  *
  * @since 0.2.0
@@ -244,5 +244,5 @@ export const normalize = (root: Descriptor.Command<unknown>, argv: ReadonlyArray
   if (!asksForInformation && rest.length === 0 && childrenOf(node).size > 0) {
     return { _tag: "Usage", path }
   }
-  return { _tag: "Run", argv: [...head, ...path, ...kept, ...moved, ...rest] }
+  return { _tag: "Run", argv: [...head, ...path, ...kept, ...moved, ...rest], path }
 }

@@ -131,6 +131,7 @@ const region = Options.choice("region", ["us", "eu"] as const).pipe(
 )
 
 const baseUrl = Options.text("base-url").pipe(
+  Options.withPseudoName("URL"),
   Options.withDescription(
     "Send every request to this URL instead of the region's hosts, e.g. a local simulator (http://127.0.0.1:8080). Optional: the default is $PAGERDUTY_BASE_URL."
   ),
@@ -151,12 +152,14 @@ const verbose = Options.boolean("verbose").pipe(
 
 const apiKey = Options.redacted("api-key").pipe(
   Options.withAlias("k"),
+  Options.withPseudoName("KEY"),
   Options.withDescription("REST API key (a user or account token). Optional: the default is $PAGERDUTY_API_KEY. Never printed."),
   Options.optional
 )
 
 const routingKey = Options.redacted("routing-key").pipe(
   Options.withAlias("k"),
+  Options.withPseudoName("KEY"),
   Options.withDescription(
     "Events API v2 routing key (the integration key of a service). Optional: the default is $PAGERDUTY_ROUTING_KEY. Never printed."
   ),
@@ -500,7 +503,12 @@ const incidentColumns: ReadonlyArray<Output.Column> = [
   Output.column("TITLE", "title")
 ]
 
+/** A filter given any number of times (none: no filter), shown as optional (`[--status ...]`) in the usage line. */
+const repeatable = <A>(self: Options.Options<A>): Options.Options<ReadonlyArray<A>> =>
+  self.pipe(Options.repeated, Options.withDefault<ReadonlyArray<A>>([]))
+
 const limitOption = Options.integer("limit").pipe(
+  Options.withPseudoName("N"),
   Options.withDescription("Stop after this many items. Optional: the default is every item."),
   Options.optional
 )
@@ -513,14 +521,12 @@ const incidentsList = Command.make(
     status: Options.choice("status", ["triggered", "acknowledged", "resolved"] as const).pipe(
       Options.withDescription(
         "Only incidents in this status: triggered, acknowledged or resolved. Optional and repeatable (--status triggered --status acknowledged lists both)."
-      ),
-      Options.repeated
-    ),
+      )
+    ).pipe(repeatable),
     service: Options.text("service").pipe(
       Options.withPseudoName("ID"),
-      Options.withDescription("Only incidents of this service id (e.g. PV00000). Optional and repeatable."),
-      Options.repeated
-    ),
+      Options.withDescription("Only incidents of this service id (e.g. PV00000). Optional and repeatable.")
+    ).pipe(repeatable),
     since: dateOption(
       "since",
       "Start of the time window (optional). With --since the listing is split into time windows and goes past the API's 10 000-record cap; --until defaults to now."
@@ -569,14 +575,12 @@ const oncall = Command.make(
     format,
     schedule: Options.text("schedule").pipe(
       Options.withPseudoName("ID"),
-      Options.withDescription("Only on-calls of this schedule id. Optional and repeatable."),
-      Options.repeated
-    ),
+      Options.withDescription("Only on-calls of this schedule id. Optional and repeatable.")
+    ).pipe(repeatable),
     escalationPolicy: Options.text("escalation-policy").pipe(
       Options.withPseudoName("ID"),
-      Options.withDescription("Only on-calls of this escalation policy id. Optional and repeatable."),
-      Options.repeated
-    )
+      Options.withDescription("Only on-calls of this escalation policy id. Optional and repeatable.")
+    ).pipe(repeatable)
   },
   (o) =>
     withSchedules(o, "on-calls", (schedules, context) =>
@@ -626,9 +630,8 @@ const get = Command.make(
     path: Args.text({ name: "PATH" }).pipe(Args.withDescription("An API path such as /users or /services/PXXXXXX (a full https://api.pagerduty.com URL works too).")),
     param: Options.text("param").pipe(
       Options.withPseudoName("KEY=VALUE"),
-      Options.withDescription("A query parameter. Optional and repeatable: a key given twice, or ending in [], is sent as a list."),
-      Options.repeated
-    ),
+      Options.withDescription("A query parameter. Optional and repeatable: a key given twice, or ending in [], is sent as a list.")
+    ).pipe(repeatable),
     all: Options.boolean("all").pipe(Options.withDescription("Follow pagination and output every item of the listing instead of the first page's body.")),
     since: dateOption(
       "since",
@@ -672,6 +675,7 @@ const details = Options.text("details").pipe(
 )
 
 const source = Options.text("source").pipe(
+  Options.withPseudoName("TEXT"),
   Options.withDescription("Where the problem is: a host name or a component. Optional: the default is 'pagerduty.cli on <this host's name>'."),
   Options.optional
 )
@@ -747,6 +751,7 @@ const trigger = Command.make(
     ...eventsGlobals,
     format: eventFormat,
     description: Options.text("description").pipe(
+      Options.withPseudoName("TEXT"),
       Options.withDescription("Summary of the alert: what is wrong, shown as the incident's title (required).")
     ),
     source,
@@ -788,10 +793,12 @@ const requiredDedupKey = Options.text("dedup-key").pipe(
 /** `--description` and `--source` on acknowledge/resolve: python-pagerduty's CLI accepts them with every action. */
 const ignoredForCompatibility = {
   description: Options.text("description").pipe(
+    Options.withPseudoName("TEXT"),
     Options.withDescription("Accepted for python-pagerduty compatibility and ignored: acknowledge and resolve send only the key. Optional."),
     Options.optional
   ),
   source: Options.text("source").pipe(
+    Options.withPseudoName("TEXT"),
     Options.withDescription("Accepted for python-pagerduty compatibility and ignored. Optional."),
     Options.optional
   )
@@ -814,7 +821,7 @@ const change = Command.make(
   {
     ...eventsGlobals,
     format: eventFormat,
-    summary: Options.text("summary").pipe(Options.withDescription("What changed, e.g. 'Deployed checkout v1.2.3' (required).")),
+    summary: Options.text("summary").pipe(Options.withPseudoName("TEXT"), Options.withDescription("What changed, e.g. 'Deployed checkout v1.2.3' (required).")),
     source,
     details
   },
@@ -915,7 +922,9 @@ const genericHelp = [
  * Removes from help text the generic sentence `@effect/cli` prints under every flag from its
  * type alone ("A user-defined piece of text.", "A true or false value.", "One of the
  * following: ..."), and the blank line after it: every flag of `pagerduty` describes its
- * values in its own words.
+ * values in its own words. With the `path` of the command whose help it is, the usage line
+ * names the whole command (`$ pagerduty incidents list ...`, where `@effect/cli` writes
+ * `$ list ...`).
  *
  * @example
  * ```ts
@@ -923,21 +932,29 @@ const genericHelp = [
  *
  * Cli.cleanHelp("--base-url text\n\n  A user-defined piece of text.\n\n  Send every request to this URL.\n")
  * // "--base-url text\n\n  Send every request to this URL.\n"
+ * Cli.cleanHelp("$ list [--limit N]", ["incidents", "list"]) // "$ pagerduty incidents list [--limit N]"
+ * Cli.cleanHelp("$ incidents", ["incidents"]) // "$ pagerduty incidents <command> [flags]"
  * ```
  *
  * @since 0.2.0
  * @category formatting
  */
-export const cleanHelp = (text: string): string => {
+export const cleanHelp = (text: string, path: ReadonlyArray<string> = []): string => {
   const lines = text.split("\n")
   const out: Array<string> = []
+  const usage = path.length === 0 ? undefined : `$ ${path.at(-1)!}`
   for (let i = 0; i < lines.length; i++) {
-    const plain = lines[i]!.replace(ansiStyles, "").trim()
+    const line = lines[i]!
+    const plain = line.replace(ansiStyles, "").trim()
     if (genericHelp.some((re) => re.test(plain))) {
       if (i + 1 < lines.length && lines[i + 1]!.replace(ansiStyles, "").trim() === "") i++
       continue
     }
-    out.push(lines[i]!)
+    const named = usage !== undefined && (line === usage || line.startsWith(`${usage} `))
+      ? `$ ${["pagerduty", ...path].join(" ")}${line.slice(usage.length)}`
+      : line
+    // a command with subcommands has no flags of its own: its usage line is its name alone
+    out.push(named === `$ ${["pagerduty", ...path].join(" ")}` ? `${named} <command> [flags]` : named)
   }
   return out.join("\n")
 }
@@ -952,12 +969,13 @@ const cleanConsole = (
   secrets: ReadonlyArray<Redacted.Redacted>,
   env: Readonly<Record<string, string | undefined>>,
   io: Io,
+  path: ReadonlyArray<string>,
   logTo: "stdout" | "stderr" = "stdout"
 ) =>
   Effect.map(Effect.console, (console): Console.Console => {
     const colour = (tty: boolean) => tty && (env.NO_COLOR === undefined || env.NO_COLOR === "")
     const render = (styled: boolean, args: ReadonlyArray<unknown>) => {
-      const text = cleanHelp(ErrorReport.scrub(Util.format(...args), secrets))
+      const text = cleanHelp(ErrorReport.scrub(Util.format(...args), secrets), path)
       return `${styled ? text : text.replace(ansiStyles, "")}\n`
     }
     const toStderr = (...args: ReadonlyArray<unknown>) => Effect.sync(() => io.stderr(render(colour(io.stderrIsTTY), args)))
@@ -1029,7 +1047,7 @@ export const main = (
     }
     const usage = normalized._tag === "Usage"
     const args = usage ? [...argv.slice(0, 2), ...normalized.path, "--help"] : normalized.argv
-    const console = yield* cleanConsole(secrets, env, io, usage ? "stderr" : "stdout")
+    const console = yield* cleanConsole(secrets, env, io, normalized.path, usage ? "stderr" : "stdout")
     const stderrLogger = Logger.filterLogLevel(
       Logger.prettyLogger({ stderr: true, colors: io.stderrIsTTY }),
       (level) => LogLevel.greaterThanEqual(level, logLevelOf(argv))

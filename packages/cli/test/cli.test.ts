@@ -63,34 +63,34 @@ describe("Argv.normalize", () => {
   it("moves global flags written before or between command names to just after them", () => {
     assert.deepStrictEqual(
       Argv.normalize(root, argv("-k", "KEY", "trigger", "--description", "Disk full")),
-      { _tag: "Run", argv: argv("trigger", "-k", "KEY", "--description", "Disk full") }
+      { _tag: "Run", argv: argv("trigger", "-k", "KEY", "--description", "Disk full"), path: ["trigger"] }
     )
     assert.deepStrictEqual(
       Argv.normalize(root, argv("--simulator", "incidents", "--format=ndjson", "list", "--limit", "3")),
-      { _tag: "Run", argv: argv("incidents", "list", "--simulator", "--format=ndjson", "--limit", "3") }
+      { _tag: "Run", argv: argv("incidents", "list", "--simulator", "--format=ndjson", "--limit", "3"), path: ["incidents", "list"] }
     )
     // a flag value equal to a command name is a value, not a command
     assert.deepStrictEqual(
       Argv.normalize(root, argv("--base-url", "get", "get", "/users")),
-      { _tag: "Run", argv: argv("get", "--base-url", "get", "/users") }
+      { _tag: "Run", argv: argv("get", "--base-url", "get", "/users"), path: ["get"] }
     )
     // built-in flags stay; after the command names nothing moves
     assert.deepStrictEqual(
       Argv.normalize(root, argv("--log-level", "debug", "--region", "eu", "oncall", "--schedule", "--region")),
-      { _tag: "Run", argv: argv("oncall", "--log-level", "debug", "--region", "eu", "--schedule", "--region") }
+      { _tag: "Run", argv: argv("oncall", "--log-level", "debug", "--region", "eu", "--schedule", "--region"), path: ["oncall"] }
     )
   })
 
   it("stops at an unknown flag and at --, leaving the rest to @effect/cli", () => {
-    assert.deepStrictEqual(Argv.normalize(root, argv("--bogus", "-k", "K", "trigger")), { _tag: "Run", argv: argv("--bogus", "-k", "K", "trigger") })
-    assert.deepStrictEqual(Argv.normalize(root, argv("--", "trigger")), { _tag: "Run", argv: argv("--", "trigger") })
+    assert.deepStrictEqual(Argv.normalize(root, argv("--bogus", "-k", "K", "trigger")), { _tag: "Run", argv: argv("--bogus", "-k", "K", "trigger"), path: [] })
+    assert.deepStrictEqual(Argv.normalize(root, argv("--", "trigger")), { _tag: "Run", argv: argv("--", "trigger"), path: [] })
   })
 
   it("no command is Usage (help, exit 2); a wrong name is UnknownCommand with the close names", () => {
     assert.deepStrictEqual(Argv.normalize(root, argv()), { _tag: "Usage", path: [] })
     assert.deepStrictEqual(Argv.normalize(root, argv("--simulator")), { _tag: "Usage", path: [] })
     assert.deepStrictEqual(Argv.normalize(root, argv("incidents")), { _tag: "Usage", path: ["incidents"] })
-    assert.deepStrictEqual(Argv.normalize(root, argv("--help")), { _tag: "Run", argv: argv("--help") })
+    assert.deepStrictEqual(Argv.normalize(root, argv("--help")), { _tag: "Run", argv: argv("--help"), path: [] })
     assert.deepStrictEqual(Argv.normalize(root, argv("trigegr")), { _tag: "UnknownCommand", command: "trigegr", parent: [], suggestions: ["trigger"] })
     assert.deepStrictEqual(Argv.normalize(root, argv("incidents", "lst")), {
       _tag: "UnknownCommand",
@@ -135,12 +135,18 @@ describe("help", () => {
         for (const generic of ["A user-defined piece of text", "A true or false value", "An integer.", "without a time-zone", "One of the following"]) {
           assert.notInclude(r.stdout, generic, `${path.join(" ")} --help`)
         }
+        if (path.length > 0) assert.include(r.stdout, `\n$ pagerduty ${path.join(" ")}`, `${path.join(" ")}: usage names the whole command`)
         helps.set(path.join(" "), r.stdout)
       }
+      assert.include(helps.get("")!, "\n$ pagerduty <command> [flags]\n")
+      assert.include(helps.get("incidents")!, "\n$ pagerduty incidents <command> [flags]\n")
       const list = helps.get("incidents list")!
       assert.match(list, /--since DATE[\s\S]*Z or an offset is honoured/)
       assert.match(list, /--status[\s\S]*Optional and repeatable/)
       assert.match(list, /--service ID[\s\S]*Optional and repeatable/)
+      // in the usage line, the repeatable filters are shown optional
+      assert.include(list, "[--status triggered | acknowledged | resolved...]")
+      assert.include(list, "[--service ID...]")
       // every command lists the global flags
       for (const path of paths) {
         const help = helps.get(path.join(" "))!
