@@ -47,3 +47,26 @@ export const historyPaths = [
   "/teams/{id}/audit/records",
   "/users/{id}/audit/records"
 ]
+
+// Fields a REST response entity always carries although the spec does not list them in
+// `required` (the schema emitter makes every other field optional and nullable). Without these
+// a caller of the typed API would have to null-check `incident.id` and `incident.title`.
+// Spec excerpts (REST.json 2.0.0), none of which has a `required` list covering the fields:
+//   Incident: {"allOf":[{"$ref":"#/components/schemas/Tag/allOf/0"},{"type":"object","properties":{
+//     "incident_number":{"type":"integer","readOnly":true,...},"title":{"type":"string",...},
+//     ...,"status":{"type":"string","enum":["triggered","acknowledged","resolved"],...}}}]}  (no `required`)
+//   Tag/allOf/0 (the base of every entity): {"type":"object","properties":{"id":{"type":"string",
+//     "readOnly":true},...,"self":{"type":"string","readOnly":true,...}}}  (`id` readOnly, no `required`)
+//   User: "required":["name","email","type"] (id, self, html_url are readOnly, so not required)
+//   Service, Team, EscalationPolicy: "required" lists `type` and `name` but not `id`
+// Only top-level fields of the named component schemas; keys are component names.
+/** @type {Record<string, Record<string, ReadonlyArray<string>>>} */
+export const presentFields = {
+  "REST.json": {
+    EscalationPolicy: ["id", "name", "type"],
+    Incident: ["id", "status", "title", "type"],
+    Service: ["id", "name", "type"],
+    Team: ["id", "name", "type"],
+    User: ["email", "id", "name", "type"]
+  }
+}

@@ -13,7 +13,7 @@
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
-import { entityWrapperOverrides, historyPaths as historyPathsOverride } from "./codegen-overrides.mjs"
+import { entityWrapperOverrides, historyPaths as historyPathsOverride, presentFields } from "./codegen-overrides.mjs"
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
 const specsDir = path.join(root, "specs")
@@ -483,6 +483,8 @@ const RESERVED = new Set(["Schema", "Object", "Array", "String", "Number", "Bool
 // pure: prefix each top-level schema with `/*#__PURE__*/` so bundlers drop the unused ones;
 // sinceOf: the `@since` of each export (default 0.1.0); intro: extra header lines.
 const schemaModule = ({ spec, file, module, roots, pure = false, sinceOf = () => "0.1.0", introExtra = [] }) => {
+  // top-level fields PagerDuty always sends (codegen-overrides.mjs `presentFields`), by pointer
+  const present = new Map(Object.entries(presentFields[file] ?? {}).map(([n, fields]) => [`#/components/schemas/${n}`, new Set(fields)]))
   // roots: Map name -> pointer. Component schemas reached by $ref get their component name.
   const names = new Map() // pointer -> identifier
   const used = new Set()
@@ -633,7 +635,7 @@ const schemaModule = ({ spec, file, module, roots, pure = false, sinceOf = () =>
     const lines = fields.map((f) => {
       const p = m.properties[f]
       const pn = p && p.$ref && !COMPONENT.test(p.$ref) ? pointer(spec, p.$ref) : p
-      const required = m.required.has(f) && !(pn && pn.readOnly === true) && ALWAYS_PRESENT.has(f)
+      const required = (m.required.has(f) && !(pn && pn.readOnly === true) && ALWAYS_PRESENT.has(f)) || (depth === 0 && present.get(owner)?.has(f) === true)
       let e = expr(p, mode, depth + 1, owner)
       // Optional fields also accept null: PagerDuty sends null for unset fields even where
       // the spec does not say `nullable` (e.g. `alert_grouping.ended_at` in its own examples).
@@ -682,10 +684,125 @@ const schemaModule = ({ spec, file, module, roots, pure = false, sinceOf = () =>
       .map((l) => ` * ${l}`)
       .join("\n") +
     "\n *\n * @since 0.1.0\n */\n"
+  // Validators: one plain function per schema, accepting exactly what the schema decodes (the
+  // schemas have no transformations, so a value that passes is its own decoded value). They
+  // mirror `expr` case by case; the typed operations use them as the fast path and fall back to
+  // `Schema.decodeUnknownEither` only to describe a failure (test: generated-validators).
+  const checks = (rootPtrs) => {
+    const helpers = []
+    // only the validators reachable from rootPtrs (tsc's noUnusedLocals)
+    const needed = new Set()
+    const queue = []
+    const fnName = (ptr) => {
+      if (!needed.has(ptr)) {
+        needed.add(ptr)
+        queue.push(ptr)
+      }
+      return `check$${nameOf(ptr)}`
+    }
+    const hoisted = new Map() // body -> name: one helper per distinct body
+    const hoist = (body) => {
+      if (hoisted.has(body)) return hoisted.get(body)
+      const n = `check$$${helpers.length}`
+      hoisted.set(body, n)
+      helpers.push(`function ${n}(u: any): boolean {\n  return ${body}\n}`)
+      return n
+    }
+    // a predicate identifier for a node
+    const pred = (node) => {
+      if (node && typeof node === "object" && typeof node.$ref === "string" && COMPONENT.test(node.$ref)) return fnName(node.$ref)
+      const body = test(node, "u")
+      if (body === "true") return "check$unknown"
+      if (body === "typeof u === \"string\"") return "check$string"
+      return hoist(body)
+    }
+    const nullOr = (t, v) => (t === "true" || t.startsWith(`${v} === null ||`) ? t : `(${v} === null || ${t})`)
+    const test = (node, v) => {
+      if (!node || typeof node !== "object") return "true"
+      if (typeof node.$ref === "string") {
+        if (COMPONENT.test(node.$ref)) return `${fnName(node.$ref)}(${v})`
+        return test(pointer(spec, node.$ref), v)
+      }
+      let out
+      const union = node.oneOf ?? node.anyOf
+      if (node.allOf) {
+        const parts = node.allOf.filter((p) => !(p && typeof p === "object" && Object.keys(p).every((k) => k === "description" || k === "nullable" || k === "readOnly" || k === "example")))
+        if (parts.length === 1 && !node.properties) out = test(parts[0], v)
+        else out = structTest(merged(node), v)
+      } else if (union) {
+        // members deduplicated as `expr` does (by their schema expression)
+        const seen = new Set()
+        const members = []
+        for (const m of union) {
+          const key = expr(m, "schema", 0, null)
+          if (seen.has(key)) continue
+          seen.add(key)
+          members.push(test(m, v))
+        }
+        out = members.length === 1 ? members[0] : members.includes("true") ? "true" : `(${members.join(" || ")})`
+      } else if (Array.isArray(node.enum)) {
+        const lits = node.enum.filter((x) => x !== null)
+        if (lits.length === 0) out = `${v} === null`
+        else if (lits.every((x) => typeof x === "string")) out = `typeof ${v} === "string"`
+        else if (lits.every((x) => typeof x === "number")) out = `typeof ${v} === "number"`
+        else if (lits.every((x) => typeof x === "boolean")) out = `typeof ${v} === "boolean"`
+        else out = "true"
+      } else if (node.type === "array") out = `check$array(${v}, ${pred(node.items)})`
+      else if (node.type === "string") out = `typeof ${v} === "string"`
+      else if (node.type === "integer" || node.type === "number") out = `typeof ${v} === "number"`
+      else if (node.type === "boolean") out = `typeof ${v} === "boolean"`
+      else if (node.properties || node.type === "object") {
+        const m = merged(node)
+        if (Object.keys(m.properties).length === 0) out = `check$record(${v}, ${m.additional && typeof m.additional === "object" ? pred(m.additional) : "check$unknown"})`
+        else out = structTest(m, v)
+      } else out = "true"
+      if (node.nullable === true && out !== "true") out = nullOr(out, v)
+      return out
+    }
+    const structTest = (m, v) => {
+      const fields = Object.keys(m.properties).sort()
+      const conds = [`check$object(${v})`]
+      for (const f of fields) {
+        const p = m.properties[f]
+        const pn = p && p.$ref && !COMPONENT.test(p.$ref) ? pointer(spec, p.$ref) : p
+        const access = `${v}${IDENT.test(f) ? `.${f}` : `[${q(f)}]`}`
+        // the required rule of structExpr, for the struct being tested (owner-level fields only)
+        const required = (m.required.has(f) && !(pn && pn.readOnly === true) && ALWAYS_PRESENT.has(f)) || (m === currentTop && present.get(currentOwner)?.has(f) === true)
+        const t = test(p, "x")
+        if (required) conds.push(t === "true" ? `${q(f)} in ${v}` : `${pred(p)}(${access})`)
+        else if (t !== "true") conds.push(`check$optional(${access}, ${pred(p)})`)
+      }
+      return conds.join(" && ")
+    }
+    let currentTop = null
+    let currentOwner = null
+    const fns = new Map()
+    for (const ptr of rootPtrs) fnName(ptr)
+    while (queue.length > 0) {
+      const ptr = queue.shift()
+      const node = pointer(spec, ptr)
+      currentOwner = ptr
+      // the top-level struct of a component is where `presentFields` apply (depth 0 in structExpr)
+      const top = node.allOf && !(node.allOf.filter((p) => !(p && typeof p === "object" && Object.keys(p).every((k) => ["description", "nullable", "readOnly", "example"].includes(k)))).length === 1 && !node.properties)
+        ? merged(node)
+        : !node.allOf && !node.oneOf && !node.anyOf && !Array.isArray(node.enum) && node.type !== "array" && (node.properties || node.type === "object")
+        ? merged(node)
+        : null
+      currentTop = top
+      let body
+      if (top !== null && Object.keys(top.properties).length > 0) {
+        body = structTest(top, "u")
+        if (node.nullable === true) body = nullOr(body, "u")
+      } else body = test(node, "u")
+      currentTop = null
+      fns.set(ptr, `function ${fnName(ptr)}(u: any): boolean {\n  return ${body}\n}`)
+    }
+    return [...order.filter((ptr) => fns.has(ptr)).map((ptr) => fns.get(ptr)), ...helpers].join("\n\n")
+  }
   return {
     name: `${module}.ts`,
     content: header([file]) + intro + `import { Schema } from "effect"\n\n` + sections.join("\n"),
-    info: { count: order.length, names: order.map(nameOf), nameOf }
+    info: { count: order.length, names: order.map(nameOf), nameOf, checks }
   }
 }
 
@@ -879,7 +996,41 @@ const planOperations = (spec, wrappers) => {
   return { plans, roots }
 }
 
-const restOperationsFile = ({ spec, plans, nameOf }) => {
+// Helpers of the generated validators (see `checks` in schemaModule), not exported.
+const CHECK_HELPERS = `// Validators generated from the same schema nodes as RestSchemas.ts (see \`checks\` in
+// scripts/codegen.mjs): each accepts exactly what its schema decodes. Not exported; bundlers drop
+// the unused ones with the operations that use them.
+function check$unknown(_: unknown): boolean {
+  return true
+}
+
+function check$string(u: unknown): boolean {
+  return typeof u === "string"
+}
+
+function check$object(u: unknown): boolean {
+  return typeof u === "object" && u !== null && !Array.isArray(u)
+}
+
+function check$optional(u: unknown, f: (u: unknown) => boolean): boolean {
+  return u === undefined || u === null || f(u)
+}
+
+function check$array(u: unknown, f: (u: unknown) => boolean): boolean {
+  if (!Array.isArray(u)) return false
+  for (let i = 0; i < u.length; i++) if (!f(u[i])) return false
+  return true
+}
+
+function check$record(u: unknown, f: (u: unknown) => boolean): boolean {
+  if (!check$object(u)) return false
+  if (f === check$unknown) return true
+  for (const k of Object.keys(u as object)) if (!f((u as Record<string, unknown>)[k])) return false
+  return true
+}
+`
+
+const restOperationsFile = ({ spec, plans, nameOf, checks }) => {
   const S = (ptr) => (ptr === null ? "unknown" : `S.${nameOf(ptr)}`)
   const sections = []
   const members = []
@@ -942,7 +1093,7 @@ const restOperationsFile = ({ spec, plans, nameOf }) => {
       `path: ${q(o.path)}`,
       ...(p.query.length > 0 ? [`query: [${p.query.map((x) => q(x.joined ? `${x.wire},` : x.wire)).join(", ")}]`] : []),
       ...(Object.keys(p.constants).length > 0 ? [`headers: ${JSON.stringify(p.constants).replace(/":/g, '": ').replace(/,"/g, ', "').replace(/^\{/, "{ ").replace(/\}$/, " }")}`] : []),
-      ...(p.kind !== "void" && p.schemaPtr !== null ? [`schema: () => ${S(p.schemaPtr)}`] : [])
+      ...(p.kind !== "void" && p.schemaPtr !== null ? [`schema: () => ${S(p.schemaPtr)}`, `check: check$${nameOf(p.schemaPtr)}`] : [])
     ]
     const ctor = { entity: "Op.entity", void: "Op.none", list: "Op.list" }[p.kind]
     sections.push(
@@ -978,7 +1129,11 @@ const restOperationsFile = ({ spec, plans, nameOf }) => {
     `import type { RestApiService } from "../RestApi.js"`,
     `import * as S from "./RestSchemas.js"`
   ].join("\n")
-  return { name: "RestOperations.ts", content: header(["REST.json"]) + intro + imports + "\n\n" + sections.join("\n"), info: { count: plans.length } }
+  return {
+    name: "RestOperations.ts",
+    content: header(["REST.json"]) + intro + imports + "\n\n" + sections.join("\n") + "\n" + CHECK_HELPERS + "\n" + checks(plans.filter((p) => p.kind !== "void" && p.schemaPtr !== null).map((p) => p.schemaPtr)) + "\n",
+    info: { count: plans.length }
+  }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1010,7 +1165,7 @@ const generate = () => {
     ]
   })
   files.push(schemas)
-  files.push(restOperationsFile({ spec: restSpec, plans, nameOf: schemas.info.nameOf }))
+  files.push(restOperationsFile({ spec: restSpec, plans, nameOf: schemas.info.nameOf, checks: schemas.info.checks }))
   const events = loadSpec("events-v2.json")
   const eventRoots = { ...EVENTS_V2_ROOTS }
   for (const n of Object.keys(events.components.schemas)) eventRoots[n] = `#/components/schemas/${n}`

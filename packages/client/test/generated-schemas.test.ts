@@ -81,6 +81,8 @@ describe("generated schemas", () => {
     const input = {
       id: "PT4KHLK",
       type: "incident",
+      title: "Disk full",
+      status: "triggered",
       future_field: { a: 1 },
       service: { id: "PIJ90N7", type: "service_reference", new_nested: true }
     }
@@ -91,14 +93,15 @@ describe("generated schemas", () => {
   })
 
   it("missing optional fields are fine; unknown enum values are accepted", () => {
-    assert.deepStrictEqual(Schema.decodeUnknownSync(RestSchemas.Incident)({}), {})
-    const user = Schema.decodeUnknownSync(RestSchemas.User)({ id: "P1", type: "user", role: "brand_new_role" })
+    const minimal = { id: "P", type: "incident", title: "t", status: "brand_new_status" }
+    assert.deepStrictEqual(Schema.decodeUnknownSync(RestSchemas.Incident)(minimal), minimal)
+    const user = Schema.decodeUnknownSync(RestSchemas.User)({ id: "P1", type: "user", name: "Ada", email: "ada@example.com", role: "brand_new_role" })
     assert.strictEqual(user.role, "brand_new_role")
     assert.deepStrictEqual(Schema.decodeUnknownSync(RestSchemas.Priority)({ id: "P", name: null }), { id: "P", name: null })
   })
 
   it("a wrong type fails with a ParseError", () => {
-    const result = Schema.decodeUnknownEither(RestSchemas.Incident)({ id: "P", incident_number: "not a number" })
+    const result = Schema.decodeUnknownEither(RestSchemas.Incident)({ id: "P", type: "incident", title: "t", status: "resolved", incident_number: "not a number" })
     assert.isTrue(Either.isLeft(result))
     if (Either.isLeft(result)) {
       assert.isTrue(ParseResult.isParseError(result.left))
@@ -106,6 +109,14 @@ describe("generated schemas", () => {
     }
     assert.throws(() => Schema.decodeUnknownSync(RestSchemas.User)({ id: 42 }))
     assert.throws(() => Schema.decodeUnknownSync(RestSchemas.Incident)("not an object"))
+  })
+
+  it("fields PagerDuty always sends (codegen-overrides presentFields) are required: an incident without a title fails", () => {
+    const result = Schema.decodeUnknownEither(RestSchemas.Incident)({ id: "P", type: "incident", status: "resolved" })
+    assert.isTrue(Either.isLeft(result))
+    if (Either.isLeft(result)) assert.deepStrictEqual(ParseResult.ArrayFormatter.formatErrorSync(result.left)[0]!.path, ["title"])
+    // and a reference (not a full entity) keeps every field optional
+    Schema.decodeUnknownSync(RestSchemas.IncidentReference)({ id: "P", type: "incident_reference" })
   })
 
   it("required identity fields: references need `type` when the spec requires it", () => {

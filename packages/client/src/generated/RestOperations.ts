@@ -53,7 +53,8 @@ export const listAbilities: ((options?: ListAbilitiesOptions) => Effect.Effect<S
   name: "listAbilities",
   method: "GET",
   path: "/abilities",
-  schema: () => S.ListAbilitiesResult
+  schema: () => S.ListAbilitiesResult,
+  check: check$ListAbilitiesResult
 })
 
 /**
@@ -146,7 +147,8 @@ export const listAddon: ((options?: ListAddonOptions) => Stream.Stream<S.AddonRe
   method: "GET",
   path: "/addons",
   query: ["filter", "include[]", "service_ids[]"],
-  schema: () => S.AddonReference
+  schema: () => S.AddonReference,
+  check: check$AddonReference
 })
 
 /**
@@ -208,7 +210,8 @@ export const createAddon: ((options?: CreateAddonOptions) => Effect.Effect<S.Add
   name: "createAddon",
   method: "POST",
   path: "/addons",
-  schema: () => S.AddonReference
+  schema: () => S.AddonReference,
+  check: check$AddonReference
 })
 
 /**
@@ -251,7 +254,8 @@ export const getAddon: ((id: string, options?: GetAddonOptions) => Effect.Effect
   name: "getAddon",
   method: "GET",
   path: "/addons/{id}",
-  schema: () => S.Addon
+  schema: () => S.Addon,
+  check: check$Addon
 })
 
 /**
@@ -297,7 +301,8 @@ export const updateAddon: ((id: string, options?: UpdateAddonOptions) => Effect.
   name: "updateAddon",
   method: "PUT",
   path: "/addons/{id}",
-  schema: () => S.Addon
+  schema: () => S.Addon,
+  check: check$Addon
 })
 
 /**
@@ -394,7 +399,8 @@ export const listAlertGroupingSettings: ((options?: ListAlertGroupingSettingsOpt
   method: "GET",
   path: "/alert_grouping_settings",
   query: ["after", "before", "limit", "service_ids[]", "total"],
-  schema: () => S.ListAlertGroupingSettingsResult
+  schema: () => S.ListAlertGroupingSettingsResult,
+  check: check$ListAlertGroupingSettingsResult
 })
 
 /**
@@ -440,7 +446,8 @@ export const postAlertGroupingSettings: ((options?: PostAlertGroupingSettingsOpt
   name: "postAlertGroupingSettings",
   method: "POST",
   path: "/alert_grouping_settings",
-  schema: () => S.AlertGroupingSetting
+  schema: () => S.AlertGroupingSetting,
+  check: check$AlertGroupingSetting
 })
 
 /**
@@ -483,7 +490,8 @@ export const getAlertGroupingSetting: ((id: string, options?: GetAlertGroupingSe
   name: "getAlertGroupingSetting",
   method: "GET",
   path: "/alert_grouping_settings/{id}",
-  schema: () => S.AlertGroupingSetting
+  schema: () => S.AlertGroupingSetting,
+  check: check$AlertGroupingSetting
 })
 
 /**
@@ -529,7 +537,8 @@ export const putAlertGroupingSetting: ((id: string, options?: PutAlertGroupingSe
   name: "putAlertGroupingSetting",
   method: "PUT",
   path: "/alert_grouping_settings/{id}",
-  schema: () => S.AlertGroupingSetting
+  schema: () => S.AlertGroupingSetting,
+  check: check$AlertGroupingSetting
 })
 
 /**
@@ -617,7 +626,8 @@ export const getAnalyticsMetricsIncidentsAll: ((options?: GetAnalyticsMetricsInc
   name: "getAnalyticsMetricsIncidentsAll",
   method: "POST",
   path: "/analytics/metrics/incidents/all",
-  schema: () => S.GetAnalyticsMetricsIncidentsAllResult
+  schema: () => S.GetAnalyticsMetricsIncidentsAllResult,
+  check: check$GetAnalyticsMetricsIncidentsAllResult
 })
 
 /**
@@ -663,7 +673,8 @@ export const getAnalyticsMetricsIncidentsEscalationPolicy: ((options?: GetAnalyt
   name: "getAnalyticsMetricsIncidentsEscalationPolicy",
   method: "POST",
   path: "/analytics/metrics/incidents/escalation_policies",
-  schema: () => S.GetAnalyticsMetricsIncidentsEscalationPolicyResult
+  schema: () => S.GetAnalyticsMetricsIncidentsEscalationPolicyResult,
+  check: check$GetAnalyticsMetricsIncidentsEscalationPolicyResult
 })
 
 /**
@@ -709,7 +720,8 @@ export const getAnalyticsMetricsIncidentsEscalationPolicyAll: ((options?: GetAna
   name: "getAnalyticsMetricsIncidentsEscalationPolicyAll",
   method: "POST",
   path: "/analytics/metrics/incidents/escalation_policies/all",
-  schema: () => S.GetAnalyticsMetricsIncidentsEscalationPolicyAllResult
+  schema: () => S.GetAnalyticsMetricsIncidentsEscalationPolicyAllResult,
+  check: check$GetAnalyticsMetricsIncidentsEscalationPolicyAllResult
 })
 
 /**
@@ -755,7 +767,8 @@ export const getAnalyticsMetricsIncidentsService: ((options?: GetAnalyticsMetric
   name: "getAnalyticsMetricsIncidentsService",
   method: "POST",
   path: "/analytics/metrics/incidents/services",
-  schema: () => S.GetAnalyticsMetricsIncidentsServiceResult
+  schema: () => S.GetAnalyticsMetricsIncidentsServiceResult,
+  check: check$GetAnalyticsMetricsIncidentsServiceResult
 })
 
 /**
@@ -801,7 +814,8 @@ export const getAnalyticsMetricsIncidentsServiceAll: ((options?: GetAnalyticsMet
   name: "getAnalyticsMetricsIncidentsServiceAll",
   method: "POST",
   path: "/analytics/metrics/incidents/services/all",
-  schema: () => S.GetAnalyticsMetricsIncidentsServiceAllResult
+  schema: () => S.GetAnalyticsMetricsIncidentsServiceAllResult,
+  check: check$GetAnalyticsMetricsIncidentsServiceAllResult
 })
 
 /**
@@ -847,7 +861,8 @@ export const getAnalyticsMetricsIncidentsTeam: ((options?: GetAnalyticsMetricsIn
   name: "getAnalyticsMetricsIncidentsTeam",
   method: "POST",
   path: "/analytics/metrics/incidents/teams",
-  schema: () => S.GetAnalyticsMetricsIncidentsTeamResult
+  schema: () => S.GetAnalyticsMetricsIncidentsTeamResult,
+  check: check$GetAnalyticsMetricsIncidentsTeamResult
 })
 
 /**
@@ -893,7 +908,8 @@ export const getAnalyticsMetricsIncidentsTeamAll: ((options?: GetAnalyticsMetric
   name: "getAnalyticsMetricsIncidentsTeamAll",
   method: "POST",
   path: "/analytics/metrics/incidents/teams/all",
-  schema: () => S.GetAnalyticsMetricsIncidentsTeamAllResult
+  schema: () => S.GetAnalyticsMetricsIncidentsTeamAllResult,
+  check: check$GetAnalyticsMetricsIncidentsTeamAllResult
 })
 
 /**
@@ -939,7 +955,8 @@ export const getAnalyticsMetricsPdAdvanceUsageFeatures: ((options?: GetAnalytics
   name: "getAnalyticsMetricsPdAdvanceUsageFeatures",
   method: "POST",
   path: "/analytics/metrics/pd_advance_usage/features",
-  schema: () => S.GetAnalyticsMetricsPdAdvanceUsageFeaturesResult
+  schema: () => S.GetAnalyticsMetricsPdAdvanceUsageFeaturesResult,
+  check: check$GetAnalyticsMetricsPdAdvanceUsageFeaturesResult
 })
 
 /**
@@ -985,7 +1002,8 @@ export const getAnalyticsMetricsRespondersAll: ((options?: GetAnalyticsMetricsRe
   name: "getAnalyticsMetricsRespondersAll",
   method: "POST",
   path: "/analytics/metrics/responders/all",
-  schema: () => S.GetAnalyticsMetricsRespondersAllResult
+  schema: () => S.GetAnalyticsMetricsRespondersAllResult,
+  check: check$GetAnalyticsMetricsRespondersAllResult
 })
 
 /**
@@ -1031,7 +1049,8 @@ export const getAnalyticsMetricsRespondersTeam: ((options?: GetAnalyticsMetricsR
   name: "getAnalyticsMetricsRespondersTeam",
   method: "POST",
   path: "/analytics/metrics/responders/teams",
-  schema: () => S.GetAnalyticsMetricsRespondersTeamResult
+  schema: () => S.GetAnalyticsMetricsRespondersTeamResult,
+  check: check$GetAnalyticsMetricsRespondersTeamResult
 })
 
 /**
@@ -1077,7 +1096,8 @@ export const getAnalyticsMetricsUsersAll: ((options?: GetAnalyticsMetricsUsersAl
   name: "getAnalyticsMetricsUsersAll",
   method: "POST",
   path: "/analytics/metrics/users/all",
-  schema: () => S.GetAnalyticsMetricsUsersAllResult
+  schema: () => S.GetAnalyticsMetricsUsersAllResult,
+  check: check$GetAnalyticsMetricsUsersAllResult
 })
 
 /**
@@ -1123,7 +1143,8 @@ export const getAnalyticsIncidents: ((options?: GetAnalyticsIncidentsOptions) =>
   name: "getAnalyticsIncidents",
   method: "POST",
   path: "/analytics/raw/incidents",
-  schema: () => S.GetAnalyticsIncidentsResult
+  schema: () => S.GetAnalyticsIncidentsResult,
+  check: check$GetAnalyticsIncidentsResult
 })
 
 /**
@@ -1166,7 +1187,8 @@ export const getAnalyticsIncidentsById: ((id: string, options?: GetAnalyticsInci
   name: "getAnalyticsIncidentsById",
   method: "GET",
   path: "/analytics/raw/incidents/{id}",
-  schema: () => S.AnalyticsRawIncident
+  schema: () => S.AnalyticsRawIncident,
+  check: check$AnalyticsRawIncident
 })
 
 /**
@@ -1212,7 +1234,8 @@ export const getAnalyticsIncidentResponsesById: ((id: string, options?: GetAnaly
   name: "getAnalyticsIncidentResponsesById",
   method: "GET",
   path: "/analytics/raw/incidents/{id}/responses",
-  schema: () => S.GetAnalyticsIncidentResponsesByIdResult
+  schema: () => S.GetAnalyticsIncidentResponsesByIdResult,
+  check: check$GetAnalyticsIncidentResponsesByIdResult
 })
 
 /**
@@ -1258,7 +1281,8 @@ export const getAnalyticsResponderIncidents: ((responder_id: string, options?: G
   name: "getAnalyticsResponderIncidents",
   method: "POST",
   path: "/analytics/raw/responders/{responder_id}/incidents",
-  schema: () => S.GetAnalyticsResponderIncidentsResult
+  schema: () => S.GetAnalyticsResponderIncidentsResult,
+  check: check$GetAnalyticsResponderIncidentsResult
 })
 
 /**
@@ -1304,7 +1328,8 @@ export const getAnalyticsUsers: ((options?: GetAnalyticsUsersOptions) => Effect.
   name: "getAnalyticsUsers",
   method: "POST",
   path: "/analytics/raw/users",
-  schema: () => S.GetAnalyticsUsersResult
+  schema: () => S.GetAnalyticsUsersResult,
+  check: check$GetAnalyticsUsersResult
 })
 
 /**
@@ -1365,7 +1390,8 @@ export const listAuditRecords: ((options?: ListAuditRecordsOptions) => Stream.St
   method: "GET",
   path: "/audit/records",
   query: ["actions[]", "actor_id", "actor_type", "method_truncated_token", "method_type", "root_resource_types[]", "since", "until"],
-  schema: () => S.AuditRecord
+  schema: () => S.AuditRecord,
+  check: check$AuditRecord
 })
 
 /**
@@ -1438,7 +1464,8 @@ export const getAllAutomationActions: ((options?: GetAllAutomationActionsOptions
   method: "GET",
   path: "/automation_actions/actions",
   query: ["action_type", "classification", "name", "runner_id", "service_id", "team_id"],
-  schema: () => S.GetAllAutomationActionsItem
+  schema: () => S.GetAllAutomationActionsItem,
+  check: check$GetAllAutomationActionsItem
 })
 
 /**
@@ -1500,7 +1527,8 @@ export const createAutomationAction: ((options: CreateAutomationActionOptions) =
   name: "createAutomationAction",
   method: "POST",
   path: "/automation_actions/actions",
-  schema: () => S.CreateAutomationActionResult
+  schema: () => S.CreateAutomationActionResult,
+  check: check$CreateAutomationActionResult
 })
 
 /**
@@ -1541,7 +1569,8 @@ export const getAutomationAction: ((id: string, options?: GetAutomationActionOpt
   name: "getAutomationAction",
   method: "GET",
   path: "/automation_actions/actions/{id}",
-  schema: () => S.GetAutomationActionResult
+  schema: () => S.GetAutomationActionResult,
+  check: check$GetAutomationActionResult
 })
 
 /**
@@ -1587,7 +1616,8 @@ export const updateAutomationAction: ((id: string, options: UpdateAutomationActi
   name: "updateAutomationAction",
   method: "PUT",
   path: "/automation_actions/actions/{id}",
-  schema: () => S.UpdateAutomationActionResult
+  schema: () => S.UpdateAutomationActionResult,
+  check: check$UpdateAutomationActionResult
 })
 
 /**
@@ -1673,7 +1703,8 @@ export const createAutomationActionInvocation: ((id: string, options: CreateAuto
   name: "createAutomationActionInvocation",
   method: "POST",
   path: "/automation_actions/actions/{id}/invocations",
-  schema: () => S.CreateAutomationActionInvocationResult
+  schema: () => S.CreateAutomationActionInvocationResult,
+  check: check$CreateAutomationActionInvocationResult
 })
 
 /**
@@ -1716,7 +1747,8 @@ export const getAutomationActionsActionServiceAssociations: ((id: string, option
   name: "getAutomationActionsActionServiceAssociations",
   method: "GET",
   path: "/automation_actions/actions/{id}/services",
-  schema: () => S.GetAutomationActionsActionServiceAssociationsResult
+  schema: () => S.GetAutomationActionsActionServiceAssociationsResult,
+  check: check$GetAutomationActionsActionServiceAssociationsResult
 })
 
 /**
@@ -1760,7 +1792,8 @@ export const createAutomationActionServiceAssocation: ((id: string, options: Cre
   name: "createAutomationActionServiceAssocation",
   method: "POST",
   path: "/automation_actions/actions/{id}/services",
-  schema: () => S.ServiceReference
+  schema: () => S.ServiceReference,
+  check: check$ServiceReference
 })
 
 /**
@@ -1803,7 +1836,8 @@ export const getAutomationActionsActionServiceAssociation: ((id: string, service
   name: "getAutomationActionsActionServiceAssociation",
   method: "GET",
   path: "/automation_actions/actions/{id}/services/{service_id}",
-  schema: () => S.ServiceReference
+  schema: () => S.ServiceReference,
+  check: check$ServiceReference
 })
 
 /**
@@ -1886,7 +1920,8 @@ export const getAutomationActionsActionTeamAssociations: ((id: string, options?:
   name: "getAutomationActionsActionTeamAssociations",
   method: "GET",
   path: "/automation_actions/actions/{id}/teams",
-  schema: () => S.GetAutomationActionsActionTeamAssociationsResult
+  schema: () => S.GetAutomationActionsActionTeamAssociationsResult,
+  check: check$GetAutomationActionsActionTeamAssociationsResult
 })
 
 /**
@@ -1930,7 +1965,8 @@ export const createAutomationActionTeamAssociation: ((id: string, options: Creat
   name: "createAutomationActionTeamAssociation",
   method: "POST",
   path: "/automation_actions/actions/{id}/teams",
-  schema: () => S.TeamReference
+  schema: () => S.TeamReference,
+  check: check$TeamReference
 })
 
 /**
@@ -1973,7 +2009,8 @@ export const getAutomationActionsActionTeamAssociation: ((id: string, team_id: s
   name: "getAutomationActionsActionTeamAssociation",
   method: "GET",
   path: "/automation_actions/actions/{id}/teams/{team_id}",
-  schema: () => S.TeamReference
+  schema: () => S.TeamReference,
+  check: check$TeamReference
 })
 
 /**
@@ -2064,7 +2101,8 @@ export const listAutomationActionInvocations: ((options?: ListAutomationActionIn
   method: "GET",
   path: "/automation_actions/invocations",
   query: ["action_id", "incident_id", "invocation_state", "not_invocation_state"],
-  schema: () => S.ListAutomationActionInvocationsResult
+  schema: () => S.ListAutomationActionInvocationsResult,
+  check: check$ListAutomationActionInvocationsResult
 })
 
 /**
@@ -2107,7 +2145,8 @@ export const getAutomationActionsInvocation: ((id: string, options?: GetAutomati
   name: "getAutomationActionsInvocation",
   method: "GET",
   path: "/automation_actions/invocations/{id}",
-  schema: () => S.AutomationActionsInvocation
+  schema: () => S.AutomationActionsInvocation,
+  check: check$AutomationActionsInvocation
 })
 
 /**
@@ -2156,7 +2195,8 @@ export const getAutomationActionsRunners: ((options?: GetAutomationActionsRunner
   method: "GET",
   path: "/automation_actions/runners",
   query: ["include[]", "name"],
-  schema: () => S.AutomationActionsRunner
+  schema: () => S.AutomationActionsRunner,
+  check: check$AutomationActionsRunner
 })
 
 /**
@@ -2218,7 +2258,8 @@ export const createAutomationActionsRunner: ((options: CreateAutomationActionsRu
   name: "createAutomationActionsRunner",
   method: "POST",
   path: "/automation_actions/runners",
-  schema: () => S.CreateAutomationActionsRunnerResult
+  schema: () => S.CreateAutomationActionsRunnerResult,
+  check: check$CreateAutomationActionsRunnerResult
 })
 
 /**
@@ -2259,7 +2300,8 @@ export const getAutomationActionsRunner: ((id: string, options?: GetAutomationAc
   name: "getAutomationActionsRunner",
   method: "GET",
   path: "/automation_actions/runners/{id}",
-  schema: () => S.AutomationActionsRunner
+  schema: () => S.AutomationActionsRunner,
+  check: check$AutomationActionsRunner
 })
 
 /**
@@ -2303,7 +2345,8 @@ export const updateAutomationActionsRunner: ((id: string, options: UpdateAutomat
   name: "updateAutomationActionsRunner",
   method: "PUT",
   path: "/automation_actions/runners/{id}",
-  schema: () => S.AutomationActionsRunner
+  schema: () => S.AutomationActionsRunner,
+  check: check$AutomationActionsRunner
 })
 
 /**
@@ -2386,7 +2429,8 @@ export const getAutomationActionsRunnerTeamAssociations: ((id: string, options?:
   name: "getAutomationActionsRunnerTeamAssociations",
   method: "GET",
   path: "/automation_actions/runners/{id}/teams",
-  schema: () => S.GetAutomationActionsRunnerTeamAssociationsResult
+  schema: () => S.GetAutomationActionsRunnerTeamAssociationsResult,
+  check: check$GetAutomationActionsRunnerTeamAssociationsResult
 })
 
 /**
@@ -2430,7 +2474,8 @@ export const createAutomationActionsRunnerTeamAssociation: ((id: string, options
   name: "createAutomationActionsRunnerTeamAssociation",
   method: "POST",
   path: "/automation_actions/runners/{id}/teams",
-  schema: () => S.TeamReference
+  schema: () => S.TeamReference,
+  check: check$TeamReference
 })
 
 /**
@@ -2473,7 +2518,8 @@ export const getAutomationActionsRunnerTeamAssociation: ((id: string, team_id: s
   name: "getAutomationActionsRunnerTeamAssociation",
   method: "GET",
   path: "/automation_actions/runners/{id}/teams/{team_id}",
-  schema: () => S.TeamReference
+  schema: () => S.TeamReference,
+  check: check$TeamReference
 })
 
 /**
@@ -2558,7 +2604,8 @@ export const listBusinessServices: ((options?: ListBusinessServicesOptions) => S
   name: "listBusinessServices",
   method: "GET",
   path: "/business_services",
-  schema: () => S.BusinessService
+  schema: () => S.BusinessService,
+  check: check$BusinessService
 })
 
 /**
@@ -2620,7 +2667,8 @@ export const createBusinessService: ((options?: CreateBusinessServiceOptions) =>
   name: "createBusinessService",
   method: "POST",
   path: "/business_services",
-  schema: () => S.BusinessService
+  schema: () => S.BusinessService,
+  check: check$BusinessService
 })
 
 /**
@@ -2667,7 +2715,8 @@ export const getBusinessServiceTopLevelImpactors: ((options?: GetBusinessService
   method: "GET",
   path: "/business_services/impactors",
   query: ["ids[]"],
-  schema: () => S.GetBusinessServiceTopLevelImpactorsResult
+  schema: () => S.GetBusinessServiceTopLevelImpactorsResult,
+  check: check$GetBusinessServiceTopLevelImpactorsResult
 })
 
 /**
@@ -2716,7 +2765,8 @@ export const getBusinessServiceImpacts: ((options?: GetBusinessServiceImpactsOpt
   method: "GET",
   path: "/business_services/impacts",
   query: ["additional_fields[]", "ids[]"],
-  schema: () => S.GetBusinessServiceImpactsResult
+  schema: () => S.GetBusinessServiceImpactsResult,
+  check: check$GetBusinessServiceImpactsResult
 })
 
 /**
@@ -2759,7 +2809,8 @@ export const getBusinessServicePriorityThresholds: ((options?: GetBusinessServic
   name: "getBusinessServicePriorityThresholds",
   method: "GET",
   path: "/business_services/priority_thresholds",
-  schema: () => S.GetBusinessServicePriorityThresholdsResult
+  schema: () => S.GetBusinessServicePriorityThresholdsResult,
+  check: check$GetBusinessServicePriorityThresholdsResult
 })
 
 /**
@@ -2805,7 +2856,8 @@ export const putBusinessServicePriorityThresholds: ((options?: PutBusinessServic
   name: "putBusinessServicePriorityThresholds",
   method: "PUT",
   path: "/business_services/priority_thresholds",
-  schema: () => S.PutBusinessServicePriorityThresholdsResult
+  schema: () => S.PutBusinessServicePriorityThresholdsResult,
+  check: check$PutBusinessServicePriorityThresholdsResult
 })
 
 /**
@@ -2890,7 +2942,8 @@ export const getBusinessService: ((id: string, options?: GetBusinessServiceOptio
   name: "getBusinessService",
   method: "GET",
   path: "/business_services/{id}",
-  schema: () => S.BusinessService
+  schema: () => S.BusinessService,
+  check: check$BusinessService
 })
 
 /**
@@ -2936,7 +2989,8 @@ export const updateBusinessService: ((id: string, options?: UpdateBusinessServic
   name: "updateBusinessService",
   method: "PUT",
   path: "/business_services/{id}",
-  schema: () => S.BusinessService
+  schema: () => S.BusinessService,
+  check: check$BusinessService
 })
 
 /**
@@ -3021,7 +3075,8 @@ export const createBusinessServiceAccountSubscription: ((id: string, options?: C
   name: "createBusinessServiceAccountSubscription",
   method: "POST",
   path: "/business_services/{id}/account_subscription",
-  schema: () => S.CreateBusinessServiceAccountSubscriptionResult
+  schema: () => S.CreateBusinessServiceAccountSubscriptionResult,
+  check: check$CreateBusinessServiceAccountSubscriptionResult
 })
 
 /**
@@ -3106,7 +3161,8 @@ export const getBusinessServiceSubscribers: ((id: string, options?: GetBusinessS
   name: "getBusinessServiceSubscribers",
   method: "GET",
   path: "/business_services/{id}/subscribers",
-  schema: () => S.GetBusinessServiceSubscribersResult
+  schema: () => S.GetBusinessServiceSubscribersResult,
+  check: check$GetBusinessServiceSubscribersResult
 })
 
 /**
@@ -3152,7 +3208,8 @@ export const createBusinessServiceNotificationSubscribers: ((id: string, options
   name: "createBusinessServiceNotificationSubscribers",
   method: "POST",
   path: "/business_services/{id}/subscribers",
-  schema: () => S.CreateBusinessServiceNotificationSubscribersResult
+  schema: () => S.CreateBusinessServiceNotificationSubscribersResult,
+  check: check$CreateBusinessServiceNotificationSubscribersResult
 })
 
 /**
@@ -3201,7 +3258,8 @@ export const getBusinessServiceSupportingServiceImpacts: ((id: string, options?:
   method: "GET",
   path: "/business_services/{id}/supporting_services/impacts",
   query: ["additional_fields[]", "ids[]"],
-  schema: () => S.GetBusinessServiceSupportingServiceImpactsResult
+  schema: () => S.GetBusinessServiceSupportingServiceImpactsResult,
+  check: check$GetBusinessServiceSupportingServiceImpactsResult
 })
 
 /**
@@ -3247,7 +3305,8 @@ export const removeBusinessServiceNotificationSubscriber: ((id: string, options?
   name: "removeBusinessServiceNotificationSubscriber",
   method: "POST",
   path: "/business_services/{id}/unsubscribe",
-  schema: () => S.RemoveBusinessServiceNotificationSubscriberResult
+  schema: () => S.RemoveBusinessServiceNotificationSubscriberResult,
+  check: check$RemoveBusinessServiceNotificationSubscriberResult
 })
 
 /**
@@ -3300,7 +3359,8 @@ export const listChangeEvents: ((options?: ListChangeEventsOptions) => Stream.St
   method: "GET",
   path: "/change_events",
   query: ["integration_ids[]", "since", "team_ids[]", "until"],
-  schema: () => S.ChangeEvent
+  schema: () => S.ChangeEvent,
+  check: check$ChangeEvent
 })
 
 /**
@@ -3401,7 +3461,8 @@ export const getChangeEvent: ((id: string, options?: GetChangeEventOptions) => E
   name: "getChangeEvent",
   method: "GET",
   path: "/change_events/{id}",
-  schema: () => S.ChangeEvent
+  schema: () => S.ChangeEvent,
+  check: check$ChangeEvent
 })
 
 /**
@@ -3447,7 +3508,8 @@ export const updateChangeEvent: ((id: string, options?: UpdateChangeEventOptions
   name: "updateChangeEvent",
   method: "PUT",
   path: "/change_events/{id}",
-  schema: () => S.ChangeEvent
+  schema: () => S.ChangeEvent,
+  check: check$ChangeEvent
 })
 
 /**
@@ -3494,7 +3556,8 @@ export const listEventEnrichments: ((options?: ListEventEnrichmentsOptions) => S
   method: "GET",
   path: "/enrichment/event_enrichments",
   query: ["include[]"],
-  schema: () => S.EventEnrichment
+  schema: () => S.EventEnrichment,
+  check: check$EventEnrichment
 })
 
 /**
@@ -3556,7 +3619,8 @@ export const createEventEnrichment: ((options: CreateEventEnrichmentOptions) => 
   name: "createEventEnrichment",
   method: "POST",
   path: "/enrichment/event_enrichments",
-  schema: () => S.EventEnrichment
+  schema: () => S.EventEnrichment,
+  check: check$EventEnrichment
 })
 
 /**
@@ -3599,7 +3663,8 @@ export const getAccountDefaultEventEnrichment: ((options?: GetAccountDefaultEven
   name: "getAccountDefaultEventEnrichment",
   method: "GET",
   path: "/enrichment/event_enrichments/default",
-  schema: () => S.EventEnrichmentDefault
+  schema: () => S.EventEnrichmentDefault,
+  check: check$EventEnrichmentDefault
 })
 
 /**
@@ -3645,7 +3710,8 @@ export const markEventEnrichmentAsDefault: ((options: MarkEventEnrichmentAsDefau
   name: "markEventEnrichmentAsDefault",
   method: "PUT",
   path: "/enrichment/event_enrichments/default",
-  schema: () => S.EventEnrichmentDefault
+  schema: () => S.EventEnrichmentDefault,
+  check: check$EventEnrichmentDefault
 })
 
 /**
@@ -3692,7 +3758,8 @@ export const getEventEnrichment: ((id: string, options?: GetEventEnrichmentOptio
   method: "GET",
   path: "/enrichment/event_enrichments/{id}",
   query: ["include[]"],
-  schema: () => S.EventEnrichment
+  schema: () => S.EventEnrichment,
+  check: check$EventEnrichment
 })
 
 /**
@@ -3738,7 +3805,8 @@ export const updateEventEnrichment: ((id: string, options: UpdateEventEnrichment
   name: "updateEventEnrichment",
   method: "PUT",
   path: "/enrichment/event_enrichments/{id}",
-  schema: () => S.EventEnrichment
+  schema: () => S.EventEnrichment,
+  check: check$EventEnrichment
 })
 
 /**
@@ -3827,7 +3895,8 @@ export const listEventEnrichmentAssociations: ((id: string, options?: ListEventE
   method: "GET",
   path: "/enrichment/event_enrichments/{id}/associations",
   query: ["association_type"],
-  schema: () => S.EventEnrichmentAssociation
+  schema: () => S.EventEnrichmentAssociation,
+  check: check$EventEnrichmentAssociation
 })
 
 /**
@@ -3889,7 +3958,8 @@ export const addEventEnrichmentAssociations: ((id: string, options: AddEventEnri
   name: "addEventEnrichmentAssociations",
   method: "POST",
   path: "/enrichment/event_enrichments/{id}/associations",
-  schema: () => S.AddEventEnrichmentAssociationsResult
+  schema: () => S.AddEventEnrichmentAssociationsResult,
+  check: check$AddEventEnrichmentAssociationsResult
 })
 
 /**
@@ -3935,7 +4005,8 @@ export const deleteEventEnrichmentAssociations: ((id: string, options: DeleteEve
   name: "deleteEventEnrichmentAssociations",
   method: "DELETE",
   path: "/enrichment/event_enrichments/{id}/associations",
-  schema: () => S.DeleteEventEnrichmentAssociationsResult
+  schema: () => S.DeleteEventEnrichmentAssociationsResult,
+  check: check$DeleteEventEnrichmentAssociationsResult
 })
 
 /**
@@ -3978,7 +4049,8 @@ export const getEventEnrichmentRules: ((id: string, options?: GetEventEnrichment
   name: "getEventEnrichmentRules",
   method: "GET",
   path: "/enrichment/event_enrichments/{id}/rules",
-  schema: () => S.EventEnrichmentOrchestrationPath
+  schema: () => S.EventEnrichmentOrchestrationPath,
+  check: check$EventEnrichmentOrchestrationPath
 })
 
 /**
@@ -4024,7 +4096,8 @@ export const updateEventEnrichmentRules: ((id: string, options: UpdateEventEnric
   name: "updateEventEnrichmentRules",
   method: "PUT",
   path: "/enrichment/event_enrichments/{id}/rules",
-  schema: () => S.EventEnrichmentOrchestrationPath
+  schema: () => S.EventEnrichmentOrchestrationPath,
+  check: check$EventEnrichmentOrchestrationPath
 })
 
 /**
@@ -4067,7 +4140,8 @@ export const listServiceNowIntegrations: ((options?: ListServiceNowIntegrationsO
   name: "listServiceNowIntegrations",
   method: "GET",
   path: "/enrichment/integrations/servicenow",
-  schema: () => S.ListServiceNowIntegrationsResult
+  schema: () => S.ListServiceNowIntegrationsResult,
+  check: check$ListServiceNowIntegrationsResult
 })
 
 /**
@@ -4113,7 +4187,8 @@ export const createServiceNowIntegration: ((options: CreateServiceNowIntegration
   name: "createServiceNowIntegration",
   method: "POST",
   path: "/enrichment/integrations/servicenow",
-  schema: () => S.ServiceNowIntegration
+  schema: () => S.ServiceNowIntegration,
+  check: check$ServiceNowIntegration
 })
 
 /**
@@ -4159,7 +4234,8 @@ export const createServiceNowCredentials: ((options: CreateServiceNowCredentials
   name: "createServiceNowCredentials",
   method: "POST",
   path: "/enrichment/integrations/servicenow/credentials",
-  schema: () => S.ServiceNowCredentials
+  schema: () => S.ServiceNowCredentials,
+  check: check$ServiceNowCredentials
 })
 
 /**
@@ -4202,7 +4278,8 @@ export const getServiceNowCredentials: ((credentials_id: string, options?: GetSe
   name: "getServiceNowCredentials",
   method: "GET",
   path: "/enrichment/integrations/servicenow/credentials/{credentials_id}",
-  schema: () => S.ServiceNowCredentials
+  schema: () => S.ServiceNowCredentials,
+  check: check$ServiceNowCredentials
 })
 
 /**
@@ -4248,7 +4325,8 @@ export const updateServiceNowCredentials: ((credentials_id: string, options: Upd
   name: "updateServiceNowCredentials",
   method: "PUT",
   path: "/enrichment/integrations/servicenow/credentials/{credentials_id}",
-  schema: () => S.ServiceNowCredentials
+  schema: () => S.ServiceNowCredentials,
+  check: check$ServiceNowCredentials
 })
 
 /**
@@ -4333,7 +4411,8 @@ export const getServiceNowIntegration: ((integration_id: string, options?: GetSe
   name: "getServiceNowIntegration",
   method: "GET",
   path: "/enrichment/integrations/servicenow/{integration_id}",
-  schema: () => S.ServiceNowIntegration
+  schema: () => S.ServiceNowIntegration,
+  check: check$ServiceNowIntegration
 })
 
 /**
@@ -4421,7 +4500,8 @@ export const addServiceNowTable: ((integration_id: string, options: AddServiceNo
   name: "addServiceNowTable",
   method: "POST",
   path: "/enrichment/integrations/servicenow/{integration_id}/tables",
-  schema: () => S.ServiceNowTable
+  schema: () => S.ServiceNowTable,
+  check: check$ServiceNowTable
 })
 
 /**
@@ -4467,7 +4547,8 @@ export const updateServiceNowTable: ((integration_id: string, table_id: string, 
   name: "updateServiceNowTable",
   method: "PUT",
   path: "/enrichment/integrations/servicenow/{integration_id}/tables/{table_id}",
-  schema: () => S.ServiceNowTable
+  schema: () => S.ServiceNowTable,
+  check: check$ServiceNowTable
 })
 
 /**
@@ -4552,7 +4633,8 @@ export const enableServiceNowTableSync: ((integration_id: string, table_id: stri
   name: "enableServiceNowTableSync",
   method: "POST",
   path: "/enrichment/integrations/servicenow/{integration_id}/tables/{table_id}/enable",
-  schema: () => S.EnableServiceNowTableSyncResult
+  schema: () => S.EnableServiceNowTableSyncResult,
+  check: check$EnableServiceNowTableSyncResult
 })
 
 /**
@@ -4595,7 +4677,8 @@ export const testServiceNowTable: ((integration_id: string, table_id: string, op
   name: "testServiceNowTable",
   method: "GET",
   path: "/enrichment/integrations/servicenow/{integration_id}/tables/{table_id}/test",
-  schema: () => S.TestServiceNowTableResult
+  schema: () => S.TestServiceNowTableResult,
+  check: check$TestServiceNowTableResult
 })
 
 /**
@@ -4641,7 +4724,8 @@ export const queryEnrichmentData: ((options: QueryEnrichmentDataOptions) => Effe
   name: "queryEnrichmentData",
   method: "POST",
   path: "/enrichment/query",
-  schema: () => S.QueryEnrichmentDataResult
+  schema: () => S.QueryEnrichmentDataResult,
+  check: check$QueryEnrichmentDataResult
 })
 
 /**
@@ -4684,7 +4768,8 @@ export const listEnrichmentSchemas: ((options?: ListEnrichmentSchemasOptions) =>
   name: "listEnrichmentSchemas",
   method: "GET",
   path: "/enrichment/schemas",
-  schema: () => S.ListEnrichmentSchemasResult
+  schema: () => S.ListEnrichmentSchemasResult,
+  check: check$ListEnrichmentSchemasResult
 })
 
 /**
@@ -4733,7 +4818,8 @@ export const createEnrichmentSchema: ((options: CreateEnrichmentSchemaOptions) =
   method: "POST",
   path: "/enrichment/schemas",
   query: ["filename"],
-  schema: () => S.EnrichmentSchema
+  schema: () => S.EnrichmentSchema,
+  check: check$EnrichmentSchema
 })
 
 /**
@@ -4776,7 +4862,8 @@ export const getEnrichmentSchema: ((schema_id: string, options?: GetEnrichmentSc
   name: "getEnrichmentSchema",
   method: "GET",
   path: "/enrichment/schemas/{schema_id}",
-  schema: () => S.EnrichmentSchema
+  schema: () => S.EnrichmentSchema,
+  check: check$EnrichmentSchema
 })
 
 /**
@@ -4822,7 +4909,8 @@ export const updateEnrichmentSchema: ((schema_id: string, options: UpdateEnrichm
   name: "updateEnrichmentSchema",
   method: "PUT",
   path: "/enrichment/schemas/{schema_id}",
-  schema: () => S.EnrichmentSchema
+  schema: () => S.EnrichmentSchema,
+  check: check$EnrichmentSchema
 })
 
 /**
@@ -4865,7 +4953,8 @@ export const deleteEnrichmentSchema: ((schema_id: string, options?: DeleteEnrich
   name: "deleteEnrichmentSchema",
   method: "DELETE",
   path: "/enrichment/schemas/{schema_id}",
-  schema: () => S.EnrichmentSchema
+  schema: () => S.EnrichmentSchema,
+  check: check$EnrichmentSchema
 })
 
 /**
@@ -4908,7 +4997,8 @@ export const listEnrichmentRecords: ((schema_id: string, options?: ListEnrichmen
   name: "listEnrichmentRecords",
   method: "GET",
   path: "/enrichment/schemas/{schema_id}/records",
-  schema: () => S.EnrichmentRecord
+  schema: () => S.EnrichmentRecord,
+  check: check$EnrichmentRecord
 })
 
 /**
@@ -4967,7 +5057,8 @@ export const deleteEnrichmentRecord: ((schema_id: string, record_id: string, opt
   name: "deleteEnrichmentRecord",
   method: "DELETE",
   path: "/enrichment/schemas/{schema_id}/records/{record_id}",
-  schema: () => S.EnrichmentRecord
+  schema: () => S.EnrichmentRecord,
+  check: check$EnrichmentRecord
 })
 
 /**
@@ -5022,7 +5113,8 @@ export const listEscalationPolicies: ((options?: ListEscalationPoliciesOptions) 
   method: "GET",
   path: "/escalation_policies",
   query: ["include[]", "query", "sort_by", "team_ids[]", "user_ids[]"],
-  schema: () => S.EscalationPolicy
+  schema: () => S.EscalationPolicy,
+  check: check$EscalationPolicy
 })
 
 /**
@@ -5086,7 +5178,8 @@ export const createEscalationPolicy: ((options?: CreateEscalationPolicyOptions) 
   name: "createEscalationPolicy",
   method: "POST",
   path: "/escalation_policies",
-  schema: () => S.EscalationPolicy
+  schema: () => S.EscalationPolicy,
+  check: check$EscalationPolicy
 })
 
 /**
@@ -5133,7 +5226,8 @@ export const getEscalationPolicy: ((id: string, options?: GetEscalationPolicyOpt
   method: "GET",
   path: "/escalation_policies/{id}",
   query: ["include[]"],
-  schema: () => S.EscalationPolicy
+  schema: () => S.EscalationPolicy,
+  check: check$EscalationPolicy
 })
 
 /**
@@ -5179,7 +5273,8 @@ export const updateEscalationPolicy: ((id: string, options?: UpdateEscalationPol
   name: "updateEscalationPolicy",
   method: "PUT",
   path: "/escalation_policies/{id}",
-  schema: () => S.EscalationPolicy
+  schema: () => S.EscalationPolicy,
+  check: check$EscalationPolicy
 })
 
 /**
@@ -5270,7 +5365,8 @@ export const listEscalationPolicyAuditRecords: ((id: string, options?: ListEscal
   method: "GET",
   path: "/escalation_policies/{id}/audit/records",
   query: ["since", "until"],
-  schema: () => S.AuditRecord
+  schema: () => S.AuditRecord,
+  check: check$AuditRecord
 })
 
 /**
@@ -5333,7 +5429,8 @@ export const listEventOrchestrations: ((options?: ListEventOrchestrationsOptions
   method: "GET",
   path: "/event_orchestrations",
   query: ["sort_by"],
-  schema: () => S.ListEventOrchestrationsItem
+  schema: () => S.ListEventOrchestrationsItem,
+  check: check$ListEventOrchestrationsItem
 })
 
 /**
@@ -5395,7 +5492,8 @@ export const postOrchestration: ((options?: PostOrchestrationOptions) => Effect.
   name: "postOrchestration",
   method: "POST",
   path: "/event_orchestrations",
-  schema: () => S.Orchestration
+  schema: () => S.Orchestration,
+  check: check$Orchestration
 })
 
 /**
@@ -5442,7 +5540,8 @@ export const getOrchPathService: ((service_id: string, options?: GetOrchPathServ
   method: "GET",
   path: "/event_orchestrations/services/{service_id}",
   query: ["include[]"],
-  schema: () => S.GetOrchPathServiceResult
+  schema: () => S.GetOrchPathServiceResult,
+  check: check$GetOrchPathServiceResult
 })
 
 /**
@@ -5488,7 +5587,8 @@ export const updateOrchPathService: ((service_id: string, options?: UpdateOrchPa
   name: "updateOrchPathService",
   method: "PUT",
   path: "/event_orchestrations/services/{service_id}",
-  schema: () => S.GetOrchPathServiceResult
+  schema: () => S.GetOrchPathServiceResult,
+  check: check$GetOrchPathServiceResult
 })
 
 /**
@@ -5531,7 +5631,8 @@ export const getOrchActiveStatus: ((service_id: string, options?: GetOrchActiveS
   name: "getOrchActiveStatus",
   method: "GET",
   path: "/event_orchestrations/services/{service_id}/active",
-  schema: () => S.GetOrchActiveStatusResult
+  schema: () => S.GetOrchActiveStatusResult,
+  check: check$GetOrchActiveStatusResult
 })
 
 /**
@@ -5577,7 +5678,8 @@ export const updateOrchActiveStatus: ((service_id: string, options?: UpdateOrchA
   name: "updateOrchActiveStatus",
   method: "PUT",
   path: "/event_orchestrations/services/{service_id}/active",
-  schema: () => S.GetOrchActiveStatusResult
+  schema: () => S.GetOrchActiveStatusResult,
+  check: check$GetOrchActiveStatusResult
 })
 
 /**
@@ -5620,7 +5722,8 @@ export const listCacheVarOnServiceOrch: ((service_id: string, options?: ListCach
   name: "listCacheVarOnServiceOrch",
   method: "GET",
   path: "/event_orchestrations/services/{service_id}/cache_variables",
-  schema: () => S.ListCacheVarOnServiceOrchResult
+  schema: () => S.ListCacheVarOnServiceOrchResult,
+  check: check$ListCacheVarOnServiceOrchResult
 })
 
 /**
@@ -5666,7 +5769,8 @@ export const createCacheVarOnServiceOrch: ((service_id: string, options?: Create
   name: "createCacheVarOnServiceOrch",
   method: "POST",
   path: "/event_orchestrations/services/{service_id}/cache_variables",
-  schema: () => S.CreateCacheVarOnServiceOrchResult
+  schema: () => S.CreateCacheVarOnServiceOrchResult,
+  check: check$CreateCacheVarOnServiceOrchResult
 })
 
 /**
@@ -5709,7 +5813,8 @@ export const getCacheVarOnServiceOrch: ((service_id: string, cache_variable_id: 
   name: "getCacheVarOnServiceOrch",
   method: "GET",
   path: "/event_orchestrations/services/{service_id}/cache_variables/{cache_variable_id}",
-  schema: () => S.GetCacheVarOnServiceOrchResult
+  schema: () => S.GetCacheVarOnServiceOrchResult,
+  check: check$GetCacheVarOnServiceOrchResult
 })
 
 /**
@@ -5755,7 +5860,8 @@ export const updateCacheVarOnServiceOrch: ((service_id: string, cache_variable_i
   name: "updateCacheVarOnServiceOrch",
   method: "PUT",
   path: "/event_orchestrations/services/{service_id}/cache_variables/{cache_variable_id}",
-  schema: () => S.UpdateCacheVarOnServiceOrchResult
+  schema: () => S.UpdateCacheVarOnServiceOrchResult,
+  check: check$UpdateCacheVarOnServiceOrchResult
 })
 
 /**
@@ -5840,7 +5946,8 @@ export const getExternalDataCacheVarDataOnServiceOrch: ((service_id: string, cac
   name: "getExternalDataCacheVarDataOnServiceOrch",
   method: "GET",
   path: "/event_orchestrations/services/{service_id}/cache_variables/{cache_variable_id}/data",
-  schema: () => S.GetExternalDataCacheVarDataOnServiceOrchResult
+  schema: () => S.GetExternalDataCacheVarDataOnServiceOrchResult,
+  check: check$GetExternalDataCacheVarDataOnServiceOrchResult
 })
 
 /**
@@ -5886,7 +5993,8 @@ export const updateExternalDataCacheVarDataOnServiceOrch: ((service_id: string, 
   name: "updateExternalDataCacheVarDataOnServiceOrch",
   method: "PUT",
   path: "/event_orchestrations/services/{service_id}/cache_variables/{cache_variable_id}/data",
-  schema: () => S.UpdateExternalDataCacheVarDataOnServiceOrchResult
+  schema: () => S.UpdateExternalDataCacheVarDataOnServiceOrchResult,
+  check: check$UpdateExternalDataCacheVarDataOnServiceOrchResult
 })
 
 /**
@@ -5971,7 +6079,8 @@ export const getOrchestration: ((id: string, options?: GetOrchestrationOptions) 
   name: "getOrchestration",
   method: "GET",
   path: "/event_orchestrations/{id}",
-  schema: () => S.Orchestration
+  schema: () => S.Orchestration,
+  check: check$Orchestration
 })
 
 /**
@@ -6017,7 +6126,8 @@ export const updateOrchestration: ((id: string, options?: UpdateOrchestrationOpt
   name: "updateOrchestration",
   method: "PUT",
   path: "/event_orchestrations/{id}",
-  schema: () => S.Orchestration
+  schema: () => S.Orchestration,
+  check: check$Orchestration
 })
 
 /**
@@ -6102,7 +6212,8 @@ export const listCacheVarOnGlobalOrch: ((id: string, options?: ListCacheVarOnGlo
   name: "listCacheVarOnGlobalOrch",
   method: "GET",
   path: "/event_orchestrations/{id}/cache_variables",
-  schema: () => S.ListCacheVarOnServiceOrchResult
+  schema: () => S.ListCacheVarOnServiceOrchResult,
+  check: check$ListCacheVarOnServiceOrchResult
 })
 
 /**
@@ -6148,7 +6259,8 @@ export const createCacheVarOnGlobalOrch: ((id: string, options?: CreateCacheVarO
   name: "createCacheVarOnGlobalOrch",
   method: "POST",
   path: "/event_orchestrations/{id}/cache_variables",
-  schema: () => S.CreateCacheVarOnServiceOrchResult
+  schema: () => S.CreateCacheVarOnServiceOrchResult,
+  check: check$CreateCacheVarOnServiceOrchResult
 })
 
 /**
@@ -6191,7 +6303,8 @@ export const getCacheVarOnGlobalOrch: ((id: string, cache_variable_id: string, o
   name: "getCacheVarOnGlobalOrch",
   method: "GET",
   path: "/event_orchestrations/{id}/cache_variables/{cache_variable_id}",
-  schema: () => S.GetCacheVarOnServiceOrchResult
+  schema: () => S.GetCacheVarOnServiceOrchResult,
+  check: check$GetCacheVarOnServiceOrchResult
 })
 
 /**
@@ -6237,7 +6350,8 @@ export const updateCacheVarOnGlobalOrch: ((id: string, cache_variable_id: string
   name: "updateCacheVarOnGlobalOrch",
   method: "PUT",
   path: "/event_orchestrations/{id}/cache_variables/{cache_variable_id}",
-  schema: () => S.UpdateCacheVarOnServiceOrchResult
+  schema: () => S.UpdateCacheVarOnServiceOrchResult,
+  check: check$UpdateCacheVarOnServiceOrchResult
 })
 
 /**
@@ -6322,7 +6436,8 @@ export const getExternalDataCacheVarDataOnGlobalOrch: ((id: string, cache_variab
   name: "getExternalDataCacheVarDataOnGlobalOrch",
   method: "GET",
   path: "/event_orchestrations/{id}/cache_variables/{cache_variable_id}/data",
-  schema: () => S.GetExternalDataCacheVarDataOnServiceOrchResult
+  schema: () => S.GetExternalDataCacheVarDataOnServiceOrchResult,
+  check: check$GetExternalDataCacheVarDataOnServiceOrchResult
 })
 
 /**
@@ -6368,7 +6483,8 @@ export const updateExternalDataCacheVarDataOnGlobalOrch: ((id: string, cache_var
   name: "updateExternalDataCacheVarDataOnGlobalOrch",
   method: "PUT",
   path: "/event_orchestrations/{id}/cache_variables/{cache_variable_id}/data",
-  schema: () => S.UpdateExternalDataCacheVarDataOnServiceOrchResult
+  schema: () => S.UpdateExternalDataCacheVarDataOnServiceOrchResult,
+  check: check$UpdateExternalDataCacheVarDataOnServiceOrchResult
 })
 
 /**
@@ -6453,7 +6569,8 @@ export const listEventOrchestrationFeatureEnablements: ((id: string, options?: L
   name: "listEventOrchestrationFeatureEnablements",
   method: "GET",
   path: "/event_orchestrations/{id}/enablements",
-  schema: () => S.ListEventOrchestrationFeatureEnablementsResult
+  schema: () => S.ListEventOrchestrationFeatureEnablementsResult,
+  check: check$ListEventOrchestrationFeatureEnablementsResult
 })
 
 /**
@@ -6499,7 +6616,8 @@ export const updateEventOrchestrationFeatureEnablements: ((id: string, feature_n
   name: "updateEventOrchestrationFeatureEnablements",
   method: "PUT",
   path: "/event_orchestrations/{id}/enablements/{feature_name}",
-  schema: () => S.FeatureEnablement
+  schema: () => S.FeatureEnablement,
+  check: check$FeatureEnablement
 })
 
 /**
@@ -6542,7 +6660,8 @@ export const getOrchPathGlobal: ((id: string, options?: GetOrchPathGlobalOptions
   name: "getOrchPathGlobal",
   method: "GET",
   path: "/event_orchestrations/{id}/global",
-  schema: () => S.GetOrchPathServiceResult
+  schema: () => S.GetOrchPathServiceResult,
+  check: check$GetOrchPathServiceResult
 })
 
 /**
@@ -6588,7 +6707,8 @@ export const updateOrchPathGlobal: ((id: string, options?: UpdateOrchPathGlobalO
   name: "updateOrchPathGlobal",
   method: "PUT",
   path: "/event_orchestrations/{id}/global",
-  schema: () => S.GetOrchPathServiceResult
+  schema: () => S.GetOrchPathServiceResult,
+  check: check$GetOrchPathServiceResult
 })
 
 /**
@@ -6631,7 +6751,8 @@ export const listOrchestrationIntegrations: ((id: string, options?: ListOrchestr
   name: "listOrchestrationIntegrations",
   method: "GET",
   path: "/event_orchestrations/{id}/integrations",
-  schema: () => S.ListOrchestrationIntegrationsResult
+  schema: () => S.ListOrchestrationIntegrationsResult,
+  check: check$ListOrchestrationIntegrationsResult
 })
 
 /**
@@ -6677,7 +6798,8 @@ export const postOrchestrationIntegration: ((id: string, options?: PostOrchestra
   name: "postOrchestrationIntegration",
   method: "POST",
   path: "/event_orchestrations/{id}/integrations",
-  schema: () => S.OrchestrationIntegration
+  schema: () => S.OrchestrationIntegration,
+  check: check$OrchestrationIntegration
 })
 
 /**
@@ -6723,7 +6845,8 @@ export const migrateOrchestrationIntegration: ((id: string, options?: MigrateOrc
   name: "migrateOrchestrationIntegration",
   method: "POST",
   path: "/event_orchestrations/{id}/integrations/migration",
-  schema: () => S.MigrateOrchestrationIntegrationResult
+  schema: () => S.MigrateOrchestrationIntegrationResult,
+  check: check$MigrateOrchestrationIntegrationResult
 })
 
 /**
@@ -6766,7 +6889,8 @@ export const getOrchestrationIntegration: ((id: string, integration_id: string, 
   name: "getOrchestrationIntegration",
   method: "GET",
   path: "/event_orchestrations/{id}/integrations/{integration_id}",
-  schema: () => S.OrchestrationIntegration
+  schema: () => S.OrchestrationIntegration,
+  check: check$OrchestrationIntegration
 })
 
 /**
@@ -6812,7 +6936,8 @@ export const updateOrchestrationIntegration: ((id: string, integration_id: strin
   name: "updateOrchestrationIntegration",
   method: "PUT",
   path: "/event_orchestrations/{id}/integrations/{integration_id}",
-  schema: () => S.OrchestrationIntegration
+  schema: () => S.OrchestrationIntegration,
+  check: check$OrchestrationIntegration
 })
 
 /**
@@ -6897,7 +7022,8 @@ export const getOrchPathRouter: ((id: string, options?: GetOrchPathRouterOptions
   name: "getOrchPathRouter",
   method: "GET",
   path: "/event_orchestrations/{id}/router",
-  schema: () => S.GetOrchPathServiceResult
+  schema: () => S.GetOrchPathServiceResult,
+  check: check$GetOrchPathServiceResult
 })
 
 /**
@@ -6943,7 +7069,8 @@ export const updateOrchPathRouter: ((id: string, options?: UpdateOrchPathRouterO
   name: "updateOrchPathRouter",
   method: "PUT",
   path: "/event_orchestrations/{id}/router",
-  schema: () => S.GetOrchPathServiceResult
+  schema: () => S.GetOrchPathServiceResult,
+  check: check$GetOrchPathServiceResult
 })
 
 /**
@@ -6986,7 +7113,8 @@ export const getOrchPathUnrouted: ((id: string, options?: GetOrchPathUnroutedOpt
   name: "getOrchPathUnrouted",
   method: "GET",
   path: "/event_orchestrations/{id}/unrouted",
-  schema: () => S.GetOrchPathServiceResult
+  schema: () => S.GetOrchPathServiceResult,
+  check: check$GetOrchPathServiceResult
 })
 
 /**
@@ -7032,7 +7160,8 @@ export const updateOrchPathUnrouted: ((id: string, options?: UpdateOrchPathUnrou
   name: "updateOrchPathUnrouted",
   method: "PUT",
   path: "/event_orchestrations/{id}/unrouted",
-  schema: () => S.GetOrchPathServiceResult
+  schema: () => S.GetOrchPathServiceResult,
+  check: check$GetOrchPathServiceResult
 })
 
 /**
@@ -7075,7 +7204,8 @@ export const listExtensionSchemas: ((options?: ListExtensionSchemasOptions) => S
   name: "listExtensionSchemas",
   method: "GET",
   path: "/extension_schemas",
-  schema: () => S.ExtensionSchema
+  schema: () => S.ExtensionSchema,
+  check: check$ExtensionSchema
 })
 
 /**
@@ -7134,7 +7264,8 @@ export const getExtensionSchema: ((id: string, options?: GetExtensionSchemaOptio
   name: "getExtensionSchema",
   method: "GET",
   path: "/extension_schemas/{id}",
-  schema: () => S.ExtensionSchema
+  schema: () => S.ExtensionSchema,
+  check: check$ExtensionSchema
 })
 
 /**
@@ -7187,7 +7318,8 @@ export const listExtensions: ((options?: ListExtensionsOptions) => Stream.Stream
   method: "GET",
   path: "/extensions",
   query: ["extension_object_id", "extension_schema_id", "include[]", "query"],
-  schema: () => S.Extension
+  schema: () => S.Extension,
+  check: check$Extension
 })
 
 /**
@@ -7249,7 +7381,8 @@ export const createExtension: ((options?: CreateExtensionOptions) => Effect.Effe
   name: "createExtension",
   method: "POST",
   path: "/extensions",
-  schema: () => S.Extension
+  schema: () => S.Extension,
+  check: check$Extension
 })
 
 /**
@@ -7296,7 +7429,8 @@ export const getExtension: ((id: string, options?: GetExtensionOptions) => Effec
   method: "GET",
   path: "/extensions/{id}",
   query: ["include[]"],
-  schema: () => S.Extension
+  schema: () => S.Extension,
+  check: check$Extension
 })
 
 /**
@@ -7342,7 +7476,8 @@ export const updateExtension: ((id: string, options?: UpdateExtensionOptions) =>
   name: "updateExtension",
   method: "PUT",
   path: "/extensions/{id}",
-  schema: () => S.Extension
+  schema: () => S.Extension,
+  check: check$Extension
 })
 
 /**
@@ -7427,7 +7562,8 @@ export const enableExtension: ((id: string, options?: EnableExtensionOptions) =>
   name: "enableExtension",
   method: "POST",
   path: "/extensions/{id}/enable",
-  schema: () => S.Extension
+  schema: () => S.Extension,
+  check: check$Extension
 })
 
 /**
@@ -7476,7 +7612,8 @@ export const listIncidentWorkflows: ((options?: ListIncidentWorkflowsOptions) =>
   method: "GET",
   path: "/incident_workflows",
   query: ["include[]", "query"],
-  schema: () => S.IncidentWorkflow
+  schema: () => S.IncidentWorkflow,
+  check: check$IncidentWorkflow
 })
 
 /**
@@ -7538,7 +7675,8 @@ export const postIncidentWorkflow: ((options?: PostIncidentWorkflowOptions) => E
   name: "postIncidentWorkflow",
   method: "POST",
   path: "/incident_workflows",
-  schema: () => S.IncidentWorkflow
+  schema: () => S.IncidentWorkflow,
+  check: check$IncidentWorkflow
 })
 
 /**
@@ -7585,7 +7723,8 @@ export const listIncidentWorkflowActions: ((options?: ListIncidentWorkflowAction
   method: "GET",
   path: "/incident_workflows/actions",
   query: ["keyword"],
-  schema: () => S.IncidentWorkflowAction
+  schema: () => S.IncidentWorkflowAction,
+  check: check$IncidentWorkflowAction
 })
 
 /**
@@ -7644,7 +7783,8 @@ export const getIncidentWorkflowAction: ((id: string, options?: GetIncidentWorkf
   name: "getIncidentWorkflowAction",
   method: "GET",
   path: "/incident_workflows/actions/{id}",
-  schema: () => S.IncidentWorkflowAction
+  schema: () => S.IncidentWorkflowAction,
+  check: check$IncidentWorkflowAction
 })
 
 /**
@@ -7703,7 +7843,8 @@ export const listIncidentWorkflowTriggers: ((options?: ListIncidentWorkflowTrigg
   method: "GET",
   path: "/incident_workflows/triggers",
   query: ["incident_id", "is_disabled", "service_id", "sort_by", "trigger_type", "workflow_id", "workflow_name_contains"],
-  schema: () => S.IncidentWorkflowTrigger
+  schema: () => S.IncidentWorkflowTrigger,
+  check: check$IncidentWorkflowTrigger
 })
 
 /**
@@ -7765,7 +7906,8 @@ export const createIncidentWorkflowTrigger: ((options?: CreateIncidentWorkflowTr
   name: "createIncidentWorkflowTrigger",
   method: "POST",
   path: "/incident_workflows/triggers",
-  schema: () => S.IncidentWorkflowTrigger
+  schema: () => S.IncidentWorkflowTrigger,
+  check: check$IncidentWorkflowTrigger
 })
 
 /**
@@ -7808,7 +7950,8 @@ export const getIncidentWorkflowTrigger: ((id: string, options?: GetIncidentWork
   name: "getIncidentWorkflowTrigger",
   method: "GET",
   path: "/incident_workflows/triggers/{id}",
-  schema: () => S.IncidentWorkflowTrigger
+  schema: () => S.IncidentWorkflowTrigger,
+  check: check$IncidentWorkflowTrigger
 })
 
 /**
@@ -7854,7 +7997,8 @@ export const updateIncidentWorkflowTrigger: ((id: string, options?: UpdateIncide
   name: "updateIncidentWorkflowTrigger",
   method: "PUT",
   path: "/incident_workflows/triggers/{id}",
-  schema: () => S.IncidentWorkflowTrigger
+  schema: () => S.IncidentWorkflowTrigger,
+  check: check$IncidentWorkflowTrigger
 })
 
 /**
@@ -7942,7 +8086,8 @@ export const associateServiceToIncidentWorkflowTrigger: ((id: string, options?: 
   name: "associateServiceToIncidentWorkflowTrigger",
   method: "POST",
   path: "/incident_workflows/triggers/{id}/services",
-  schema: () => S.IncidentWorkflowTrigger
+  schema: () => S.IncidentWorkflowTrigger,
+  check: check$IncidentWorkflowTrigger
 })
 
 /**
@@ -7985,7 +8130,8 @@ export const deleteServiceFromIncidentWorkflowTrigger: ((trigger_id: string, ser
   name: "deleteServiceFromIncidentWorkflowTrigger",
   method: "DELETE",
   path: "/incident_workflows/triggers/{trigger_id}/services/{service_id}",
-  schema: () => S.IncidentWorkflowTrigger
+  schema: () => S.IncidentWorkflowTrigger,
+  check: check$IncidentWorkflowTrigger
 })
 
 /**
@@ -8028,7 +8174,8 @@ export const getIncidentWorkflow: ((id: string, options?: GetIncidentWorkflowOpt
   name: "getIncidentWorkflow",
   method: "GET",
   path: "/incident_workflows/{id}",
-  schema: () => S.IncidentWorkflow
+  schema: () => S.IncidentWorkflow,
+  check: check$IncidentWorkflow
 })
 
 /**
@@ -8072,7 +8219,8 @@ export const putIncidentWorkflow: ((id: string, options?: PutIncidentWorkflowOpt
   name: "putIncidentWorkflow",
   method: "PUT",
   path: "/incident_workflows/{id}",
-  schema: () => S.IncidentWorkflow
+  schema: () => S.IncidentWorkflow,
+  check: check$IncidentWorkflow
 })
 
 /**
@@ -8160,7 +8308,8 @@ export const createIncidentWorkflowInstance: ((id: string, options?: CreateIncid
   name: "createIncidentWorkflowInstance",
   method: "POST",
   path: "/incident_workflows/{id}/instances",
-  schema: () => S.IncidentWorkflowInstance
+  schema: () => S.IncidentWorkflowInstance,
+  check: check$IncidentWorkflowInstance
 })
 
 /**
@@ -8229,7 +8378,8 @@ export const listIncidents: ((options?: ListIncidentsOptions) => Stream.Stream<S
   method: "GET",
   path: "/incidents",
   query: ["date_range", "incident_key", "include[]", "service_ids[]", "since", "sort_by,", "statuses[]", "team_ids[]", "time_zone", "until", "urgencies[]", "user_ids[]"],
-  schema: () => S.Incident
+  schema: () => S.Incident,
+  check: check$Incident
 })
 
 /**
@@ -8301,7 +8451,8 @@ export const updateIncidents: ((options?: UpdateIncidentsOptions) => Effect.Effe
   method: "PUT",
   path: "/incidents",
   query: ["limit", "offset", "total"],
-  schema: () => S.UpdateIncidentsResult
+  schema: () => S.UpdateIncidentsResult,
+  check: check$UpdateIncidentsResult
 })
 
 /**
@@ -8350,7 +8501,8 @@ export const createIncident: ((options?: CreateIncidentOptions) => Effect.Effect
   name: "createIncident",
   method: "POST",
   path: "/incidents",
-  schema: () => S.Incident
+  schema: () => S.Incident,
+  check: check$Incident
 })
 
 /**
@@ -8398,7 +8550,8 @@ export const listCustomFieldsFields: ((options?: ListCustomFieldsFieldsOptions) 
   method: "GET",
   path: "/incidents/custom_fields",
   query: ["include[]"],
-  schema: () => S.ListCustomFieldsFieldsResult
+  schema: () => S.ListCustomFieldsFieldsResult,
+  check: check$ListCustomFieldsFieldsResult
 })
 
 /**
@@ -8445,7 +8598,8 @@ export const createCustomFieldsField: ((options?: CreateCustomFieldsFieldOptions
   name: "createCustomFieldsField",
   method: "POST",
   path: "/incidents/custom_fields",
-  schema: () => S.CustomFieldsFieldWithOptions
+  schema: () => S.CustomFieldsFieldWithOptions,
+  check: check$CustomFieldsFieldWithOptions
 })
 
 /**
@@ -8493,7 +8647,8 @@ export const getCustomFieldsField: ((field_id: string, options?: GetCustomFields
   method: "GET",
   path: "/incidents/custom_fields/{field_id}",
   query: ["include[]"],
-  schema: () => S.CustomFieldsFieldWithOptions
+  schema: () => S.CustomFieldsFieldWithOptions,
+  check: check$CustomFieldsFieldWithOptions
 })
 
 /**
@@ -8540,7 +8695,8 @@ export const updateCustomFieldsField: ((field_id: string, options?: UpdateCustom
   name: "updateCustomFieldsField",
   method: "PUT",
   path: "/incidents/custom_fields/{field_id}",
-  schema: () => S.CustomFieldsField
+  schema: () => S.CustomFieldsField,
+  check: check$CustomFieldsField
 })
 
 /**
@@ -8627,7 +8783,8 @@ export const listCustomFieldsFieldOptions: ((field_id: string, options?: ListCus
   name: "listCustomFieldsFieldOptions",
   method: "GET",
   path: "/incidents/custom_fields/{field_id}/field_options",
-  schema: () => S.ListCustomFieldsFieldOptionsResult
+  schema: () => S.ListCustomFieldsFieldOptionsResult,
+  check: check$ListCustomFieldsFieldOptionsResult
 })
 
 /**
@@ -8674,7 +8831,8 @@ export const createCustomFieldsFieldOption: ((field_id: string, options?: Create
   name: "createCustomFieldsFieldOption",
   method: "POST",
   path: "/incidents/custom_fields/{field_id}/field_options",
-  schema: () => S.CustomFieldsFieldOption
+  schema: () => S.CustomFieldsFieldOption,
+  check: check$CustomFieldsFieldOption
 })
 
 /**
@@ -8721,7 +8879,8 @@ export const updateCustomFieldsFieldOption: ((field_id: string, field_option_id:
   name: "updateCustomFieldsFieldOption",
   method: "PUT",
   path: "/incidents/custom_fields/{field_id}/field_options/{field_option_id}",
-  schema: () => S.CustomFieldsFieldOption
+  schema: () => S.CustomFieldsFieldOption,
+  check: check$CustomFieldsFieldOption
 })
 
 /**
@@ -8811,7 +8970,8 @@ export const listIncidentTypes: ((options?: ListIncidentTypesOptions) => Effect.
   method: "GET",
   path: "/incidents/types",
   query: ["filter"],
-  schema: () => S.ListIncidentTypesResult
+  schema: () => S.ListIncidentTypesResult,
+  check: check$ListIncidentTypesResult
 })
 
 /**
@@ -8857,7 +9017,8 @@ export const createIncidentType: ((options?: CreateIncidentTypeOptions) => Effec
   name: "createIncidentType",
   method: "POST",
   path: "/incidents/types",
-  schema: () => S.IncidentType
+  schema: () => S.IncidentType,
+  check: check$IncidentType
 })
 
 /**
@@ -8900,7 +9061,8 @@ export const getIncidentType: ((type_id_or_name: string, options?: GetIncidentTy
   name: "getIncidentType",
   method: "GET",
   path: "/incidents/types/{type_id_or_name}",
-  schema: () => S.IncidentType
+  schema: () => S.IncidentType,
+  check: check$IncidentType
 })
 
 /**
@@ -8946,7 +9108,8 @@ export const updateIncidentType: ((type_id_or_name: string, options?: UpdateInci
   name: "updateIncidentType",
   method: "PUT",
   path: "/incidents/types/{type_id_or_name}",
-  schema: () => S.IncidentType
+  schema: () => S.IncidentType,
+  check: check$IncidentType
 })
 
 /**
@@ -8993,7 +9156,8 @@ export const listIncidentTypeCustomFields: ((type_id_or_name: string, options?: 
   method: "GET",
   path: "/incidents/types/{type_id_or_name}/custom_fields",
   query: ["include[]"],
-  schema: () => S.ListIncidentTypeCustomFieldsResult
+  schema: () => S.ListIncidentTypeCustomFieldsResult,
+  check: check$ListIncidentTypeCustomFieldsResult
 })
 
 /**
@@ -9037,7 +9201,8 @@ export const createIncidentTypeCustomField: ((type_id_or_name: string, options?:
   name: "createIncidentTypeCustomField",
   method: "POST",
   path: "/incidents/types/{type_id_or_name}/custom_fields",
-  schema: () => S.IncidentTypeCustomFields
+  schema: () => S.IncidentTypeCustomFields,
+  check: check$IncidentTypeCustomFields
 })
 
 /**
@@ -9084,7 +9249,8 @@ export const getIncidentTypeCustomField: ((type_id_or_name: string, field_id: st
   method: "GET",
   path: "/incidents/types/{type_id_or_name}/custom_fields/{field_id}",
   query: ["include[]"],
-  schema: () => S.IncidentTypeCustomFieldWithOptions
+  schema: () => S.IncidentTypeCustomFieldWithOptions,
+  check: check$IncidentTypeCustomFieldWithOptions
 })
 
 /**
@@ -9130,7 +9296,8 @@ export const updateIncidentTypeCustomField: ((type_id_or_name: string, field_id:
   name: "updateIncidentTypeCustomField",
   method: "PUT",
   path: "/incidents/types/{type_id_or_name}/custom_fields/{field_id}",
-  schema: () => S.IncidentTypeCustomFieldWithOptions
+  schema: () => S.IncidentTypeCustomFieldWithOptions,
+  check: check$IncidentTypeCustomFieldWithOptions
 })
 
 /**
@@ -9215,7 +9382,8 @@ export const listIncidentTypeCustomField: ((type_id_or_name: string, field_id: s
   name: "listIncidentTypeCustomField",
   method: "GET",
   path: "/incidents/types/{type_id_or_name}/custom_fields/{field_id}/field_options",
-  schema: () => S.ListIncidentTypeCustomFieldResult
+  schema: () => S.ListIncidentTypeCustomFieldResult,
+  check: check$ListIncidentTypeCustomFieldResult
 })
 
 /**
@@ -9261,7 +9429,8 @@ export const createIncidentTypeCustomFieldFieldOptions: ((type_id_or_name: strin
   name: "createIncidentTypeCustomFieldFieldOptions",
   method: "POST",
   path: "/incidents/types/{type_id_or_name}/custom_fields/{field_id}/field_options",
-  schema: () => S.CustomFieldsEditableFieldOption
+  schema: () => S.CustomFieldsEditableFieldOption,
+  check: check$CustomFieldsEditableFieldOption
 })
 
 /**
@@ -9304,7 +9473,8 @@ export const getIncidentTypeCustomFieldFieldOptions: ((type_id_or_name: string, 
   name: "getIncidentTypeCustomFieldFieldOptions",
   method: "GET",
   path: "/incidents/types/{type_id_or_name}/custom_fields/{field_id}/field_options/{field_option_id}",
-  schema: () => S.CustomFieldsEditableFieldOption
+  schema: () => S.CustomFieldsEditableFieldOption,
+  check: check$CustomFieldsEditableFieldOption
 })
 
 /**
@@ -9350,7 +9520,8 @@ export const updateIncidentTypeCustomFieldFieldOption: ((type_id_or_name: string
   name: "updateIncidentTypeCustomFieldFieldOption",
   method: "PUT",
   path: "/incidents/types/{type_id_or_name}/custom_fields/{field_id}/field_options/{field_option_id}",
-  schema: () => S.CustomFieldsEditableFieldOption
+  schema: () => S.CustomFieldsEditableFieldOption,
+  check: check$CustomFieldsEditableFieldOption
 })
 
 /**
@@ -9439,7 +9610,8 @@ export const getIncident: ((id: string, options?: GetIncidentOptions) => Effect.
   method: "GET",
   path: "/incidents/{id}",
   query: ["include[]"],
-  schema: () => S.Incident
+  schema: () => S.Incident,
+  check: check$Incident
 })
 
 /**
@@ -9487,7 +9659,8 @@ export const updateIncident: ((id: string, options?: UpdateIncidentOptions) => E
   name: "updateIncident",
   method: "PUT",
   path: "/incidents/{id}",
-  schema: () => S.Incident
+  schema: () => S.Incident,
+  check: check$Incident
 })
 
 /**
@@ -9540,7 +9713,8 @@ export const listIncidentAlerts: ((id: string, options?: ListIncidentAlertsOptio
   method: "GET",
   path: "/incidents/{id}/alerts",
   query: ["alert_key", "include[]", "sort_by", "statuses[]"],
-  schema: () => S.Alert
+  schema: () => S.Alert,
+  check: check$Alert
 })
 
 /**
@@ -9611,7 +9785,8 @@ export const updateIncidentAlerts: ((id: string, options?: UpdateIncidentAlertsO
   method: "PUT",
   path: "/incidents/{id}/alerts",
   query: ["limit", "offset", "total"],
-  schema: () => S.UpdateIncidentAlertsResult
+  schema: () => S.UpdateIncidentAlertsResult,
+  check: check$UpdateIncidentAlertsResult
 })
 
 /**
@@ -9654,7 +9829,8 @@ export const getIncidentAlert: ((id: string, alert_id: string, options?: GetInci
   name: "getIncidentAlert",
   method: "GET",
   path: "/incidents/{id}/alerts/{alert_id}",
-  schema: () => S.Alert
+  schema: () => S.Alert,
+  check: check$Alert
 })
 
 /**
@@ -9702,7 +9878,8 @@ export const updateIncidentAlert: ((id: string, alert_id: string, options?: Upda
   name: "updateIncidentAlert",
   method: "PUT",
   path: "/incidents/{id}/alerts/{alert_id}",
-  schema: () => S.Alert
+  schema: () => S.Alert,
+  check: check$Alert
 })
 
 /**
@@ -9745,7 +9922,8 @@ export const getIncidentImpactedBusinessServices: ((id: string, options?: GetInc
   name: "getIncidentImpactedBusinessServices",
   method: "GET",
   path: "/incidents/{id}/business_services/impacts",
-  schema: () => S.GetIncidentImpactedBusinessServicesResult
+  schema: () => S.GetIncidentImpactedBusinessServicesResult,
+  check: check$GetIncidentImpactedBusinessServicesResult
 })
 
 /**
@@ -9791,7 +9969,8 @@ export const putIncidentManualBusinessServiceAssociation: ((id: string, business
   name: "putIncidentManualBusinessServiceAssociation",
   method: "PUT",
   path: "/incidents/{id}/business_services/{business_service_id}/impacts",
-  schema: () => S.PutIncidentManualBusinessServiceAssociationResult
+  schema: () => S.PutIncidentManualBusinessServiceAssociationResult,
+  check: check$PutIncidentManualBusinessServiceAssociationResult
 })
 
 /**
@@ -9834,7 +10013,8 @@ export const getIncidentFieldValues: ((id: string, options?: GetIncidentFieldVal
   name: "getIncidentFieldValues",
   method: "GET",
   path: "/incidents/{id}/custom_fields/values",
-  schema: () => S.GetIncidentFieldValuesResult
+  schema: () => S.GetIncidentFieldValuesResult,
+  check: check$GetIncidentFieldValuesResult
 })
 
 /**
@@ -9880,7 +10060,8 @@ export const setIncidentFieldValues: ((id: string, options?: SetIncidentFieldVal
   name: "setIncidentFieldValues",
   method: "PUT",
   path: "/incidents/{id}/custom_fields/values",
-  schema: () => S.SetIncidentFieldValuesResult
+  schema: () => S.SetIncidentFieldValuesResult,
+  check: check$SetIncidentFieldValuesResult
 })
 
 /**
@@ -9935,7 +10116,8 @@ export const listIncidentLogEntries: ((id: string, options?: ListIncidentLogEntr
   method: "GET",
   path: "/incidents/{id}/log_entries",
   query: ["include[]", "is_overview", "since", "time_zone", "until"],
-  schema: () => S.ListIncidentLogEntriesItem
+  schema: () => S.ListIncidentLogEntriesItem,
+  check: check$ListIncidentLogEntriesItem
 })
 
 /**
@@ -9999,7 +10181,8 @@ export const mergeIncidents: ((id: string, options?: MergeIncidentsOptions) => E
   name: "mergeIncidents",
   method: "PUT",
   path: "/incidents/{id}/merge",
-  schema: () => S.IncidentReference
+  schema: () => S.IncidentReference,
+  check: check$IncidentReference
 })
 
 /**
@@ -10042,7 +10225,8 @@ export const listIncidentNotes: ((id: string, options?: ListIncidentNotesOptions
   name: "listIncidentNotes",
   method: "GET",
   path: "/incidents/{id}/notes",
-  schema: () => S.ListIncidentNotesResult
+  schema: () => S.ListIncidentNotesResult,
+  check: check$ListIncidentNotesResult
 })
 
 /**
@@ -10090,7 +10274,8 @@ export const createIncidentNote: ((id: string, options?: CreateIncidentNoteOptio
   name: "createIncidentNote",
   method: "POST",
   path: "/incidents/{id}/notes",
-  schema: () => S.IncidentNote
+  schema: () => S.IncidentNote,
+  check: check$IncidentNote
 })
 
 /**
@@ -10138,7 +10323,8 @@ export const updateIncidentNote: ((id: string, note_id: string, options?: Update
   name: "updateIncidentNote",
   method: "PUT",
   path: "/incidents/{id}/notes/{note_id}",
-  schema: () => S.IncidentNote
+  schema: () => S.IncidentNote,
+  check: check$IncidentNote
 })
 
 /**
@@ -10229,7 +10415,8 @@ export const getOutlierIncident: ((id: string, options?: GetOutlierIncidentOptio
   method: "GET",
   path: "/incidents/{id}/outlier_incident",
   query: ["additional_details[]", "since"],
-  schema: () => S.GetOutlierIncidentResult
+  schema: () => S.GetOutlierIncidentResult,
+  check: check$GetOutlierIncidentResult
 })
 
 /**
@@ -10278,7 +10465,8 @@ export const getPastIncidents: ((id: string, options?: GetPastIncidentsOptions) 
   method: "GET",
   path: "/incidents/{id}/past_incidents",
   query: ["limit", "total"],
-  schema: () => S.GetPastIncidentsResult
+  schema: () => S.GetPastIncidentsResult,
+  check: check$GetPastIncidentsResult
 })
 
 /**
@@ -10325,7 +10513,8 @@ export const listIncidentRelatedChangeEvents: ((id: string, options?: ListIncide
   method: "GET",
   path: "/incidents/{id}/related_change_events",
   query: ["limit"],
-  schema: () => S.ListIncidentRelatedChangeEventsResult
+  schema: () => S.ListIncidentRelatedChangeEventsResult,
+  check: check$ListIncidentRelatedChangeEventsResult
 })
 
 /**
@@ -10372,7 +10561,8 @@ export const getRelatedIncidents: ((id: string, options?: GetRelatedIncidentsOpt
   method: "GET",
   path: "/incidents/{id}/related_incidents",
   query: ["additional_details[]"],
-  schema: () => S.GetRelatedIncidentsResult
+  schema: () => S.GetRelatedIncidentsResult,
+  check: check$GetRelatedIncidentsResult
 })
 
 /**
@@ -10418,7 +10608,8 @@ export const createIncidentResponderRequest: ((id: string, options?: CreateIncid
   name: "createIncidentResponderRequest",
   method: "POST",
   path: "/incidents/{id}/responder_requests",
-  schema: () => S.ResponderRequest
+  schema: () => S.ResponderRequest,
+  check: check$ResponderRequest
 })
 
 /**
@@ -10464,7 +10655,8 @@ export const cancelIncidentResponderRequest: ((id: string, options?: CancelIncid
   name: "cancelIncidentResponderRequest",
   method: "PUT",
   path: "/incidents/{id}/responder_requests/cancel",
-  schema: () => S.CancelIncidentResponderRequestResult
+  schema: () => S.CancelIncidentResponderRequestResult,
+  check: check$CancelIncidentResponderRequestResult
 })
 
 /**
@@ -10512,7 +10704,8 @@ export const createIncidentSnooze: ((id: string, options?: CreateIncidentSnoozeO
   name: "createIncidentSnooze",
   method: "POST",
   path: "/incidents/{id}/snooze",
-  schema: () => S.Incident
+  schema: () => S.Incident,
+  check: check$Incident
 })
 
 /**
@@ -10560,7 +10753,8 @@ export const createIncidentStatusUpdate: ((id: string, options?: CreateIncidentS
   name: "createIncidentStatusUpdate",
   method: "POST",
   path: "/incidents/{id}/status_updates",
-  schema: () => S.StatusUpdate
+  schema: () => S.StatusUpdate,
+  check: check$StatusUpdate
 })
 
 /**
@@ -10603,7 +10797,8 @@ export const getIncidentNotificationSubscribers: ((id: string, options?: GetInci
   name: "getIncidentNotificationSubscribers",
   method: "GET",
   path: "/incidents/{id}/status_updates/subscribers",
-  schema: () => S.GetIncidentNotificationSubscribersResult
+  schema: () => S.GetIncidentNotificationSubscribersResult,
+  check: check$GetIncidentNotificationSubscribersResult
 })
 
 /**
@@ -10649,7 +10844,8 @@ export const createIncidentNotificationSubscribers: ((id: string, options?: Crea
   name: "createIncidentNotificationSubscribers",
   method: "POST",
   path: "/incidents/{id}/status_updates/subscribers",
-  schema: () => S.CreateIncidentNotificationSubscribersResult
+  schema: () => S.CreateIncidentNotificationSubscribersResult,
+  check: check$CreateIncidentNotificationSubscribersResult
 })
 
 /**
@@ -10695,7 +10891,8 @@ export const removeIncidentNotificationSubscribers: ((id: string, options?: Remo
   name: "removeIncidentNotificationSubscribers",
   method: "POST",
   path: "/incidents/{id}/status_updates/unsubscribe",
-  schema: () => S.RemoveIncidentNotificationSubscribersResult
+  schema: () => S.RemoveIncidentNotificationSubscribersResult,
+  check: check$RemoveIncidentNotificationSubscribersResult
 })
 
 /**
@@ -10739,7 +10936,8 @@ export const listIpAllowLists: ((options?: ListIpAllowListsOptions) => Effect.Ef
   method: "GET",
   path: "/ip_allow_lists",
   headers: { "X-EARLY-ACCESS": "ip-allow-lists" },
-  schema: () => S.ListIpAllowListsResult
+  schema: () => S.ListIpAllowListsResult,
+  check: check$ListIpAllowListsResult
 })
 
 /**
@@ -10786,7 +10984,8 @@ export const createIpAllowList: ((options: CreateIpAllowListOptions) => Effect.E
   method: "POST",
   path: "/ip_allow_lists",
   headers: { "X-EARLY-ACCESS": "ip-allow-lists" },
-  schema: () => S.IpAllowList
+  schema: () => S.IpAllowList,
+  check: check$IpAllowList
 })
 
 /**
@@ -10830,7 +11029,8 @@ export const getIpAllowList: ((id: string, options?: GetIpAllowListOptions) => E
   method: "GET",
   path: "/ip_allow_lists/{id}",
   headers: { "X-EARLY-ACCESS": "ip-allow-lists" },
-  schema: () => S.IpAllowList
+  schema: () => S.IpAllowList,
+  check: check$IpAllowList
 })
 
 /**
@@ -10877,7 +11077,8 @@ export const updateIpAllowList: ((id: string, options: UpdateIpAllowListOptions)
   method: "PUT",
   path: "/ip_allow_lists/{id}",
   headers: { "X-EARLY-ACCESS": "ip-allow-lists" },
-  schema: () => S.IpAllowList
+  schema: () => S.IpAllowList,
+  check: check$IpAllowList
 })
 
 /**
@@ -10970,7 +11171,8 @@ export const listIpAllowListAuditRecords: ((id: string, options?: ListIpAllowLis
   path: "/ip_allow_lists/{id}/audit/records",
   query: ["since", "until"],
   headers: { "X-EARLY-ACCESS": "ip-allow-lists" },
-  schema: () => S.AuditRecord
+  schema: () => S.AuditRecord,
+  check: check$AuditRecord
 })
 
 /**
@@ -11029,7 +11231,8 @@ export const listLicenseAllocations: ((options?: ListLicenseAllocationsOptions) 
   name: "listLicenseAllocations",
   method: "GET",
   path: "/license_allocations",
-  schema: () => S.ListLicenseAllocationsItem
+  schema: () => S.ListLicenseAllocationsItem,
+  check: check$ListLicenseAllocationsItem
 })
 
 /**
@@ -11088,7 +11291,8 @@ export const listLicenses: ((options?: ListLicensesOptions) => Effect.Effect<S.L
   name: "listLicenses",
   method: "GET",
   path: "/licenses",
-  schema: () => S.ListLicensesResult
+  schema: () => S.ListLicensesResult,
+  check: check$ListLicensesResult
 })
 
 /**
@@ -11145,7 +11349,8 @@ export const listLogEntries: ((options?: ListLogEntriesOptions) => Stream.Stream
   method: "GET",
   path: "/log_entries",
   query: ["include[]", "is_overview", "since", "team_ids[]", "time_zone", "until"],
-  schema: () => S.ListLogEntriesItem
+  schema: () => S.ListLogEntriesItem,
+  check: check$ListLogEntriesItem
 })
 
 /**
@@ -11210,7 +11415,8 @@ export const getLogEntry: ((id: string, options?: GetLogEntryOptions) => Effect.
   method: "GET",
   path: "/log_entries/{id}",
   query: ["include[]", "time_zone"],
-  schema: () => S.GetLogEntryResult
+  schema: () => S.GetLogEntryResult,
+  check: check$GetLogEntryResult
 })
 
 /**
@@ -11312,7 +11518,8 @@ export const listMaintenanceWindows: ((options?: ListMaintenanceWindowsOptions) 
   method: "GET",
   path: "/maintenance_windows",
   query: ["filter", "include[]", "query", "service_ids[]", "team_ids[]"],
-  schema: () => S.MaintenanceWindow
+  schema: () => S.MaintenanceWindow,
+  check: check$MaintenanceWindow
 })
 
 /**
@@ -11376,7 +11583,8 @@ export const createMaintenanceWindow: ((options?: CreateMaintenanceWindowOptions
   name: "createMaintenanceWindow",
   method: "POST",
   path: "/maintenance_windows",
-  schema: () => S.MaintenanceWindow
+  schema: () => S.MaintenanceWindow,
+  check: check$MaintenanceWindow
 })
 
 /**
@@ -11423,7 +11631,8 @@ export const getMaintenanceWindow: ((id: string, options?: GetMaintenanceWindowO
   method: "GET",
   path: "/maintenance_windows/{id}",
   query: ["include[]"],
-  schema: () => S.MaintenanceWindow
+  schema: () => S.MaintenanceWindow,
+  check: check$MaintenanceWindow
 })
 
 /**
@@ -11469,7 +11678,8 @@ export const updateMaintenanceWindow: ((id: string, options?: UpdateMaintenanceW
   name: "updateMaintenanceWindow",
   method: "PUT",
   path: "/maintenance_windows/{id}",
-  schema: () => S.MaintenanceWindow
+  schema: () => S.MaintenanceWindow,
+  check: check$MaintenanceWindow
 })
 
 /**
@@ -11566,7 +11776,8 @@ export const listNotifications: ((options: ListNotificationsOptions) => Stream.S
   method: "GET",
   path: "/notifications",
   query: ["filter", "include[]", "since", "time_zone", "until"],
-  schema: () => S.Notification
+  schema: () => S.Notification,
+  check: check$Notification
 })
 
 /**
@@ -11631,7 +11842,8 @@ export const deleteOauthDelegations: ((options: DeleteOauthDelegationsOptions) =
   method: "DELETE",
   path: "/oauth_delegations",
   query: ["type", "user_id"],
-  schema: () => S.DeleteOauthDelegationsResult
+  schema: () => S.DeleteOauthDelegationsResult,
+  check: check$DeleteOauthDelegationsResult
 })
 
 /**
@@ -11740,7 +11952,8 @@ export const listOnCalls: ((options?: ListOnCallsOptions) => Stream.Stream<S.Onc
   method: "GET",
   path: "/oncalls",
   query: ["earliest", "escalation_policy_ids[]", "include[]", "schedule_ids[]", "since", "time_zone", "until", "user_ids[]"],
-  schema: () => S.Oncall
+  schema: () => S.Oncall,
+  check: check$Oncall
 })
 
 /**
@@ -11809,7 +12022,8 @@ export const getPausedIncidentReportAlerts: ((options?: GetPausedIncidentReportA
   method: "GET",
   path: "/paused_incident_reports/alerts",
   query: ["service_id", "since", "suspended_by", "until"],
-  schema: () => S.GetPausedIncidentReportAlertsResult
+  schema: () => S.GetPausedIncidentReportAlertsResult,
+  check: check$GetPausedIncidentReportAlertsResult
 })
 
 /**
@@ -11862,7 +12076,8 @@ export const getPausedIncidentReportCounts: ((options?: GetPausedIncidentReportC
   method: "GET",
   path: "/paused_incident_reports/counts",
   query: ["service_id", "since", "suspended_by", "until"],
-  schema: () => S.GetPausedIncidentReportCountsResult
+  schema: () => S.GetPausedIncidentReportCountsResult,
+  check: check$GetPausedIncidentReportCountsResult
 })
 
 /**
@@ -11905,7 +12120,8 @@ export const listPriorities: ((options?: ListPrioritiesOptions) => Stream.Stream
   name: "listPriorities",
   method: "GET",
   path: "/priorities",
-  schema: () => S.Priority
+  schema: () => S.Priority,
+  check: check$Priority
 })
 
 /**
@@ -11974,7 +12190,8 @@ export const listRecommendedRules: ((options?: ListRecommendedRulesOptions) => S
   method: "GET",
   path: "/recommendations/event_orchestrations/rules",
   query: ["actions[]", "service_id", "service_ids[]", "team_ids[]"],
-  schema: () => S.RecommendedRule
+  schema: () => S.RecommendedRule,
+  check: check$RecommendedRule
 })
 
 /**
@@ -12033,7 +12250,8 @@ export const deleteAcceptedRecommendedRule: ((service_id: string, rule_id: strin
   name: "deleteAcceptedRecommendedRule",
   method: "DELETE",
   path: "/recommendations/event_orchestrations/services/{service_id}/accepted_rules/{rule_id}",
-  schema: () => S.DeleteAcceptedRecommendedRuleResult
+  schema: () => S.DeleteAcceptedRecommendedRuleResult,
+  check: check$DeleteAcceptedRecommendedRuleResult
 })
 
 /**
@@ -12076,7 +12294,8 @@ export const acceptRecommendedRule: ((service_id: string, recommendation_id: str
   name: "acceptRecommendedRule",
   method: "POST",
   path: "/recommendations/event_orchestrations/services/{service_id}/rules/{recommendation_id}/accept",
-  schema: () => S.DeleteAcceptedRecommendedRuleResult
+  schema: () => S.DeleteAcceptedRecommendedRuleResult,
+  check: check$DeleteAcceptedRecommendedRuleResult
 })
 
 /**
@@ -12122,7 +12341,8 @@ export const dismissRecommendedRule: ((service_id: string, recommendation_id: st
   name: "dismissRecommendedRule",
   method: "POST",
   path: "/recommendations/event_orchestrations/services/{service_id}/rules/{recommendation_id}/dismiss",
-  schema: () => S.DeleteAcceptedRecommendedRuleResult
+  schema: () => S.DeleteAcceptedRecommendedRuleResult,
+  check: check$DeleteAcceptedRecommendedRuleResult
 })
 
 /**
@@ -12165,7 +12385,8 @@ export const listRulesets: ((options?: ListRulesetsOptions) => Stream.Stream<S.R
   name: "listRulesets",
   method: "GET",
   path: "/rulesets",
-  schema: () => S.Ruleset
+  schema: () => S.Ruleset,
+  check: check$Ruleset
 })
 
 /**
@@ -12227,7 +12448,8 @@ export const createRuleset: ((options?: CreateRulesetOptions) => Effect.Effect<S
   name: "createRuleset",
   method: "POST",
   path: "/rulesets",
-  schema: () => S.Ruleset
+  schema: () => S.Ruleset,
+  check: check$Ruleset
 })
 
 /**
@@ -12270,7 +12492,8 @@ export const getRuleset: ((id: string, options?: GetRulesetOptions) => Effect.Ef
   name: "getRuleset",
   method: "GET",
   path: "/rulesets/{id}",
-  schema: () => S.Ruleset
+  schema: () => S.Ruleset,
+  check: check$Ruleset
 })
 
 /**
@@ -12316,7 +12539,8 @@ export const updateRuleset: ((id: string, options?: UpdateRulesetOptions) => Eff
   name: "updateRuleset",
   method: "PUT",
   path: "/rulesets/{id}",
-  schema: () => S.Ruleset
+  schema: () => S.Ruleset,
+  check: check$Ruleset
 })
 
 /**
@@ -12401,7 +12625,8 @@ export const listRulesetEventRules: ((id: string, options?: ListRulesetEventRule
   name: "listRulesetEventRules",
   method: "GET",
   path: "/rulesets/{id}/rules",
-  schema: () => S.EventRule
+  schema: () => S.EventRule,
+  check: check$EventRule
 })
 
 /**
@@ -12463,7 +12688,8 @@ export const createRulesetEventRule: ((id: string, options?: CreateRulesetEventR
   name: "createRulesetEventRule",
   method: "POST",
   path: "/rulesets/{id}/rules",
-  schema: () => S.EventRule
+  schema: () => S.EventRule,
+  check: check$EventRule
 })
 
 /**
@@ -12506,7 +12732,8 @@ export const getRulesetEventRule: ((id: string, rule_id: string, options?: GetRu
   name: "getRulesetEventRule",
   method: "GET",
   path: "/rulesets/{id}/rules/{rule_id}",
-  schema: () => S.EventRule
+  schema: () => S.EventRule,
+  check: check$EventRule
 })
 
 /**
@@ -12552,7 +12779,8 @@ export const updateRulesetEventRule: ((id: string, rule_id: string, options?: Up
   name: "updateRulesetEventRule",
   method: "PUT",
   path: "/rulesets/{id}/rules/{rule_id}",
-  schema: () => S.EventRule
+  schema: () => S.EventRule,
+  check: check$EventRule
 })
 
 /**
@@ -12653,7 +12881,8 @@ export const listSchedules: ((options?: ListSchedulesOptions) => Stream.Stream<S
   method: "GET",
   path: "/schedules",
   query: ["include[]", "include_next_oncall_for_user", "query", "since", "team_ids[]", "time_zone", "until"],
-  schema: () => S.Schedule
+  schema: () => S.Schedule,
+  check: check$Schedule
 })
 
 /**
@@ -12718,7 +12947,8 @@ export const createSchedule: ((options?: CreateScheduleOptions) => Effect.Effect
   method: "POST",
   path: "/schedules",
   query: ["overflow"],
-  schema: () => S.Schedule
+  schema: () => S.Schedule,
+  check: check$Schedule
 })
 
 /**
@@ -12771,7 +13001,8 @@ export const createSchedulePreview: ((options?: CreateSchedulePreviewOptions) =>
   method: "POST",
   path: "/schedules/preview",
   query: ["overflow", "since", "until"],
-  schema: () => S.Schedule
+  schema: () => S.Schedule,
+  check: check$Schedule
 })
 
 /**
@@ -12826,7 +13057,8 @@ export const getSchedule: ((id: string, options?: GetScheduleOptions) => Effect.
   method: "GET",
   path: "/schedules/{id}",
   query: ["include_next_oncall_for_user", "overflow", "since", "time_zone", "until"],
-  schema: () => S.Schedule
+  schema: () => S.Schedule,
+  check: check$Schedule
 })
 
 /**
@@ -12875,7 +13107,8 @@ export const updateSchedule: ((id: string, options?: UpdateScheduleOptions) => E
   method: "PUT",
   path: "/schedules/{id}",
   query: ["overflow"],
-  schema: () => S.Schedule
+  schema: () => S.Schedule,
+  check: check$Schedule
 })
 
 /**
@@ -12966,7 +13199,8 @@ export const listSchedulesAuditRecords: ((id: string, options?: ListSchedulesAud
   method: "GET",
   path: "/schedules/{id}/audit/records",
   query: ["since", "until"],
-  schema: () => S.AuditRecord
+  schema: () => S.AuditRecord,
+  check: check$AuditRecord
 })
 
 /**
@@ -13035,7 +13269,8 @@ export const listScheduleOverrides: ((id: string, options: ListScheduleOverrides
   method: "GET",
   path: "/schedules/{id}/overrides",
   query: ["editable", "overflow", "since", "until"],
-  schema: () => S.ListScheduleOverridesResult
+  schema: () => S.ListScheduleOverridesResult,
+  check: check$ListScheduleOverridesResult
 })
 
 /**
@@ -13081,7 +13316,8 @@ export const createScheduleOverride: ((id: string, options: CreateScheduleOverri
   name: "createScheduleOverride",
   method: "POST",
   path: "/schedules/{id}/overrides",
-  schema: () => S.CreateScheduleOverrideResult
+  schema: () => S.CreateScheduleOverrideResult,
+  check: check$CreateScheduleOverrideResult
 })
 
 /**
@@ -13172,7 +13408,8 @@ export const listScheduleUsers: ((id: string, options?: ListScheduleUsersOptions
   method: "GET",
   path: "/schedules/{id}/users",
   query: ["since", "until"],
-  schema: () => S.ListScheduleUsersResult
+  schema: () => S.ListScheduleUsersResult,
+  check: check$ListScheduleUsersResult
 })
 
 /**
@@ -13218,7 +13455,8 @@ export const createServiceDependency: ((options?: CreateServiceDependencyOptions
   name: "createServiceDependency",
   method: "POST",
   path: "/service_dependencies/associate",
-  schema: () => S.CreateServiceDependencyResult
+  schema: () => S.CreateServiceDependencyResult,
+  check: check$CreateServiceDependencyResult
 })
 
 /**
@@ -13261,7 +13499,8 @@ export const getBusinessServiceServiceDependencies: ((id: string, options?: GetB
   name: "getBusinessServiceServiceDependencies",
   method: "GET",
   path: "/service_dependencies/business_services/{id}",
-  schema: () => S.GetBusinessServiceServiceDependenciesResult
+  schema: () => S.GetBusinessServiceServiceDependenciesResult,
+  check: check$GetBusinessServiceServiceDependenciesResult
 })
 
 /**
@@ -13307,7 +13546,8 @@ export const deleteServiceDependency: ((options?: DeleteServiceDependencyOptions
   name: "deleteServiceDependency",
   method: "POST",
   path: "/service_dependencies/disassociate",
-  schema: () => S.DeleteServiceDependencyResult
+  schema: () => S.DeleteServiceDependencyResult,
+  check: check$DeleteServiceDependencyResult
 })
 
 /**
@@ -13350,7 +13590,8 @@ export const getTechnicalServiceServiceDependencies: ((id: string, options?: Get
   name: "getTechnicalServiceServiceDependencies",
   method: "GET",
   path: "/service_dependencies/technical_services/{id}",
-  schema: () => S.GetTechnicalServiceServiceDependenciesResult
+  schema: () => S.GetTechnicalServiceServiceDependenciesResult,
+  check: check$GetTechnicalServiceServiceDependenciesResult
 })
 
 /**
@@ -13407,7 +13648,8 @@ export const listServices: ((options?: ListServicesOptions) => Stream.Stream<S.S
   method: "GET",
   path: "/services",
   query: ["include[]", "name", "query", "sort_by", "team_ids[]", "time_zone"],
-  schema: () => S.Service
+  schema: () => S.Service,
+  check: check$Service
 })
 
 /**
@@ -13469,7 +13711,8 @@ export const createService: ((options?: CreateServiceOptions) => Effect.Effect<S
   name: "createService",
   method: "POST",
   path: "/services",
-  schema: () => S.Service
+  schema: () => S.Service,
+  check: check$Service
 })
 
 /**
@@ -13516,7 +13759,8 @@ export const listServiceCustomFields: ((options?: ListServiceCustomFieldsOptions
   method: "GET",
   path: "/services/custom_fields",
   query: ["include[]"],
-  schema: () => S.ListServiceCustomFieldsResult
+  schema: () => S.ListServiceCustomFieldsResult,
+  check: check$ListServiceCustomFieldsResult
 })
 
 /**
@@ -13562,7 +13806,8 @@ export const createServiceCustomField: ((options?: CreateServiceCustomFieldOptio
   name: "createServiceCustomField",
   method: "POST",
   path: "/services/custom_fields",
-  schema: () => S.ServiceCustomFieldsFieldReadModel
+  schema: () => S.ServiceCustomFieldsFieldReadModel,
+  check: check$ServiceCustomFieldsFieldReadModel
 })
 
 /**
@@ -13609,7 +13854,8 @@ export const getServiceCustomField: ((field_id: string, options?: GetServiceCust
   method: "GET",
   path: "/services/custom_fields/{field_id}",
   query: ["include[]"],
-  schema: () => S.ServiceCustomFieldsFieldReadModel
+  schema: () => S.ServiceCustomFieldsFieldReadModel,
+  check: check$ServiceCustomFieldsFieldReadModel
 })
 
 /**
@@ -13655,7 +13901,8 @@ export const updateServiceCustomField: ((field_id: string, options?: UpdateServi
   name: "updateServiceCustomField",
   method: "PUT",
   path: "/services/custom_fields/{field_id}",
-  schema: () => S.ServiceCustomFieldsFieldReadModel
+  schema: () => S.ServiceCustomFieldsFieldReadModel,
+  check: check$ServiceCustomFieldsFieldReadModel
 })
 
 /**
@@ -13740,7 +13987,8 @@ export const listServiceCustomFieldOptions: ((field_id: string, options?: ListSe
   name: "listServiceCustomFieldOptions",
   method: "GET",
   path: "/services/custom_fields/{field_id}/field_options",
-  schema: () => S.ListServiceCustomFieldOptionsResult
+  schema: () => S.ListServiceCustomFieldOptionsResult,
+  check: check$ListServiceCustomFieldOptionsResult
 })
 
 /**
@@ -13786,7 +14034,8 @@ export const createServiceCustomFieldOption: ((field_id: string, options?: Creat
   name: "createServiceCustomFieldOption",
   method: "POST",
   path: "/services/custom_fields/{field_id}/field_options",
-  schema: () => S.ServiceCustomFieldsFieldOptionReadModel
+  schema: () => S.ServiceCustomFieldsFieldOptionReadModel,
+  check: check$ServiceCustomFieldsFieldOptionReadModel
 })
 
 /**
@@ -13829,7 +14078,8 @@ export const getServiceCustomFieldOption: ((field_id: string, field_option_id: s
   name: "getServiceCustomFieldOption",
   method: "GET",
   path: "/services/custom_fields/{field_id}/field_options/{field_option_id}",
-  schema: () => S.ServiceCustomFieldsFieldOptionReadModel
+  schema: () => S.ServiceCustomFieldsFieldOptionReadModel,
+  check: check$ServiceCustomFieldsFieldOptionReadModel
 })
 
 /**
@@ -13875,7 +14125,8 @@ export const updateServiceCustomFieldOption: ((field_id: string, field_option_id
   name: "updateServiceCustomFieldOption",
   method: "PUT",
   path: "/services/custom_fields/{field_id}/field_options/{field_option_id}",
-  schema: () => S.ServiceCustomFieldsFieldOptionReadModel
+  schema: () => S.ServiceCustomFieldsFieldOptionReadModel,
+  check: check$ServiceCustomFieldsFieldOptionReadModel
 })
 
 /**
@@ -13964,7 +14215,8 @@ export const getService: ((id: string, options?: GetServiceOptions) => Effect.Ef
   method: "GET",
   path: "/services/{id}",
   query: ["include[]"],
-  schema: () => S.Service
+  schema: () => S.Service,
+  check: check$Service
 })
 
 /**
@@ -14010,7 +14262,8 @@ export const updateService: ((id: string, options?: UpdateServiceOptions) => Eff
   name: "updateService",
   method: "PUT",
   path: "/services/{id}",
-  schema: () => S.Service
+  schema: () => S.Service,
+  check: check$Service
 })
 
 /**
@@ -14101,7 +14354,8 @@ export const listServiceAuditRecords: ((id: string, options?: ListServiceAuditRe
   method: "GET",
   path: "/services/{id}/audit/records",
   query: ["since", "until"],
-  schema: () => S.AuditRecord
+  schema: () => S.AuditRecord,
+  check: check$AuditRecord
 })
 
 /**
@@ -14170,7 +14424,8 @@ export const listServiceChangeEvents: ((id: string, options?: ListServiceChangeE
   method: "GET",
   path: "/services/{id}/change_events",
   query: ["integration_ids[]", "since", "team_ids[]", "until"],
-  schema: () => S.ChangeEvent
+  schema: () => S.ChangeEvent,
+  check: check$ChangeEvent
 })
 
 /**
@@ -14229,7 +14484,8 @@ export const getServiceCustomFieldValues: ((id: string, options?: GetServiceCust
   name: "getServiceCustomFieldValues",
   method: "GET",
   path: "/services/{id}/custom_fields/values",
-  schema: () => S.GetServiceCustomFieldValuesResult
+  schema: () => S.GetServiceCustomFieldValuesResult,
+  check: check$GetServiceCustomFieldValuesResult
 })
 
 /**
@@ -14275,7 +14531,8 @@ export const updateServiceCustomFieldValues: ((id: string, options?: UpdateServi
   name: "updateServiceCustomFieldValues",
   method: "PUT",
   path: "/services/{id}/custom_fields/values",
-  schema: () => S.UpdateServiceCustomFieldValuesResult
+  schema: () => S.UpdateServiceCustomFieldValuesResult,
+  check: check$UpdateServiceCustomFieldValuesResult
 })
 
 /**
@@ -14318,7 +14575,8 @@ export const listServiceFeatureEnablements: ((id: string, options?: ListServiceF
   name: "listServiceFeatureEnablements",
   method: "GET",
   path: "/services/{id}/enablements",
-  schema: () => S.ListServiceFeatureEnablementsResult
+  schema: () => S.ListServiceFeatureEnablementsResult,
+  check: check$ListServiceFeatureEnablementsResult
 })
 
 /**
@@ -14364,7 +14622,8 @@ export const updateServiceFeatureEnablement: ((id: string, feature_name: string,
   name: "updateServiceFeatureEnablement",
   method: "PUT",
   path: "/services/{id}/enablements/{feature_name}",
-  schema: () => S.FeatureEnablement
+  schema: () => S.FeatureEnablement,
+  check: check$FeatureEnablement
 })
 
 /**
@@ -14410,7 +14669,8 @@ export const createServiceIntegration: ((id: string, options?: CreateServiceInte
   name: "createServiceIntegration",
   method: "POST",
   path: "/services/{id}/integrations",
-  schema: () => S.Integration
+  schema: () => S.Integration,
+  check: check$Integration
 })
 
 /**
@@ -14457,7 +14717,8 @@ export const getServiceIntegration: ((id: string, integration_id: string, option
   method: "GET",
   path: "/services/{id}/integrations/{integration_id}",
   query: ["include[]"],
-  schema: () => S.Integration
+  schema: () => S.Integration,
+  check: check$Integration
 })
 
 /**
@@ -14503,7 +14764,8 @@ export const updateServiceIntegration: ((id: string, integration_id: string, opt
   name: "updateServiceIntegration",
   method: "PUT",
   path: "/services/{id}/integrations/{integration_id}",
-  schema: () => S.Integration
+  schema: () => S.Integration,
+  check: check$Integration
 })
 
 /**
@@ -14550,7 +14812,8 @@ export const listServiceEventRules: ((id: string, options?: ListServiceEventRule
   method: "GET",
   path: "/services/{id}/rules",
   query: ["include[]"],
-  schema: () => S.ServiceEventRule
+  schema: () => S.ServiceEventRule,
+  check: check$ServiceEventRule
 })
 
 /**
@@ -14612,7 +14875,8 @@ export const createServiceEventRule: ((id: string, options?: CreateServiceEventR
   name: "createServiceEventRule",
   method: "POST",
   path: "/services/{id}/rules",
-  schema: () => S.ServiceEventRule
+  schema: () => S.ServiceEventRule,
+  check: check$ServiceEventRule
 })
 
 /**
@@ -14655,7 +14919,8 @@ export const convertServiceEventRulesToEventOrchestration: ((id: string, options
   name: "convertServiceEventRulesToEventOrchestration",
   method: "POST",
   path: "/services/{id}/rules/convert",
-  schema: () => S.ConvertServiceEventRulesToEventOrchestrationResult
+  schema: () => S.ConvertServiceEventRulesToEventOrchestrationResult,
+  check: check$ConvertServiceEventRulesToEventOrchestrationResult
 })
 
 /**
@@ -14698,7 +14963,8 @@ export const getServiceEventRule: ((id: string, rule_id: string, options?: GetSe
   name: "getServiceEventRule",
   method: "GET",
   path: "/services/{id}/rules/{rule_id}",
-  schema: () => S.ServiceEventRule
+  schema: () => S.ServiceEventRule,
+  check: check$ServiceEventRule
 })
 
 /**
@@ -14744,7 +15010,8 @@ export const updateServiceEventRule: ((id: string, rule_id: string, options?: Up
   name: "updateServiceEventRule",
   method: "PUT",
   path: "/services/{id}/rules/{rule_id}",
-  schema: () => S.ServiceEventRule
+  schema: () => S.ServiceEventRule,
+  check: check$ServiceEventRule
 })
 
 /**
@@ -14833,7 +15100,8 @@ export const getSessionConfigurations: ((options?: GetSessionConfigurationsOptio
   method: "GET",
   path: "/session_configurations",
   query: ["type"],
-  schema: () => S.GetSessionConfigurationsResult
+  schema: () => S.GetSessionConfigurationsResult,
+  check: check$GetSessionConfigurationsResult
 })
 
 /**
@@ -14882,7 +15150,8 @@ export const updateSessionConfigurations: ((options: UpdateSessionConfigurations
   method: "PUT",
   path: "/session_configurations",
   query: ["type"],
-  schema: () => S.UpdateSessionConfigurationsResult
+  schema: () => S.UpdateSessionConfigurationsResult,
+  check: check$UpdateSessionConfigurationsResult
 })
 
 /**
@@ -14981,7 +15250,8 @@ export const listSreMemories: ((options?: ListSreMemoriesOptions) => Effect.Effe
   method: "GET",
   path: "/sre_agent/memories",
   query: ["incident_id", "limit", "service_id", "type"],
-  schema: () => S.ListSreMemoriesResult
+  schema: () => S.ListSreMemoriesResult,
+  check: check$ListSreMemoriesResult
 })
 
 /**
@@ -15027,7 +15297,8 @@ export const updateSreMemory: ((id: string, options?: UpdateSreMemoryOptions) =>
   name: "updateSreMemory",
   method: "PUT",
   path: "/sre_agent/memories/{id}",
-  schema: () => S.SREMemory
+  schema: () => S.SREMemory,
+  check: check$SREMemory
 })
 
 /**
@@ -15116,7 +15387,8 @@ export const listStandards: ((options?: ListStandardsOptions) => Effect.Effect<S
   method: "GET",
   path: "/standards",
   query: ["active", "resource_type"],
-  schema: () => S.ListStandardsResult
+  schema: () => S.ListStandardsResult,
+  check: check$ListStandardsResult
 })
 
 /**
@@ -15163,7 +15435,8 @@ export const listResourceStandardsManyServices: ((resource_type: string, options
   method: "GET",
   path: "/standards/scores/{resource_type}",
   query: ["ids,"],
-  schema: () => S.ListResourceStandardsManyServicesResult
+  schema: () => S.ListResourceStandardsManyServicesResult,
+  check: check$ListResourceStandardsManyServicesResult
 })
 
 /**
@@ -15206,7 +15479,8 @@ export const listResourceStandards: ((resource_type: string, id: string, options
   name: "listResourceStandards",
   method: "GET",
   path: "/standards/scores/{resource_type}/{id}",
-  schema: () => S.StandardApplied
+  schema: () => S.StandardApplied,
+  check: check$StandardApplied
 })
 
 /**
@@ -15252,7 +15526,8 @@ export const updateStandard: ((id: string, options?: UpdateStandardOptions) => E
   name: "updateStandard",
   method: "PUT",
   path: "/standards/{id}",
-  schema: () => S.Standard
+  schema: () => S.Standard,
+  check: check$Standard
 })
 
 /**
@@ -15295,7 +15570,8 @@ export const listStatusDashboards: ((options?: ListStatusDashboardsOptions) => E
   name: "listStatusDashboards",
   method: "GET",
   path: "/status_dashboards",
-  schema: () => S.ListStatusDashboardsResult
+  schema: () => S.ListStatusDashboardsResult,
+  check: check$ListStatusDashboardsResult
 })
 
 /**
@@ -15338,7 +15614,8 @@ export const getStatusDashboardByUrlSlug: ((url_slug: string, options?: GetStatu
   name: "getStatusDashboardByUrlSlug",
   method: "GET",
   path: "/status_dashboards/url_slugs/{url_slug}",
-  schema: () => S.StatusDashboard
+  schema: () => S.StatusDashboard,
+  check: check$StatusDashboard
 })
 
 /**
@@ -15385,7 +15662,8 @@ export const getStatusDashboardServiceImpactsByUrlSlug: ((url_slug: string, opti
   method: "GET",
   path: "/status_dashboards/url_slugs/{url_slug}/service_impacts",
   query: ["additional_fields[]"],
-  schema: () => S.GetStatusDashboardServiceImpactsByUrlSlugResult
+  schema: () => S.GetStatusDashboardServiceImpactsByUrlSlugResult,
+  check: check$GetStatusDashboardServiceImpactsByUrlSlugResult
 })
 
 /**
@@ -15428,7 +15706,8 @@ export const getStatusDashboardById: ((id: string, options?: GetStatusDashboardB
   name: "getStatusDashboardById",
   method: "GET",
   path: "/status_dashboards/{id}",
-  schema: () => S.StatusDashboard
+  schema: () => S.StatusDashboard,
+  check: check$StatusDashboard
 })
 
 /**
@@ -15475,7 +15754,8 @@ export const getStatusDashboardServiceImpactsById: ((id: string, options?: GetSt
   method: "GET",
   path: "/status_dashboards/{id}/service_impacts",
   query: ["additional_fields[]"],
-  schema: () => S.GetStatusDashboardServiceImpactsByIdResult
+  schema: () => S.GetStatusDashboardServiceImpactsByIdResult,
+  check: check$GetStatusDashboardServiceImpactsByIdResult
 })
 
 /**
@@ -15522,7 +15802,8 @@ export const listStatusPages: ((options?: ListStatusPagesOptions) => Effect.Effe
   method: "GET",
   path: "/status_pages",
   query: ["status_page_type"],
-  schema: () => S.ListStatusPagesResult
+  schema: () => S.ListStatusPagesResult,
+  check: check$ListStatusPagesResult
 })
 
 /**
@@ -15569,7 +15850,8 @@ export const listStatusPageImpacts: ((id: string, options?: ListStatusPageImpact
   method: "GET",
   path: "/status_pages/{id}/impacts",
   query: ["post_type"],
-  schema: () => S.ListStatusPageImpactsResult
+  schema: () => S.ListStatusPageImpactsResult,
+  check: check$ListStatusPageImpactsResult
 })
 
 /**
@@ -15612,7 +15894,8 @@ export const getStatusPageImpact: ((id: string, impact_id: string, options?: Get
   name: "getStatusPageImpact",
   method: "GET",
   path: "/status_pages/{id}/impacts/{impact_id}",
-  schema: () => S.StatusPageImpact
+  schema: () => S.StatusPageImpact,
+  check: check$StatusPageImpact
 })
 
 /**
@@ -15663,7 +15946,8 @@ export const listStatusPagePosts: ((id: string, options?: ListStatusPagePostsOpt
   method: "GET",
   path: "/status_pages/{id}/posts",
   query: ["post_type", "reviewed_status", "status[]"],
-  schema: () => S.ListStatusPagePostsResult
+  schema: () => S.ListStatusPagePostsResult,
+  check: check$ListStatusPagePostsResult
 })
 
 /**
@@ -15709,7 +15993,8 @@ export const createStatusPagePost: ((id: string, options?: CreateStatusPagePostO
   name: "createStatusPagePost",
   method: "POST",
   path: "/status_pages/{id}/posts",
-  schema: () => S.StatusPagePost
+  schema: () => S.StatusPagePost,
+  check: check$StatusPagePost
 })
 
 /**
@@ -15756,7 +16041,8 @@ export const getStatusPagePost: ((id: string, post_id: string, options?: GetStat
   method: "GET",
   path: "/status_pages/{id}/posts/{post_id}",
   query: ["include[]"],
-  schema: () => S.StatusPagePost
+  schema: () => S.StatusPagePost,
+  check: check$StatusPagePost
 })
 
 /**
@@ -15802,7 +16088,8 @@ export const updateStatusPagePost: ((id: string, post_id: string, options?: Upda
   name: "updateStatusPagePost",
   method: "PUT",
   path: "/status_pages/{id}/posts/{post_id}",
-  schema: () => S.StatusPagePost
+  schema: () => S.StatusPagePost,
+  check: check$StatusPagePost
 })
 
 /**
@@ -15891,7 +16178,8 @@ export const listStatusPagePostUpdates: ((id: string, post_id: string, options?:
   method: "GET",
   path: "/status_pages/{id}/posts/{post_id}/post_updates",
   query: ["reviewed_status"],
-  schema: () => S.ListStatusPagePostUpdatesResult
+  schema: () => S.ListStatusPagePostUpdatesResult,
+  check: check$ListStatusPagePostUpdatesResult
 })
 
 /**
@@ -15937,7 +16225,8 @@ export const createStatusPagePostUpdate: ((id: string, post_id: string, options?
   name: "createStatusPagePostUpdate",
   method: "POST",
   path: "/status_pages/{id}/posts/{post_id}/post_updates",
-  schema: () => S.StatusPagePostUpdate
+  schema: () => S.StatusPagePostUpdate,
+  check: check$StatusPagePostUpdate
 })
 
 /**
@@ -15980,7 +16269,8 @@ export const getPostUpdate: ((id: string, post_id: string, post_update_id: strin
   name: "getPostUpdate",
   method: "GET",
   path: "/status_pages/{id}/posts/{post_id}/post_updates/{post_update_id}",
-  schema: () => S.StatusPagePostUpdate
+  schema: () => S.StatusPagePostUpdate,
+  check: check$StatusPagePostUpdate
 })
 
 /**
@@ -16026,7 +16316,8 @@ export const updateStatusPagePostUpdate: ((id: string, post_id: string, post_upd
   name: "updateStatusPagePostUpdate",
   method: "PUT",
   path: "/status_pages/{id}/posts/{post_id}/post_updates/{post_update_id}",
-  schema: () => S.StatusPagePostUpdate
+  schema: () => S.StatusPagePostUpdate,
+  check: check$StatusPagePostUpdate
 })
 
 /**
@@ -16111,7 +16402,8 @@ export const getPostmortem: ((id: string, post_id: string, options?: GetPostmort
   name: "getPostmortem",
   method: "GET",
   path: "/status_pages/{id}/posts/{post_id}/postmortem",
-  schema: () => S.StatusPagePostmortem
+  schema: () => S.StatusPagePostmortem,
+  check: check$StatusPagePostmortem
 })
 
 /**
@@ -16157,7 +16449,8 @@ export const createOrUpdateStatusPagePostmortem: ((id: string, post_id: string, 
   name: "createOrUpdateStatusPagePostmortem",
   method: "PUT",
   path: "/status_pages/{id}/posts/{post_id}/postmortem",
-  schema: () => S.StatusPagePostmortem
+  schema: () => S.StatusPagePostmortem,
+  check: check$StatusPagePostmortem
 })
 
 /**
@@ -16242,7 +16535,8 @@ export const listStatusPageServices: ((id: string, options?: ListStatusPageServi
   name: "listStatusPageServices",
   method: "GET",
   path: "/status_pages/{id}/services",
-  schema: () => S.ListStatusPageServicesResult
+  schema: () => S.ListStatusPageServicesResult,
+  check: check$ListStatusPageServicesResult
 })
 
 /**
@@ -16285,7 +16579,8 @@ export const getStatusPageService: ((id: string, service_id: string, options?: G
   name: "getStatusPageService",
   method: "GET",
   path: "/status_pages/{id}/services/{service_id}",
-  schema: () => S.StatusPageService
+  schema: () => S.StatusPageService,
+  check: check$StatusPageService
 })
 
 /**
@@ -16332,7 +16627,8 @@ export const listStatusPageSeverities: ((id: string, options?: ListStatusPageSev
   method: "GET",
   path: "/status_pages/{id}/severities",
   query: ["post_type"],
-  schema: () => S.ListStatusPageSeveritiesResult
+  schema: () => S.ListStatusPageSeveritiesResult,
+  check: check$ListStatusPageSeveritiesResult
 })
 
 /**
@@ -16375,7 +16671,8 @@ export const getStatusPageSeverity: ((id: string, severity_id: string, options?:
   name: "getStatusPageSeverity",
   method: "GET",
   path: "/status_pages/{id}/severities/{severity_id}",
-  schema: () => S.StatusPageSeverity
+  schema: () => S.StatusPageSeverity,
+  check: check$StatusPageSeverity
 })
 
 /**
@@ -16422,7 +16719,8 @@ export const listStatusPageStatuses: ((id: string, options?: ListStatusPageStatu
   method: "GET",
   path: "/status_pages/{id}/statuses",
   query: ["post_type"],
-  schema: () => S.ListStatusPageStatusesResult
+  schema: () => S.ListStatusPageStatusesResult,
+  check: check$ListStatusPageStatusesResult
 })
 
 /**
@@ -16465,7 +16763,8 @@ export const getStatusPageStatus: ((id: string, status_id: string, options?: Get
   name: "getStatusPageStatus",
   method: "GET",
   path: "/status_pages/{id}/statuses/{status_id}",
-  schema: () => S.StatusPageStatus
+  schema: () => S.StatusPageStatus,
+  check: check$StatusPageStatus
 })
 
 /**
@@ -16514,7 +16813,8 @@ export const listStatusPageSubscriptions: ((id: string, options?: ListStatusPage
   method: "GET",
   path: "/status_pages/{id}/subscriptions",
   query: ["channel", "status"],
-  schema: () => S.ListStatusPageSubscriptionsResult
+  schema: () => S.ListStatusPageSubscriptionsResult,
+  check: check$ListStatusPageSubscriptionsResult
 })
 
 /**
@@ -16560,7 +16860,8 @@ export const createStatusPageSubscription: ((id: string, options?: CreateStatusP
   name: "createStatusPageSubscription",
   method: "POST",
   path: "/status_pages/{id}/subscriptions",
-  schema: () => S.StatusPageSubscription
+  schema: () => S.StatusPageSubscription,
+  check: check$StatusPageSubscription
 })
 
 /**
@@ -16603,7 +16904,8 @@ export const getStatusPageSubscription: ((id: string, subscription_id: string, o
   name: "getStatusPageSubscription",
   method: "GET",
   path: "/status_pages/{id}/subscriptions/{subscription_id}",
-  schema: () => S.StatusPageSubscription
+  schema: () => S.StatusPageSubscription,
+  check: check$StatusPageSubscription
 })
 
 /**
@@ -16692,7 +16994,8 @@ export const listTags: ((options?: ListTagsOptions) => Stream.Stream<S.Tag, Op.S
   method: "GET",
   path: "/tags",
   query: ["query"],
-  schema: () => S.Tag
+  schema: () => S.Tag,
+  check: check$Tag
 })
 
 /**
@@ -16754,7 +17057,8 @@ export const createTags: ((options?: CreateTagsOptions) => Effect.Effect<S.Tag, 
   name: "createTags",
   method: "POST",
   path: "/tags",
-  schema: () => S.Tag
+  schema: () => S.Tag,
+  check: check$Tag
 })
 
 /**
@@ -16797,7 +17101,8 @@ export const getTag: ((id: string, options?: GetTagOptions) => Effect.Effect<S.T
   name: "getTag",
   method: "GET",
   path: "/tags/{id}",
-  schema: () => S.Tag
+  schema: () => S.Tag,
+  check: check$Tag
 })
 
 /**
@@ -16890,7 +17195,8 @@ export const getTagsByEntityType: ((id: string, entity_type: string, options?: G
   method: "GET",
   path: "/tags/{id}/{entity_type}",
   query: ["limit", "offset", "total"],
-  schema: () => S.GetTagsByEntityTypeResult
+  schema: () => S.GetTagsByEntityTypeResult,
+  check: check$GetTagsByEntityTypeResult
 })
 
 /**
@@ -16937,7 +17243,8 @@ export const listTeams: ((options?: ListTeamsOptions) => Stream.Stream<S.Team, O
   method: "GET",
   path: "/teams",
   query: ["query"],
-  schema: () => S.Team
+  schema: () => S.Team,
+  check: check$Team
 })
 
 /**
@@ -16999,7 +17306,8 @@ export const createTeam: ((options?: CreateTeamOptions) => Effect.Effect<S.Team,
   name: "createTeam",
   method: "POST",
   path: "/teams",
-  schema: () => S.Team
+  schema: () => S.Team,
+  check: check$Team
 })
 
 /**
@@ -17046,7 +17354,8 @@ export const getTeam: ((id: string, options?: GetTeamOptions) => Effect.Effect<S
   method: "GET",
   path: "/teams/{id}",
   query: ["include[]"],
-  schema: () => S.Team
+  schema: () => S.Team,
+  check: check$Team
 })
 
 /**
@@ -17092,7 +17401,8 @@ export const updateTeam: ((id: string, options?: UpdateTeamOptions) => Effect.Ef
   name: "updateTeam",
   method: "PUT",
   path: "/teams/{id}",
-  schema: () => S.Team
+  schema: () => S.Team,
+  check: check$Team
 })
 
 /**
@@ -17187,7 +17497,8 @@ export const listTeamsAuditRecords: ((id: string, options?: ListTeamsAuditRecord
   method: "GET",
   path: "/teams/{id}/audit/records",
   query: ["since", "until"],
-  schema: () => S.AuditRecord
+  schema: () => S.AuditRecord,
+  check: check$AuditRecord
 })
 
 /**
@@ -17334,7 +17645,8 @@ export const listTeamUsers: ((id: string, options?: ListTeamUsersOptions) => Str
   method: "GET",
   path: "/teams/{id}/members",
   query: ["include[]"],
-  schema: () => S.ListTeamUsersItem
+  schema: () => S.ListTeamUsersItem,
+  check: check$ListTeamUsersItem
 })
 
 /**
@@ -17393,7 +17705,8 @@ export const getTeamNotificationSubscriptions: ((id: string, options?: GetTeamNo
   name: "getTeamNotificationSubscriptions",
   method: "GET",
   path: "/teams/{id}/notification_subscriptions",
-  schema: () => S.GetTeamNotificationSubscriptionsResult
+  schema: () => S.GetTeamNotificationSubscriptionsResult,
+  check: check$GetTeamNotificationSubscriptionsResult
 })
 
 /**
@@ -17439,7 +17752,8 @@ export const createTeamNotificationSubscriptions: ((id: string, options?: Create
   name: "createTeamNotificationSubscriptions",
   method: "POST",
   path: "/teams/{id}/notification_subscriptions",
-  schema: () => S.CreateTeamNotificationSubscriptionsResult
+  schema: () => S.CreateTeamNotificationSubscriptionsResult,
+  check: check$CreateTeamNotificationSubscriptionsResult
 })
 
 /**
@@ -17485,7 +17799,8 @@ export const removeTeamNotificationSubscriptions: ((id: string, options?: Remove
   name: "removeTeamNotificationSubscriptions",
   method: "POST",
   path: "/teams/{id}/notification_subscriptions/unsubscribe",
-  schema: () => S.RemoveTeamNotificationSubscriptionsResult
+  schema: () => S.RemoveTeamNotificationSubscriptionsResult,
+  check: check$RemoveTeamNotificationSubscriptionsResult
 })
 
 /**
@@ -17623,7 +17938,8 @@ export const getTemplates: ((options?: GetTemplatesOptions) => Stream.Stream<S.T
   method: "GET",
   path: "/templates",
   query: ["query", "sort_by", "template_type"],
-  schema: () => S.Template
+  schema: () => S.Template,
+  check: check$Template
 })
 
 /**
@@ -17685,7 +18001,8 @@ export const createTemplate: ((options: CreateTemplateOptions) => Effect.Effect<
   name: "createTemplate",
   method: "POST",
   path: "/templates",
-  schema: () => S.Template
+  schema: () => S.Template,
+  check: check$Template
 })
 
 /**
@@ -17728,7 +18045,8 @@ export const getTemplateFields: ((options?: GetTemplateFieldsOptions) => Effect.
   name: "getTemplateFields",
   method: "GET",
   path: "/templates/fields",
-  schema: () => S.GetTemplateFieldsResult
+  schema: () => S.GetTemplateFieldsResult,
+  check: check$GetTemplateFieldsResult
 })
 
 /**
@@ -17771,7 +18089,8 @@ export const getTemplate: ((id: string, options?: GetTemplateOptions) => Effect.
   name: "getTemplate",
   method: "GET",
   path: "/templates/{id}",
-  schema: () => S.Template
+  schema: () => S.Template,
+  check: check$Template
 })
 
 /**
@@ -17817,7 +18136,8 @@ export const updateTemplate: ((id: string, options: UpdateTemplateOptions) => Ef
   name: "updateTemplate",
   method: "PUT",
   path: "/templates/{id}",
-  schema: () => S.Template
+  schema: () => S.Template,
+  check: check$Template
 })
 
 /**
@@ -17905,7 +18225,8 @@ export const renderTemplate: ((id: string, options: RenderTemplateOptions) => Ef
   name: "renderTemplate",
   method: "POST",
   path: "/templates/{id}/render",
-  schema: () => S.RenderedTemplate
+  schema: () => S.RenderedTemplate,
+  check: check$RenderedTemplate
 })
 
 /**
@@ -17956,7 +18277,8 @@ export const listUsers: ((options?: ListUsersOptions) => Stream.Stream<S.User, O
   method: "GET",
   path: "/users",
   query: ["include[]", "query", "team_ids[]"],
-  schema: () => S.User
+  schema: () => S.User,
+  check: check$User
 })
 
 /**
@@ -18020,7 +18342,8 @@ export const createUser: ((options?: CreateUserOptions) => Effect.Effect<S.User,
   name: "createUser",
   method: "POST",
   path: "/users",
-  schema: () => S.User
+  schema: () => S.User,
+  check: check$User
 })
 
 /**
@@ -18067,7 +18390,8 @@ export const getCurrentUser: ((options?: GetCurrentUserOptions) => Effect.Effect
   method: "GET",
   path: "/users/me",
   query: ["include[]"],
-  schema: () => S.User
+  schema: () => S.User,
+  check: check$User
 })
 
 /**
@@ -18114,7 +18438,8 @@ export const getUser: ((id: string, options?: GetUserOptions) => Effect.Effect<S
   method: "GET",
   path: "/users/{id}",
   query: ["include[]"],
-  schema: () => S.User
+  schema: () => S.User,
+  check: check$User
 })
 
 /**
@@ -18160,7 +18485,8 @@ export const updateUser: ((id: string, options?: UpdateUserOptions) => Effect.Ef
   name: "updateUser",
   method: "PUT",
   path: "/users/{id}",
-  schema: () => S.User
+  schema: () => S.User,
+  check: check$User
 })
 
 /**
@@ -18251,7 +18577,8 @@ export const listUsersAuditRecords: ((id: string, options?: ListUsersAuditRecord
   method: "GET",
   path: "/users/{id}/audit/records",
   query: ["since", "until"],
-  schema: () => S.AuditRecord
+  schema: () => S.AuditRecord,
+  check: check$AuditRecord
 })
 
 /**
@@ -18310,7 +18637,8 @@ export const getUserContactMethods: ((id: string, options?: GetUserContactMethod
   name: "getUserContactMethods",
   method: "GET",
   path: "/users/{id}/contact_methods",
-  schema: () => S.GetUserContactMethodsResult
+  schema: () => S.GetUserContactMethodsResult,
+  check: check$GetUserContactMethodsResult
 })
 
 /**
@@ -18356,7 +18684,8 @@ export const createUserContactMethod: ((id: string, options?: CreateUserContactM
   name: "createUserContactMethod",
   method: "POST",
   path: "/users/{id}/contact_methods",
-  schema: () => S.CreateUserContactMethodResult
+  schema: () => S.CreateUserContactMethodResult,
+  check: check$CreateUserContactMethodResult
 })
 
 /**
@@ -18399,7 +18728,8 @@ export const getUserContactMethod: ((id: string, contact_method_id: string, opti
   name: "getUserContactMethod",
   method: "GET",
   path: "/users/{id}/contact_methods/{contact_method_id}",
-  schema: () => S.GetUserContactMethodResult
+  schema: () => S.GetUserContactMethodResult,
+  check: check$GetUserContactMethodResult
 })
 
 /**
@@ -18445,7 +18775,8 @@ export const updateUserContactMethod: ((id: string, contact_method_id: string, o
   name: "updateUserContactMethod",
   method: "PUT",
   path: "/users/{id}/contact_methods/{contact_method_id}",
-  schema: () => S.UpdateUserContactMethodResult
+  schema: () => S.UpdateUserContactMethodResult,
+  check: check$UpdateUserContactMethodResult
 })
 
 /**
@@ -18528,7 +18859,8 @@ export const getUserLicense: ((id: string, options?: GetUserLicenseOptions) => E
   name: "getUserLicense",
   method: "GET",
   path: "/users/{id}/license",
-  schema: () => S.GetUserLicenseResult
+  schema: () => S.GetUserLicenseResult,
+  check: check$GetUserLicenseResult
 })
 
 /**
@@ -18577,7 +18909,8 @@ export const getUserNotificationRules: ((id: string, options?: GetUserNotificati
   method: "GET",
   path: "/users/{id}/notification_rules",
   query: ["include[]", "urgency"],
-  schema: () => S.GetUserNotificationRulesResult
+  schema: () => S.GetUserNotificationRulesResult,
+  check: check$GetUserNotificationRulesResult
 })
 
 /**
@@ -18623,7 +18956,8 @@ export const createUserNotificationRule: ((id: string, options?: CreateUserNotif
   name: "createUserNotificationRule",
   method: "POST",
   path: "/users/{id}/notification_rules",
-  schema: () => S.NotificationRule
+  schema: () => S.NotificationRule,
+  check: check$NotificationRule
 })
 
 /**
@@ -18670,7 +19004,8 @@ export const getUserNotificationRule: ((id: string, notification_rule_id: string
   method: "GET",
   path: "/users/{id}/notification_rules/{notification_rule_id}",
   query: ["include[]"],
-  schema: () => S.NotificationRule
+  schema: () => S.NotificationRule,
+  check: check$NotificationRule
 })
 
 /**
@@ -18716,7 +19051,8 @@ export const updateUserNotificationRule: ((id: string, notification_rule_id: str
   name: "updateUserNotificationRule",
   method: "PUT",
   path: "/users/{id}/notification_rules/{notification_rule_id}",
-  schema: () => S.NotificationRule
+  schema: () => S.NotificationRule,
+  check: check$NotificationRule
 })
 
 /**
@@ -18801,7 +19137,8 @@ export const getUserNotificationSubscriptions: ((id: string, options?: GetUserNo
   name: "getUserNotificationSubscriptions",
   method: "GET",
   path: "/users/{id}/notification_subscriptions",
-  schema: () => S.GetUserNotificationSubscriptionsResult
+  schema: () => S.GetUserNotificationSubscriptionsResult,
+  check: check$GetUserNotificationSubscriptionsResult
 })
 
 /**
@@ -18847,7 +19184,8 @@ export const createUserNotificationSubscriptions: ((id: string, options?: Create
   name: "createUserNotificationSubscriptions",
   method: "POST",
   path: "/users/{id}/notification_subscriptions",
-  schema: () => S.CreateUserNotificationSubscriptionsResult
+  schema: () => S.CreateUserNotificationSubscriptionsResult,
+  check: check$CreateUserNotificationSubscriptionsResult
 })
 
 /**
@@ -18893,7 +19231,8 @@ export const unsubscribeUserNotificationSubscriptions: ((id: string, options?: U
   name: "unsubscribeUserNotificationSubscriptions",
   method: "POST",
   path: "/users/{id}/notification_subscriptions/unsubscribe",
-  schema: () => S.UnsubscribeUserNotificationSubscriptionsResult
+  schema: () => S.UnsubscribeUserNotificationSubscriptionsResult,
+  check: check$UnsubscribeUserNotificationSubscriptionsResult
 })
 
 /**
@@ -18942,7 +19281,8 @@ export const listUserDelegations: ((id: string, options?: ListUserDelegationsOpt
   method: "GET",
   path: "/users/{id}/oauth_delegations",
   query: ["delegation_type", "status"],
-  schema: () => S.OAuthDelegation
+  schema: () => S.OAuthDelegation,
+  check: check$OAuthDelegation
 })
 
 /**
@@ -19043,7 +19383,8 @@ export const getUserHandoffNotificationRules: ((id: string, options?: GetUserHan
   name: "getUserHandoffNotificationRules",
   method: "GET",
   path: "/users/{id}/oncall_handoff_notification_rules",
-  schema: () => S.GetUserHandoffNotificationRulesResult
+  schema: () => S.GetUserHandoffNotificationRulesResult,
+  check: check$GetUserHandoffNotificationRulesResult
 })
 
 /**
@@ -19089,7 +19430,8 @@ export const createUserHandoffNotificationRule: ((id: string, options?: CreateUs
   name: "createUserHandoffNotificationRule",
   method: "POST",
   path: "/users/{id}/oncall_handoff_notification_rules",
-  schema: () => S.HandoffNotificationRule
+  schema: () => S.HandoffNotificationRule,
+  check: check$HandoffNotificationRule
 })
 
 /**
@@ -19132,7 +19474,8 @@ export const getUserHandoffNotifiactionRule: ((id: string, oncall_handoff_notifi
   name: "getUserHandoffNotifiactionRule",
   method: "GET",
   path: "/users/{id}/oncall_handoff_notification_rules/{oncall_handoff_notification_rule_id}",
-  schema: () => S.HandoffNotificationRule
+  schema: () => S.HandoffNotificationRule,
+  check: check$HandoffNotificationRule
 })
 
 /**
@@ -19178,7 +19521,8 @@ export const updateUserHandoffNotification: ((id: string, oncall_handoff_notific
   name: "updateUserHandoffNotification",
   method: "PUT",
   path: "/users/{id}/oncall_handoff_notification_rules/{oncall_handoff_notification_rule_id}",
-  schema: () => S.HandoffNotificationRule
+  schema: () => S.HandoffNotificationRule,
+  check: check$HandoffNotificationRule
 })
 
 /**
@@ -19263,7 +19607,8 @@ export const regenerateUserPrivateUrlKey: ((id: string, options?: RegenerateUser
   name: "regenerateUserPrivateUrlKey",
   method: "POST",
   path: "/users/{id}/regenerate_private_url_key",
-  schema: () => S.RegenerateUserPrivateUrlKeyResult
+  schema: () => S.RegenerateUserPrivateUrlKeyResult,
+  check: check$RegenerateUserPrivateUrlKeyResult
 })
 
 /**
@@ -19307,7 +19652,8 @@ export const getUserSessions: ((id: string, options?: GetUserSessionsOptions) =>
   name: "getUserSessions",
   method: "GET",
   path: "/users/{id}/sessions",
-  schema: () => S.GetUserSessionsResult
+  schema: () => S.GetUserSessionsResult,
+  check: check$GetUserSessionsResult
 })
 
 /**
@@ -19394,7 +19740,8 @@ export const getUserSession: ((id: string, type: string, session_id: string, opt
   name: "getUserSession",
   method: "GET",
   path: "/users/{id}/sessions/{type}/{session_id}",
-  schema: () => S.UserSession
+  schema: () => S.UserSession,
+  check: check$UserSession
 })
 
 /**
@@ -19484,7 +19831,8 @@ export const getUserStatusUpdateNotificationRules: ((id: string, options?: GetUs
   method: "GET",
   path: "/users/{id}/status_update_notification_rules",
   query: ["include[]"],
-  schema: () => S.GetUserStatusUpdateNotificationRulesResult
+  schema: () => S.GetUserStatusUpdateNotificationRulesResult,
+  check: check$GetUserStatusUpdateNotificationRulesResult
 })
 
 /**
@@ -19530,7 +19878,8 @@ export const createUserStatusUpdateNotificationRule: ((id: string, options?: Cre
   name: "createUserStatusUpdateNotificationRule",
   method: "POST",
   path: "/users/{id}/status_update_notification_rules",
-  schema: () => S.StatusUpdateNotificationRule
+  schema: () => S.StatusUpdateNotificationRule,
+  check: check$StatusUpdateNotificationRule
 })
 
 /**
@@ -19577,7 +19926,8 @@ export const getUserStatusUpdateNotificationRule: ((id: string, status_update_no
   method: "GET",
   path: "/users/{id}/status_update_notification_rules/{status_update_notification_rule_id}",
   query: ["include[]"],
-  schema: () => S.StatusUpdateNotificationRule
+  schema: () => S.StatusUpdateNotificationRule,
+  check: check$StatusUpdateNotificationRule
 })
 
 /**
@@ -19623,7 +19973,8 @@ export const updateUserStatusUpdateNotificationRule: ((id: string, status_update
   name: "updateUserStatusUpdateNotificationRule",
   method: "PUT",
   path: "/users/{id}/status_update_notification_rules/{status_update_notification_rule_id}",
-  schema: () => S.StatusUpdateNotificationRule
+  schema: () => S.StatusUpdateNotificationRule,
+  check: check$StatusUpdateNotificationRule
 })
 
 /**
@@ -19714,7 +20065,8 @@ export const listSchedulesV3: ((options?: ListSchedulesV3Options) => Stream.Stre
   method: "GET",
   path: "/v3/schedules",
   query: ["query", "team_ids[]"],
-  schema: () => S.V3ScheduleReference
+  schema: () => S.V3ScheduleReference,
+  check: check$V3ScheduleReference
 })
 
 /**
@@ -19776,7 +20128,8 @@ export const createScheduleV3: ((options: CreateScheduleV3Options) => Effect.Eff
   name: "createScheduleV3",
   method: "POST",
   path: "/v3/schedules",
-  schema: () => S.CreateScheduleV3Result
+  schema: () => S.CreateScheduleV3Result,
+  check: check$CreateScheduleV3Result
 })
 
 /**
@@ -19831,7 +20184,8 @@ export const getScheduleV3: ((id: string, options?: GetScheduleV3Options) => Eff
   method: "GET",
   path: "/v3/schedules/{id}",
   query: ["include[]", "overflow", "since", "time_zone", "until"],
-  schema: () => S.CreateScheduleV3Result
+  schema: () => S.CreateScheduleV3Result,
+  check: check$CreateScheduleV3Result
 })
 
 /**
@@ -19877,7 +20231,8 @@ export const updateScheduleV3: ((id: string, options: UpdateScheduleV3Options) =
   name: "updateScheduleV3",
   method: "PUT",
   path: "/v3/schedules/{id}",
-  schema: () => S.CreateScheduleV3Result
+  schema: () => S.CreateScheduleV3Result,
+  check: check$CreateScheduleV3Result
 })
 
 /**
@@ -19968,7 +20323,8 @@ export const listSchedulesAuditRecordsV3: ((id: string, options?: ListSchedulesA
   method: "GET",
   path: "/v3/schedules/{id}/audit/records",
   query: ["since", "until"],
-  schema: () => S.AuditRecord
+  schema: () => S.AuditRecord,
+  check: check$AuditRecord
 })
 
 /**
@@ -20037,7 +20393,8 @@ export const listCustomShifts: ((id: string, options: ListCustomShiftsOptions) =
   method: "GET",
   path: "/v3/schedules/{id}/custom_shifts",
   query: ["overflow", "since", "time_zone", "until"],
-  schema: () => S.CustomShift
+  schema: () => S.CustomShift,
+  check: check$CustomShift
 })
 
 /**
@@ -20099,7 +20456,8 @@ export const createCustomShifts: ((id: string, options: CreateCustomShiftsOption
   name: "createCustomShifts",
   method: "POST",
   path: "/v3/schedules/{id}/custom_shifts",
-  schema: () => S.CreateCustomShiftsResult
+  schema: () => S.CreateCustomShiftsResult,
+  check: check$CreateCustomShiftsResult
 })
 
 /**
@@ -20142,7 +20500,8 @@ export const getCustomShift: ((id: string, custom_shift_id: string, options?: Ge
   name: "getCustomShift",
   method: "GET",
   path: "/v3/schedules/{id}/custom_shifts/{custom_shift_id}",
-  schema: () => S.CustomShift
+  schema: () => S.CustomShift,
+  check: check$CustomShift
 })
 
 /**
@@ -20188,7 +20547,8 @@ export const updateCustomShift: ((id: string, custom_shift_id: string, options: 
   name: "updateCustomShift",
   method: "PUT",
   path: "/v3/schedules/{id}/custom_shifts/{custom_shift_id}",
-  schema: () => S.CustomShift
+  schema: () => S.CustomShift,
+  check: check$CustomShift
 })
 
 /**
@@ -20283,7 +20643,8 @@ export const listOverrides: ((id: string, options: ListOverridesOptions) => Stre
   method: "GET",
   path: "/v3/schedules/{id}/overrides",
   query: ["overflow", "since", "time_zone", "until"],
-  schema: () => S.OverrideShift
+  schema: () => S.OverrideShift,
+  check: check$OverrideShift
 })
 
 /**
@@ -20345,7 +20706,8 @@ export const createOverrides: ((id: string, options: CreateOverridesOptions) => 
   name: "createOverrides",
   method: "POST",
   path: "/v3/schedules/{id}/overrides",
-  schema: () => S.CreateOverridesResult
+  schema: () => S.CreateOverridesResult,
+  check: check$CreateOverridesResult
 })
 
 /**
@@ -20388,7 +20750,8 @@ export const getOverride: ((id: string, override_id: string, options?: GetOverri
   name: "getOverride",
   method: "GET",
   path: "/v3/schedules/{id}/overrides/{override_id}",
-  schema: () => S.OverrideShift
+  schema: () => S.OverrideShift,
+  check: check$OverrideShift
 })
 
 /**
@@ -20434,7 +20797,8 @@ export const updateOverride: ((id: string, override_id: string, options: UpdateO
   name: "updateOverride",
   method: "PUT",
   path: "/v3/schedules/{id}/overrides/{override_id}",
-  schema: () => S.OverrideShift
+  schema: () => S.OverrideShift,
+  check: check$OverrideShift
 })
 
 /**
@@ -20519,7 +20883,8 @@ export const listRotations: ((id: string, options?: ListRotationsOptions) => Str
   name: "listRotations",
   method: "GET",
   path: "/v3/schedules/{id}/rotations",
-  schema: () => S.Rotation
+  schema: () => S.Rotation,
+  check: check$Rotation
 })
 
 /**
@@ -20581,7 +20946,8 @@ export const createRotation: ((id: string, options?: CreateRotationOptions) => E
   name: "createRotation",
   method: "POST",
   path: "/v3/schedules/{id}/rotations",
-  schema: () => S.Rotation
+  schema: () => S.Rotation,
+  check: check$Rotation
 })
 
 /**
@@ -20630,7 +20996,8 @@ export const getRotation: ((id: string, rotation_id: string, options?: GetRotati
   method: "GET",
   path: "/v3/schedules/{id}/rotations/{rotation_id}",
   query: ["since", "until"],
-  schema: () => S.Rotation
+  schema: () => S.Rotation,
+  check: check$Rotation
 })
 
 /**
@@ -20715,7 +21082,8 @@ export const listEvents: ((id: string, rotation_id: string, options?: ListEvents
   name: "listEvents",
   method: "GET",
   path: "/v3/schedules/{id}/rotations/{rotation_id}/events",
-  schema: () => S.Event
+  schema: () => S.Event,
+  check: check$Event
 })
 
 /**
@@ -20777,7 +21145,8 @@ export const createEvent: ((id: string, rotation_id: string, options: CreateEven
   name: "createEvent",
   method: "POST",
   path: "/v3/schedules/{id}/rotations/{rotation_id}/events",
-  schema: () => S.Event
+  schema: () => S.Event,
+  check: check$Event
 })
 
 /**
@@ -20826,7 +21195,8 @@ export const getEvent: ((id: string, rotation_id: string, event_id: string, opti
   method: "GET",
   path: "/v3/schedules/{id}/rotations/{rotation_id}/events/{event_id}",
   query: ["since", "until"],
-  schema: () => S.Event
+  schema: () => S.Event,
+  check: check$Event
 })
 
 /**
@@ -20872,7 +21242,8 @@ export const updateEvent: ((id: string, rotation_id: string, event_id: string, o
   name: "updateEvent",
   method: "PUT",
   path: "/v3/schedules/{id}/rotations/{rotation_id}/events/{event_id}",
-  schema: () => S.Event
+  schema: () => S.Event,
+  check: check$Event
 })
 
 /**
@@ -20957,7 +21328,8 @@ export const listVendors: ((options?: ListVendorsOptions) => Stream.Stream<S.Ven
   name: "listVendors",
   method: "GET",
   path: "/vendors",
-  schema: () => S.Vendor
+  schema: () => S.Vendor,
+  check: check$Vendor
 })
 
 /**
@@ -21016,7 +21388,8 @@ export const getVendor: ((id: string, options?: GetVendorOptions) => Effect.Effe
   name: "getVendor",
   method: "GET",
   path: "/vendors/{id}",
-  schema: () => S.GetVendorResult
+  schema: () => S.GetVendorResult,
+  check: check$GetVendorResult
 })
 
 /**
@@ -21065,7 +21438,8 @@ export const listWebhookSubscriptions: ((options?: ListWebhookSubscriptionsOptio
   method: "GET",
   path: "/webhook_subscriptions",
   query: ["filter_id", "filter_type"],
-  schema: () => S.WebhookSubscription
+  schema: () => S.WebhookSubscription,
+  check: check$WebhookSubscription
 })
 
 /**
@@ -21127,7 +21501,8 @@ export const createWebhookSubscription: ((options?: CreateWebhookSubscriptionOpt
   name: "createWebhookSubscription",
   method: "POST",
   path: "/webhook_subscriptions",
-  schema: () => S.WebhookSubscription
+  schema: () => S.WebhookSubscription,
+  check: check$WebhookSubscription
 })
 
 /**
@@ -21170,7 +21545,8 @@ export const listOauthClients: ((options?: ListOauthClientsOptions) => Effect.Ef
   name: "listOauthClients",
   method: "GET",
   path: "/webhook_subscriptions/oauth_clients",
-  schema: () => S.ListOauthClientsResult
+  schema: () => S.ListOauthClientsResult,
+  check: check$ListOauthClientsResult
 })
 
 /**
@@ -21216,7 +21592,8 @@ export const createOauthClient: ((options: CreateOauthClientOptions) => Effect.E
   name: "createOauthClient",
   method: "POST",
   path: "/webhook_subscriptions/oauth_clients",
-  schema: () => S.OAuthClient
+  schema: () => S.OAuthClient,
+  check: check$OAuthClient
 })
 
 /**
@@ -21259,7 +21636,8 @@ export const getOauthClient: ((id: string, options?: GetOauthClientOptions) => E
   name: "getOauthClient",
   method: "GET",
   path: "/webhook_subscriptions/oauth_clients/{id}",
-  schema: () => S.OAuthClient
+  schema: () => S.OAuthClient,
+  check: check$OAuthClient
 })
 
 /**
@@ -21305,7 +21683,8 @@ export const updateOauthClient: ((id: string, options: UpdateOauthClientOptions)
   name: "updateOauthClient",
   method: "PUT",
   path: "/webhook_subscriptions/oauth_clients/{id}",
-  schema: () => S.OAuthClient
+  schema: () => S.OAuthClient,
+  check: check$OAuthClient
 })
 
 /**
@@ -21390,7 +21769,8 @@ export const getWebhookSubscription: ((id: string, options?: GetWebhookSubscript
   name: "getWebhookSubscription",
   method: "GET",
   path: "/webhook_subscriptions/{id}",
-  schema: () => S.WebhookSubscription
+  schema: () => S.WebhookSubscription,
+  check: check$WebhookSubscription
 })
 
 /**
@@ -21436,7 +21816,8 @@ export const updateWebhookSubscription: ((id: string, options?: UpdateWebhookSub
   name: "updateWebhookSubscription",
   method: "PUT",
   path: "/webhook_subscriptions/{id}",
-  schema: () => S.WebhookSubscription
+  schema: () => S.WebhookSubscription,
+  check: check$WebhookSubscription
 })
 
 /**
@@ -21521,7 +21902,8 @@ export const enableWebhookSubscription: ((id: string, options?: EnableWebhookSub
   name: "enableWebhookSubscription",
   method: "POST",
   path: "/webhook_subscriptions/{id}/enable",
-  schema: () => S.WebhookSubscription
+  schema: () => S.WebhookSubscription,
+  check: check$WebhookSubscription
 })
 
 /**
@@ -21610,7 +21992,8 @@ export const listWorkflowIntegrations: ((options?: ListWorkflowIntegrationsOptio
   method: "GET",
   path: "/workflows/integrations",
   query: ["include_deprecated"],
-  schema: () => S.WorkflowIntegration
+  schema: () => S.WorkflowIntegration,
+  check: check$WorkflowIntegration
 })
 
 /**
@@ -21673,7 +22056,8 @@ export const listWorkflowIntegrationConnections: ((options?: ListWorkflowIntegra
   method: "GET",
   path: "/workflows/integrations/connections",
   query: ["name"],
-  schema: () => S.WorkflowIntegrationConnection
+  schema: () => S.WorkflowIntegrationConnection,
+  check: check$WorkflowIntegrationConnection
 })
 
 /**
@@ -21732,7 +22116,8 @@ export const getWorkflowIntegration: ((id: string, options?: GetWorkflowIntegrat
   name: "getWorkflowIntegration",
   method: "GET",
   path: "/workflows/integrations/{id}",
-  schema: () => S.WorkflowIntegration
+  schema: () => S.WorkflowIntegration,
+  check: check$WorkflowIntegration
 })
 
 /**
@@ -21779,7 +22164,8 @@ export const listWorkflowIntegrationConnectionsByIntegration: ((integration_id: 
   method: "GET",
   path: "/workflows/integrations/{integration_id}/connections",
   query: ["name"],
-  schema: () => S.WorkflowIntegrationConnection
+  schema: () => S.WorkflowIntegrationConnection,
+  check: check$WorkflowIntegrationConnection
 })
 
 /**
@@ -21841,7 +22227,8 @@ export const createWorkflowIntegrationConnection: ((integration_id: string, opti
   name: "createWorkflowIntegrationConnection",
   method: "POST",
   path: "/workflows/integrations/{integration_id}/connections",
-  schema: () => S.WorkflowIntegrationConnection
+  schema: () => S.WorkflowIntegrationConnection,
+  check: check$WorkflowIntegrationConnection
 })
 
 /**
@@ -21884,7 +22271,8 @@ export const getWorkflowIntegrationConnection: ((integration_id: string, id: str
   name: "getWorkflowIntegrationConnection",
   method: "GET",
   path: "/workflows/integrations/{integration_id}/connections/{id}",
-  schema: () => S.WorkflowIntegrationConnection
+  schema: () => S.WorkflowIntegrationConnection,
+  check: check$WorkflowIntegrationConnection
 })
 
 /**
@@ -22017,7 +22405,8 @@ export const createEntityTypeByIdChangeTags: ((entity_type: string, id: string, 
   name: "createEntityTypeByIdChangeTags",
   method: "POST",
   path: "/{entity_type}/{id}/change_tags",
-  schema: () => S.CreateEntityTypeByIdChangeTagsResult
+  schema: () => S.CreateEntityTypeByIdChangeTagsResult,
+  check: check$CreateEntityTypeByIdChangeTagsResult
 })
 
 /**
@@ -22060,7 +22449,8 @@ export const getEntityTypeByIdTags: ((entity_type: string, id: string, options?:
   name: "getEntityTypeByIdTags",
   method: "GET",
   path: "/{entity_type}/{id}/tags",
-  schema: () => S.Tag
+  schema: () => S.Tag,
+  check: check$Tag
 })
 
 /**
@@ -23669,4 +24059,2372 @@ export const operations = {
   createEntityTypeByIdChangeTags,
   getEntityTypeByIdTags,
   getEntityTypeByIdTagsPages
+}
+
+// Validators generated from the same schema nodes as RestSchemas.ts (see `checks` in
+// scripts/codegen.mjs): each accepts exactly what its schema decodes. Not exported; bundlers drop
+// the unused ones with the operations that use them.
+function check$unknown(_: unknown): boolean {
+  return true
+}
+
+function check$string(u: unknown): boolean {
+  return typeof u === "string"
+}
+
+function check$object(u: unknown): boolean {
+  return typeof u === "object" && u !== null && !Array.isArray(u)
+}
+
+function check$optional(u: unknown, f: (u: unknown) => boolean): boolean {
+  return u === undefined || u === null || f(u)
+}
+
+function check$array(u: unknown, f: (u: unknown) => boolean): boolean {
+  if (!Array.isArray(u)) return false
+  for (let i = 0; i < u.length; i++) if (!f(u[i])) return false
+  return true
+}
+
+function check$record(u: unknown, f: (u: unknown) => boolean): boolean {
+  if (!check$object(u)) return false
+  if (f === check$unknown) return true
+  for (const k of Object.keys(u as object)) if (!f((u as Record<string, unknown>)[k])) return false
+  return true
+}
+
+function check$Reference(u: any): boolean {
+  return check$object(u) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.self, check$$0) && check$optional(u.summary, check$$0) && check$optional(u.type, check$string)
+}
+
+function check$AgentReference(u: any): boolean {
+  return check$object(u) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.self, check$$0) && check$optional(u.summary, check$$0) && check$string(u.type)
+}
+
+function check$UserReference(u: any): boolean {
+  return check$object(u) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.self, check$$0) && check$optional(u.summary, check$$0) && check$string(u.type)
+}
+
+function check$Notification(u: any): boolean {
+  return check$object(u) && check$optional(u[""], check$string) && check$optional(u.address, check$string) && check$optional(u.conferenceAddress, check$string) && check$optional(u.id, check$string) && check$optional(u.started_at, check$string) && check$optional(u.status, check$string) && check$optional(u.type, check$string) && check$optional(u.user, check$UserReference)
+}
+
+function check$Channel(u: any): boolean {
+  return (check$object(u) && check$optional(u.details, check$$42) && check$optional(u.host, check$string) && check$optional(u.service, check$string) && check$optional(u.state, check$string) && check$optional(u.summary, check$string) && check$optional(u.type, check$string) || check$object(u) && check$optional(u.description, check$string) && check$optional(u.details, check$$42) && check$optional(u.incident_key, check$string) && check$optional(u.service_key, check$string) && check$optional(u.summary, check$string) && check$optional(u.type, check$string) || check$object(u) && check$optional(u.body, check$string) && check$optional(u.body_content_type, check$string) && check$optional(u.from, check$string) && check$optional(u.html_url, check$string) && check$optional(u.raw_url, check$string) && check$optional(u.subject, check$string) && check$optional(u.summary, check$string) && check$optional(u.to, check$string) && check$optional(u.type, check$string) || check$object(u) && check$optional(u.details, check$string) && check$optional(u.subject, check$string) && check$optional(u.summary, check$string) && check$optional(u.type, check$string) || check$object(u) && check$optional(u.duration, check$$1) && check$string(u.type))
+}
+
+function check$Context(u: any): boolean {
+  return check$object(u) && check$optional(u.href, check$string) && check$optional(u.src, check$string) && check$optional(u.text, check$string) && check$string(u.type)
+}
+
+function check$IncidentReference(u: any): boolean {
+  return check$object(u) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.self, check$$0) && check$optional(u.summary, check$$0) && check$string(u.type)
+}
+
+function check$ServiceReference(u: any): boolean {
+  return check$object(u) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.self, check$$0) && check$optional(u.summary, check$$0) && check$string(u.type)
+}
+
+function check$TeamReference(u: any): boolean {
+  return check$object(u) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.self, check$$0) && check$optional(u.summary, check$$0) && check$string(u.type)
+}
+
+function check$AcknowledgeLogEntry(u: any): boolean {
+  return check$object(u) && check$optional(u.acknowledgement_timeout, check$$1) && check$optional(u.agent, check$AgentReference) && check$optional(u.changeset, check$$2) && check$optional(u.channel, check$Channel) && check$optional(u.contexts, check$$121) && check$optional(u.created_at, check$string) && check$optional(u.event_details, check$$225) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.incident, check$IncidentReference) && check$optional(u.note, check$string) && check$optional(u.self, check$$0) && check$optional(u.service, check$ServiceReference) && check$optional(u.summary, check$$0) && check$optional(u.teams, check$$43) && check$optional(u.type, check$string)
+}
+
+function check$AcknowledgerReference(u: any): boolean {
+  return check$object(u) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.self, check$$0) && check$optional(u.summary, check$$0) && check$string(u.type)
+}
+
+function check$AddonReference(u: any): boolean {
+  return check$object(u) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.name, check$string) && check$optional(u.self, check$$0) && check$optional(u.src, check$string) && check$optional(u.summary, check$$0) && check$string(u.type)
+}
+
+function check$ContentBasedAlertGroupingConfiguration(u: any): boolean {
+  return check$object(u) && check$optional(u.aggregate, check$string) && check$optional(u.fields, check$$2) && check$optional(u.recommended_time_window, check$$1) && check$optional(u.time_window, check$$1)
+}
+
+function check$FlexibleTimeWindowIntelligentAlertGroupingConfig(u: any): boolean {
+  return check$object(u) && check$optional(u.recommended_time_window, check$$1) && check$optional(u.time_window, check$$1)
+}
+
+function check$TimeBasedAlertGroupingConfiguration(u: any): boolean {
+  return check$object(u) && check$optional(u.timeout, check$$1)
+}
+
+function check$AlertGroupingParameters(u: any): boolean {
+  return check$object(u) && check$optional(u.config, check$$234) && check$optional(u.type, check$$0)
+}
+
+function check$AutoPauseNotificationsParameters(u: any): boolean {
+  return check$object(u) && check$optional(u.enabled, check$$7) && check$optional(u.recommended_timeout, check$$1) && check$optional(u.timeout, check$$1)
+}
+
+function check$EscalationPolicyReference(u: any): boolean {
+  return check$object(u) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.self, check$$0) && check$optional(u.summary, check$$0) && check$string(u.type)
+}
+
+function check$IncidentUrgencyType(u: any): boolean {
+  return check$object(u) && check$optional(u.type, check$string) && check$optional(u.urgency, check$string)
+}
+
+function check$IncidentUrgencyRule(u: any): boolean {
+  return check$object(u) && check$optional(u.during_support_hours, check$IncidentUrgencyType) && check$optional(u.outside_support_hours, check$IncidentUrgencyType) && check$optional(u.type, check$string) && check$optional(u.urgency, check$string)
+}
+
+function check$IntegrationReference(u: any): boolean {
+  return check$object(u) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.self, check$$0) && check$optional(u.summary, check$$0) && check$string(u.type)
+}
+
+function check$ScheduledAction(u: any): boolean {
+  return check$object(u) && check$optional(u.at, check$$235) && check$optional(u.to_urgency, check$string) && check$string(u.type)
+}
+
+function check$SupportHours(u: any): boolean {
+  return check$object(u) && check$optional(u.days_of_week, check$$154) && check$optional(u.end_time, check$string) && check$optional(u.start_time, check$string) && check$optional(u.time_zone, check$string) && check$optional(u.type, check$string)
+}
+
+function check$Service(u: any): boolean {
+  return check$object(u) && check$optional(u.acknowledgement_timeout, check$$1) && check$optional(u.addons, check$$166) && check$optional(u.alert_creation, check$string) && check$optional(u.alert_grouping, check$string) && check$optional(u.alert_grouping_parameters, check$$167) && check$optional(u.alert_grouping_timeout, check$$1) && check$optional(u.auto_pause_notifications_parameters, check$AutoPauseNotificationsParameters) && check$optional(u.auto_resolve_timeout, check$$1) && check$optional(u.created_at, check$string) && check$optional(u.description, check$string) && check$optional(u.escalation_policy, check$EscalationPolicyReference) && check$optional(u.html_url, check$$0) && check$string(u.id) && check$optional(u.incident_urgency_rule, check$IncidentUrgencyRule) && check$optional(u.integrations, check$$168) && check$optional(u.last_incident_timestamp, check$string) && check$string(u.name) && check$optional(u.scheduled_actions, check$$169) && check$optional(u.self, check$$0) && check$optional(u.status, check$string) && check$optional(u.summary, check$$0) && check$optional(u.support_hours, check$SupportHours) && check$optional(u.teams, check$$43) && check$string(u.type)
+}
+
+function check$ContactMethodReference(u: any): boolean {
+  return check$object(u) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.self, check$$0) && check$optional(u.summary, check$$0) && check$string(u.type)
+}
+
+function check$NotificationRuleReference(u: any): boolean {
+  return check$object(u) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.self, check$$0) && check$optional(u.summary, check$$0) && check$string(u.type)
+}
+
+function check$User(u: any): boolean {
+  return check$object(u) && check$optional(u.avatar_url, check$string) && check$optional(u.color, check$string) && check$optional(u.contact_methods, check$$193) && check$optional(u.created_via_sso, check$$7) && check$optional(u.description, check$$0) && check$string(u.email) && check$optional(u.html_url, check$$0) && check$optional(u.http_cal_url, check$string) && check$string(u.id) && check$optional(u.invitation_sent, check$$7) && check$optional(u.job_title, check$string) && check$string(u.name) && check$optional(u.notification_rules, check$$194) && check$optional(u.role, check$string) && check$optional(u.self, check$$0) && check$optional(u.summary, check$$0) && check$optional(u.teams, check$$43) && check$optional(u.time_zone, check$string) && check$string(u.type) && check$optional(u.web_cal_url, check$string)
+}
+
+function check$Acknowledgement(u: any): boolean {
+  return check$object(u) && check$optional(u.acknowledger, check$$223) && check$optional(u.at, check$string)
+}
+
+function check$EventEnrichmentAssociation(u: any): boolean {
+  return check$object(u) && check$optional(u.id, check$string) && check$optional(u.self, check$string) && check$optional(u.summary, check$string) && check$optional(u.type, check$string)
+}
+
+function check$AddEventEnrichmentAssociationsResult(u: any): boolean {
+  return check$object(u) && check$optional(u.status, check$string)
+}
+
+function check$Addon(u: any): boolean {
+  return check$object(u) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.name, check$string) && check$optional(u.self, check$$0) && check$optional(u.src, check$string) && check$optional(u.summary, check$$0) && check$string(u.type)
+}
+
+function check$LogEntryReference(u: any): boolean {
+  return check$object(u) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.self, check$$0) && check$optional(u.summary, check$$0) && check$string(u.type)
+}
+
+function check$Alert(u: any): boolean {
+  return check$object(u) && check$optional(u.alert_key, check$string) && check$optional(u.body, check$$122) && check$optional(u.created_at, check$string) && check$optional(u.first_trigger_log_entry, check$LogEntryReference) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.incident, check$IncidentReference) && check$optional(u.integration, check$IntegrationReference) && check$optional(u.self, check$$0) && check$optional(u.service, check$ServiceReference) && check$optional(u.severity, check$string) && check$optional(u.status, check$string) && check$optional(u.summary, check$$0) && check$optional(u.suppressed, check$$7) && check$string(u.type)
+}
+
+function check$AlertCount(u: any): boolean {
+  return check$object(u) && check$optional(u.all, check$$1) && check$optional(u.resolved, check$$1) && check$optional(u.triggered, check$$1)
+}
+
+function check$ContentBasedIntelligentAlertGroupingConfiguration(u: any): boolean {
+  return check$object(u) && check$optional(u.aggregate, check$string) && check$optional(u.fields, check$$2) && check$optional(u.recommended_time_window, check$$1) && check$optional(u.time_window, check$$1)
+}
+
+function check$AlertGroupingSetting(u: any): boolean {
+  return check$object(u) && check$optional(u.config, check$$3) && check$optional(u.created_at, check$string) && check$optional(u.description, check$$0) && check$optional(u.id, check$string) && check$optional(u.name, check$$0) && check$optional(u.services, check$$4) && check$optional(u.type, check$string) && check$optional(u.updated_at, check$string)
+}
+
+function check$AnalyticsIncidentMetrics(u: any): boolean {
+  return check$object(u) && check$optional(u.mean_assignment_count, check$$1) && check$optional(u.mean_engaged_seconds, check$$1) && check$optional(u.mean_engaged_user_count, check$$1) && check$optional(u.mean_seconds_to_engage, check$$1) && check$optional(u.mean_seconds_to_first_ack, check$$1) && check$optional(u.mean_seconds_to_mobilize, check$$1) && check$optional(u.mean_seconds_to_resolve, check$$1) && check$optional(u.mean_user_defined_engaged_seconds, check$$1) && check$optional(u.range_start, check$string) && check$optional(u.service_id, check$string) && check$optional(u.service_name, check$string) && check$optional(u.team_id, check$string) && check$optional(u.team_name, check$string) && check$optional(u.total_business_hour_interruptions, check$$1) && check$optional(u.total_engaged_seconds, check$$1) && check$optional(u.total_escalation_count, check$$1) && check$optional(u.total_incident_count, check$$1) && check$optional(u.total_incidents_acknowledged, check$$1) && check$optional(u.total_incidents_manual_escalated, check$$1) && check$optional(u.total_incidents_reassigned, check$$1) && check$optional(u.total_incidents_timeout_escalated, check$$1) && check$optional(u.total_interruptions, check$$1) && check$optional(u.total_notifications, check$$1) && check$optional(u.total_off_hour_interruptions, check$$1) && check$optional(u.total_sleep_hour_interruptions, check$$1) && check$optional(u.total_snoozed_seconds, check$$1) && check$optional(u.total_user_defined_engaged_seconds, check$$1) && check$optional(u.up_time_pct, check$$1)
+}
+
+function check$AnalyticsIncidentMetricsEscalationPolicy(u: any): boolean {
+  return check$object(u) && check$optional(u.distinct_responder_count, check$$1) && check$optional(u.escalation_policy_id, check$string) && check$optional(u.escalation_policy_name, check$string) && check$optional(u.mean_assignment_count, check$$1) && check$optional(u.mean_engaged_seconds, check$$1) && check$optional(u.mean_engaged_user_count, check$$1) && check$optional(u.mean_seconds_to_engage, check$$1) && check$optional(u.mean_seconds_to_first_ack, check$$1) && check$optional(u.mean_seconds_to_mobilize, check$$1) && check$optional(u.mean_seconds_to_resolve, check$$1) && check$optional(u.mean_user_defined_engaged_seconds, check$$1) && check$optional(u.range_start, check$string) && check$optional(u.team_id, check$string) && check$optional(u.team_name, check$string) && check$optional(u.total_business_hour_interruptions, check$$1) && check$optional(u.total_engaged_seconds, check$$1) && check$optional(u.total_escalation_count, check$$1) && check$optional(u.total_incident_count, check$$1) && check$optional(u.total_incidents_acknowledged, check$$1) && check$optional(u.total_incidents_manual_escalated, check$$1) && check$optional(u.total_incidents_reassigned, check$$1) && check$optional(u.total_incidents_timeout_escalated, check$$1) && check$optional(u.total_interruptions, check$$1) && check$optional(u.total_notifications, check$$1) && check$optional(u.total_off_hour_interruptions, check$$1) && check$optional(u.total_sleep_hour_interruptions, check$$1) && check$optional(u.total_snoozed_seconds, check$$1) && check$optional(u.total_user_defined_engaged_seconds, check$$1) && check$optional(u.up_time_pct, check$$1)
+}
+
+function check$AnalyticsRawIncident(u: any): boolean {
+  return check$object(u) && check$optional(u.acknowledged_user_ids, check$$2) && check$optional(u.acknowledged_user_names, check$$2) && check$optional(u.acknowledgement_count, check$$1) && check$optional(u.active_user_count, check$$1) && check$optional(u.assigned_user_ids, check$$2) && check$optional(u.assigned_user_names, check$$2) && check$optional(u.assignment_count, check$$1) && check$optional(u.auto_resolved, check$$7) && check$optional(u.business_hour_interruptions, check$$1) && check$optional(u.created_at, check$string) && check$optional(u.description, check$string) && check$optional(u.engaged_seconds, check$$1) && check$optional(u.engaged_user_count, check$$1) && check$optional(u.escalation_count, check$$1) && check$optional(u.escalation_policy_id, check$string) && check$optional(u.escalation_policy_name, check$string) && check$optional(u.id, check$string) && check$optional(u.incident_number, check$$1) && check$optional(u.incident_type_id, check$string) && check$optional(u.incident_type_name, check$string) && check$optional(u.joined_user_ids, check$$2) && check$optional(u.joined_user_names, check$$2) && check$optional(u.major, check$$7) && check$optional(u.manual_escalation_count, check$$1) && check$optional(u.off_hour_interruptions, check$$1) && check$optional(u.priority_id, check$$0) && check$optional(u.priority_name, check$$0) && check$optional(u.priority_order, check$$20) && check$optional(u.reassignment_count, check$$1) && check$optional(u.resolved_at, check$string) && check$optional(u.resolved_by_user_id, check$string) && check$optional(u.resolved_by_user_name, check$string) && check$optional(u.seconds_to_engage, check$$1) && check$optional(u.seconds_to_first_ack, check$$1) && check$optional(u.seconds_to_mobilize, check$$1) && check$optional(u.seconds_to_resolve, check$$1) && check$optional(u.service_id, check$string) && check$optional(u.service_name, check$string) && check$optional(u.sleep_hour_interruptions, check$$1) && check$optional(u.snoozed_seconds, check$$1) && check$optional(u.status, check$string) && check$optional(u.team_id, check$$0) && check$optional(u.team_name, check$$0) && check$optional(u.timeout_escalation_count, check$$1) && check$optional(u.total_interruptions, check$$1) && check$optional(u.total_notifications, check$$1) && check$optional(u.updated_at, check$string) && check$optional(u.urgency, check$string) && check$optional(u.user_defined_effort_seconds, check$$20)
+}
+
+function check$AnalyticsRawIncidentResponses(u: any): boolean {
+  return check$object(u) && check$optional(u.requested_at, check$string) && check$optional(u.responded_at, check$string) && check$optional(u.responder_id, check$string) && check$optional(u.responder_name, check$string) && check$optional(u.responder_type, check$string) && check$optional(u.response_status, check$string) && check$optional(u.time_to_respond_seconds, check$$1)
+}
+
+function check$AnalyticsRawResponderIncidents(u: any): boolean {
+  return check$object(u) && check$optional(u.incident_created_at, check$string) && check$optional(u.incident_description, check$string) && check$optional(u.incident_id, check$string) && check$optional(u.incident_number, check$$1) && check$optional(u.incident_priority_id, check$$0) && check$optional(u.incident_priority_name, check$$0) && check$optional(u.incident_priority_order, check$$20) && check$optional(u.incident_urgency, check$string) && check$optional(u.mean_time_to_acknowledge_seconds, check$$1) && check$optional(u.responder_id, check$string) && check$optional(u.responder_name, check$string) && check$optional(u.service_id, check$string) && check$optional(u.service_name, check$string) && check$optional(u.service_team_id, check$$0) && check$optional(u.service_team_name, check$$0) && check$optional(u.total_acknowledgements, check$$1) && check$optional(u.total_business_hour_interruptions, check$$1) && check$optional(u.total_engaged_seconds, check$$1) && check$optional(u.total_interruptions, check$$1) && check$optional(u.total_manual_escalations_from, check$$1) && check$optional(u.total_manual_escalations_to, check$$1) && check$optional(u.total_off_hour_interruptions, check$string) && check$optional(u.total_reassignments_from, check$$1) && check$optional(u.total_reassignments_to, check$$1) && check$optional(u.total_sleep_hour_interruptions, check$$1) && check$optional(u.total_timeout_escalations_from, check$$1) && check$optional(u.total_timeout_escalations_to, check$$1)
+}
+
+function check$AnalyticsRawUser(u: any): boolean {
+  return check$object(u) && check$optional(u.account_id, check$$1) && check$optional(u.channel_types_configured, check$$2) && check$optional(u.created_at, check$string) && check$optional(u.default_notification_channel_count, check$$1) && check$optional(u.description, check$$0) && check$optional(u.downloaded_mobile_app, check$$7) && check$optional(u.email, check$string) && check$optional(u.escalation_policies_count, check$$1) && check$optional(u.id, check$string) && check$optional(u.last_sign_in_at, check$$0) && check$optional(u.notification_methods, check$$7) && check$optional(u.on_escalation_policy, check$$7) && check$optional(u.on_schedule, check$$7) && check$optional(u.role, check$string) && check$optional(u.schedules_count, check$$1) && check$optional(u.signed_up, check$$7) && check$optional(u.team_count, check$$1) && check$optional(u.team_id, check$$0) && check$optional(u.team_name, check$$0) && check$optional(u.time_zone, check$$0) && check$optional(u.user_name, check$string)
+}
+
+function check$AnalyticsResponderMetrics(u: any): boolean {
+  return check$object(u) && check$optional(u.mean_engaged_seconds, check$$1) && check$optional(u.mean_time_to_acknowledge_seconds, check$$1) && check$optional(u.responder_id, check$$1) && check$optional(u.responder_name, check$string) && check$optional(u.team_id, check$string) && check$optional(u.team_name, check$string) && check$optional(u.total_business_hour_interruptions, check$$1) && check$optional(u.total_engaged_seconds, check$$1) && check$optional(u.total_incident_count, check$$1) && check$optional(u.total_incidents_acknowledged, check$$1) && check$optional(u.total_incidents_manual_escalated_from, check$$1) && check$optional(u.total_incidents_manual_escalated_to, check$$1) && check$optional(u.total_incidents_reassigned_from, check$$1) && check$optional(u.total_incidents_reassigned_to, check$$1) && check$optional(u.total_incidents_timeout_escalated_from, check$$1) && check$optional(u.total_incidents_timeout_escalated_to, check$$1) && check$optional(u.total_interruptions, check$$1) && check$optional(u.total_notifications, check$$1) && check$optional(u.total_off_hour_interruptions, check$$1) && check$optional(u.total_seconds_on_call, check$$1) && check$optional(u.total_seconds_on_call_level_1, check$$1) && check$optional(u.total_seconds_on_call_level_2_plus, check$$1) && check$optional(u.total_sleep_hour_interruptions, check$$1)
+}
+
+function check$AnalyticsUserMetrics(u: any): boolean {
+  return check$object(u) && check$optional(u.total_downloaded_mobile_app_count, check$$1) && check$optional(u.total_downloaded_mobile_app_percentage, check$$1) && check$optional(u.total_on_escalation_policy_count, check$$1) && check$optional(u.total_on_escalation_policy_percentage, check$$1) && check$optional(u.total_signed_up_count, check$$1) && check$optional(u.total_signed_up_percentage, check$$1) && check$optional(u.total_user_count, check$$1) && check$optional(u.total_with_notification_methods_count, check$$1) && check$optional(u.total_with_notification_methods_percentage, check$$1)
+}
+
+function check$AnnotateLogEntry(u: any): boolean {
+  return check$object(u) && check$optional(u.agent, check$AgentReference) && check$optional(u.changeset, check$$2) && check$optional(u.channel, check$Channel) && check$optional(u.contexts, check$$121) && check$optional(u.created_at, check$string) && check$optional(u.event_details, check$$225) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.incident, check$IncidentReference) && check$optional(u.note, check$string) && check$optional(u.self, check$$0) && check$optional(u.service, check$ServiceReference) && check$optional(u.summary, check$$0) && check$optional(u.teams, check$$43) && check$optional(u.type, check$string)
+}
+
+function check$AssignLogEntry(u: any): boolean {
+  return check$object(u) && check$optional(u.agent, check$AgentReference) && check$optional(u.assignees, check$$163) && check$optional(u.changeset, check$$2) && check$optional(u.channel, check$Channel) && check$optional(u.contexts, check$$121) && check$optional(u.created_at, check$string) && check$optional(u.event_details, check$$225) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.incident, check$IncidentReference) && check$optional(u.note, check$string) && check$optional(u.self, check$$0) && check$optional(u.service, check$ServiceReference) && check$optional(u.summary, check$$0) && check$optional(u.teams, check$$43) && check$optional(u.type, check$string)
+}
+
+function check$Assignment(u: any): boolean {
+  return check$object(u) && check$optional(u.assignee, check$$224) && check$optional(u.at, check$string)
+}
+
+function check$AuditRecord(u: any): boolean {
+  return check$object(u) && check$optional(u.action, check$string) && check$optional(u.actors, check$$25) && check$optional(u.details, check$$30) && check$optional(u.execution_context, check$$31) && check$optional(u.execution_time, check$string) && check$string(u.id) && check$optional(u.method, check$$32) && check$optional(u.root_resource, check$Reference) && check$optional(u.self, check$$0)
+}
+
+function check$AutomationActionsActionClassificationEnum(u: any): boolean {
+  return (u === null || typeof u === "string")
+}
+
+function check$AutomationActionsRunnerTypeEnum(u: any): boolean {
+  return typeof u === "string"
+}
+
+function check$AutomationActionsUserPermissions(u: any): boolean {
+  return check$object(u) && check$optional(u.permissions, check$$2)
+}
+
+function check$AutomationActionsProcessAutomationJobActionDataReference(u: any): boolean {
+  return check$object(u) && check$optional(u.process_automation_job_arguments, check$string) && check$optional(u.process_automation_job_id, check$string) && check$optional(u.process_automation_node_filter, check$string)
+}
+
+function check$AutomationActionsScriptActionDataReference(u: any): boolean {
+  return check$object(u) && check$optional(u.invocation_command, check$string) && check$optional(u.script, check$string)
+}
+
+function check$AutomationActionsInvocation(u: any): boolean {
+  return check$object(u) && check$optional(u.action_id, check$string) && check$optional(u.action_snapshot, check$$34) && check$optional(u.duration, check$$1) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.metadata, check$$36) && check$optional(u.runner_id, check$string) && check$optional(u.self, check$$0) && check$optional(u.state, check$string) && check$optional(u.summary, check$$0) && check$optional(u.timing, check$$38) && check$optional(u.type, check$string)
+}
+
+function check$AutomationActionsProcessAutomationJobAction(u: any): boolean {
+  return check$object(u) && check$optional(u.action_classification, check$AutomationActionsActionClassificationEnum) && check$optional(u.action_data_reference, check$AutomationActionsProcessAutomationJobActionDataReference) && check$optional(u.action_type, check$string) && check$optional(u.allow_invocation_from_event_orchestration, check$$7) && check$optional(u.allow_invocation_manually, check$$7) && check$optional(u.creation_time, check$string) && check$optional(u.description, check$string) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.last_run, check$string) && check$optional(u.last_run_by, check$$35) && check$optional(u.map_to_all_services, check$$7) && check$optional(u.metadata, check$$42) && check$optional(u.modify_time, check$string) && check$optional(u.name, check$string) && check$optional(u.only_invocable_on_unresolved_incidents, check$$7) && check$optional(u.privileges, check$AutomationActionsUserPermissions) && check$optional(u.runner, check$string) && check$optional(u.runner_type, check$AutomationActionsRunnerTypeEnum) && check$optional(u.self, check$$0) && check$optional(u.services, check$$4) && check$optional(u.summary, check$$0) && check$optional(u.type, check$string)
+}
+
+function check$AutomationActionsProcessAutomationJobActionWithTeams(u: any): boolean {
+  return check$object(u) && check$optional(u.action_classification, check$AutomationActionsActionClassificationEnum) && check$optional(u.action_data_reference, check$AutomationActionsProcessAutomationJobActionDataReference) && check$optional(u.action_type, check$string) && check$optional(u.allow_invocation_from_event_orchestration, check$$7) && check$optional(u.allow_invocation_manually, check$$7) && check$optional(u.creation_time, check$string) && check$optional(u.description, check$string) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.last_run, check$string) && check$optional(u.last_run_by, check$$35) && check$optional(u.map_to_all_services, check$$7) && check$optional(u.metadata, check$$42) && check$optional(u.modify_time, check$string) && check$optional(u.name, check$string) && check$optional(u.only_invocable_on_unresolved_incidents, check$$7) && check$optional(u.privileges, check$AutomationActionsUserPermissions) && check$optional(u.runner, check$string) && check$optional(u.runner_type, check$AutomationActionsRunnerTypeEnum) && check$optional(u.self, check$$0) && check$optional(u.services, check$$4) && check$optional(u.summary, check$$0) && check$optional(u.teams, check$$43) && check$optional(u.type, check$string)
+}
+
+function check$AutomationActionsRunbookBaseURI(u: any): boolean {
+  return typeof u === "string"
+}
+
+function check$AutomationActionsRunnerStatusEnum(u: any): boolean {
+  return typeof u === "string"
+}
+
+function check$AutomationActionsRunner(u: any): boolean {
+  return check$object(u) && check$optional(u.associated_actions, check$$41) && check$optional(u.creation_time, check$string) && check$optional(u.description, check$string) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.last_seen, check$string) && check$optional(u.metadata, check$$42) && check$optional(u.name, check$string) && check$optional(u.privileges, check$AutomationActionsUserPermissions) && check$optional(u.runbook_base_uri, check$AutomationActionsRunbookBaseURI) && check$optional(u.runner_type, check$AutomationActionsRunnerTypeEnum) && check$optional(u.self, check$$0) && check$optional(u.status, check$AutomationActionsRunnerStatusEnum) && check$optional(u.summary, check$$0) && check$optional(u.teams, check$$43) && check$optional(u.type, check$string)
+}
+
+function check$AutomationActionsScriptAction(u: any): boolean {
+  return check$object(u) && check$optional(u.action_classification, check$AutomationActionsActionClassificationEnum) && check$optional(u.action_data_reference, check$AutomationActionsScriptActionDataReference) && check$optional(u.action_type, check$string) && check$optional(u.allow_invocation_from_event_orchestration, check$$7) && check$optional(u.allow_invocation_manually, check$$7) && check$optional(u.creation_time, check$string) && check$optional(u.description, check$string) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.last_run, check$string) && check$optional(u.last_run_by, check$$35) && check$optional(u.map_to_all_services, check$$7) && check$optional(u.metadata, check$$42) && check$optional(u.modify_time, check$string) && check$optional(u.name, check$string) && check$optional(u.only_invocable_on_unresolved_incidents, check$$7) && check$optional(u.privileges, check$AutomationActionsUserPermissions) && check$optional(u.runner, check$string) && check$optional(u.runner_type, check$AutomationActionsRunnerTypeEnum) && check$optional(u.self, check$$0) && check$optional(u.services, check$$4) && check$optional(u.summary, check$$0) && check$optional(u.type, check$string)
+}
+
+function check$AutomationActionsScriptActionWithTeams(u: any): boolean {
+  return check$object(u) && check$optional(u.action_classification, check$AutomationActionsActionClassificationEnum) && check$optional(u.action_data_reference, check$AutomationActionsScriptActionDataReference) && check$optional(u.action_type, check$string) && check$optional(u.allow_invocation_from_event_orchestration, check$$7) && check$optional(u.allow_invocation_manually, check$$7) && check$optional(u.creation_time, check$string) && check$optional(u.description, check$string) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.last_run, check$string) && check$optional(u.last_run_by, check$$35) && check$optional(u.map_to_all_services, check$$7) && check$optional(u.metadata, check$$42) && check$optional(u.modify_time, check$string) && check$optional(u.name, check$string) && check$optional(u.only_invocable_on_unresolved_incidents, check$$7) && check$optional(u.privileges, check$AutomationActionsUserPermissions) && check$optional(u.runner, check$string) && check$optional(u.runner_type, check$AutomationActionsRunnerTypeEnum) && check$optional(u.self, check$$0) && check$optional(u.services, check$$4) && check$optional(u.summary, check$$0) && check$optional(u.teams, check$$43) && check$optional(u.type, check$string)
+}
+
+function check$BusinessService(u: any): boolean {
+  return check$object(u) && check$optional(u.description, check$string) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.name, check$string) && check$optional(u.point_of_contact, check$string) && check$optional(u.self, check$$0) && check$optional(u.summary, check$$0) && check$optional(u.team, check$$44) && check$optional(u.type, check$string)
+}
+
+function check$CancelIncidentResponderRequestResult(u: any): boolean {
+  return check$array(u, check$$134)
+}
+
+function check$ChangeEvent(u: any): boolean {
+  return check$object(u) && check$optional(u.custom_details, check$$42) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.images, check$$46) && check$optional(u.integration, check$$47) && check$optional(u.links, check$$49) && check$optional(u.routing_key, check$string) && check$optional(u.self, check$$0) && check$optional(u.services, check$$4) && check$optional(u.source, check$string) && check$optional(u.summary, check$string) && check$optional(u.timestamp, check$string) && check$optional(u.type, check$string)
+}
+
+function check$CidrEntry(u: any): boolean {
+  return check$object(u) && check$optional(u.cidr, check$string) && check$optional(u.description, check$$0)
+}
+
+function check$ShiftMember(u: any): boolean {
+  return check$object(u) && check$string(u.type) && check$optional(u.user_id, check$string)
+}
+
+function check$ShiftSource(u: any): boolean {
+  return check$object(u) && check$optional(u.override_id, check$string) && check$optional(u.rotation_id, check$string) && check$optional(u.shift_id, check$string) && check$string(u.type)
+}
+
+function check$ComputedShiftAssignment(u: any): boolean {
+  return check$object(u) && check$optional(u.end_time, check$string) && check$optional(u.member, check$ShiftMember) && check$optional(u.source, check$ShiftSource) && check$optional(u.start_time, check$string) && check$string(u.type)
+}
+
+function check$ConferenceBridge(u: any): boolean {
+  return check$object(u) && check$optional(u.conference_number, check$string) && check$optional(u.conference_url, check$string)
+}
+
+function check$ConvertServiceEventRulesToEventOrchestrationResult(u: any): boolean {
+  return check$object(u) && check$optional(u.convert_status, check$string) && check$optional(u.converted_to, check$string)
+}
+
+function check$CreateAutomationActionInvocationResult(u: any): boolean {
+  return check$object(u) && check$optional(u.action_id, check$string) && check$optional(u.action_snapshot, check$$34) && check$optional(u.duration, check$$1) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.metadata, check$$36) && check$optional(u.runner_id, check$string) && check$optional(u.self, check$$0) && check$optional(u.state, check$string) && check$optional(u.summary, check$$0) && check$optional(u.timing, check$$38) && check$optional(u.type, check$string)
+}
+
+function check$CreateAutomationActionResult(u: any): boolean {
+  return (check$AutomationActionsScriptActionWithTeams(u) || check$AutomationActionsProcessAutomationJobActionWithTeams(u))
+}
+
+function check$CreateAutomationActionsRunnerResult(u: any): boolean {
+  return check$object(u) && check$optional(u.associated_actions, check$$41) && check$optional(u.creation_time, check$string) && check$optional(u.description, check$string) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.last_seen, check$string) && check$optional(u.metadata, check$$42) && check$optional(u.name, check$string) && check$optional(u.privileges, check$AutomationActionsUserPermissions) && check$optional(u.runbook_base_uri, check$AutomationActionsRunbookBaseURI) && check$optional(u.runner_type, check$AutomationActionsRunnerTypeEnum) && check$optional(u.secret, check$string) && check$optional(u.self, check$$0) && check$optional(u.status, check$AutomationActionsRunnerStatusEnum) && check$optional(u.summary, check$$0) && check$optional(u.teams, check$$43) && check$optional(u.type, check$string)
+}
+
+function check$CreateBusinessServiceAccountSubscriptionResult(u: any): boolean {
+  return check$object(u) && check$optional(u.account_is_subscribed, check$$7)
+}
+
+function check$NotificationSubscriber(u: any): boolean {
+  return check$object(u) && check$optional(u.subscriber_id, check$string) && check$optional(u.subscriber_type, check$string)
+}
+
+function check$NotificationSubscriptionWithContext(u: any): boolean {
+  return check$object(u) && check$optional(u.account_id, check$string) && check$optional(u.result, check$string) && check$optional(u.subscribable_id, check$string) && check$optional(u.subscribable_type, check$string) && check$optional(u.subscriber_id, check$string) && check$optional(u.subscriber_type, check$string)
+}
+
+function check$CreateBusinessServiceNotificationSubscribersResult(u: any): boolean {
+  return check$array(u, check$NotificationSubscriptionWithContext)
+}
+
+function check$OrchestrationCacheVariableExternalData(u: any): boolean {
+  return check$object(u) && check$optional(u.configuration, check$$222) && check$optional(u.created_at, check$string) && check$optional(u.created_by, check$$63) && check$optional(u.data_endpoint, check$string) && check$optional(u.disabled, check$$7) && check$optional(u.id, check$string) && check$optional(u.name, check$string) && check$optional(u.updated_at, check$string) && check$optional(u.updated_by, check$$63)
+}
+
+function check$OrchestrationCacheVariableRecentValue(u: any): boolean {
+  return check$object(u) && check$optional(u.conditions, check$$67) && check$optional(u.configuration, check$$220) && check$optional(u.created_at, check$string) && check$optional(u.created_by, check$$63) && check$optional(u.disabled, check$$7) && check$optional(u.id, check$string) && check$optional(u.name, check$string) && check$optional(u.updated_at, check$string) && check$optional(u.updated_by, check$$63)
+}
+
+function check$OrchestrationCacheVariableTriggerEventCount(u: any): boolean {
+  return check$object(u) && check$optional(u.conditions, check$$67) && check$optional(u.configuration, check$$221) && check$optional(u.created_at, check$string) && check$optional(u.created_by, check$$63) && check$optional(u.disabled, check$$7) && check$optional(u.id, check$string) && check$optional(u.name, check$string) && check$optional(u.updated_at, check$string) && check$optional(u.updated_by, check$$63)
+}
+
+function check$CreateCacheVarOnServiceOrchResult(u: any): boolean {
+  return (check$OrchestrationCacheVariableRecentValue(u) || check$OrchestrationCacheVariableTriggerEventCount(u) || check$OrchestrationCacheVariableExternalData(u))
+}
+
+function check$ShiftAssignment(u: any): boolean {
+  return check$object(u) && check$string(u.id) && check$optional(u.member, check$ShiftMember) && check$string(u.type)
+}
+
+function check$CustomShift(u: any): boolean {
+  return check$object(u) && check$optional(u.assignments, check$$197) && check$optional(u.end_time, check$string) && check$optional(u.html_url, check$string) && check$string(u.id) && check$optional(u.self, check$string) && check$optional(u.start_time, check$string) && check$string(u.type)
+}
+
+function check$CreateCustomShiftsResult(u: any): boolean {
+  return check$array(u, check$CustomShift)
+}
+
+function check$CreateEntityTypeByIdChangeTagsResult(u: any): boolean {
+  return check$record(u, check$unknown)
+}
+
+function check$EventAssignmentStrategy(u: any): boolean {
+  return check$object(u) && check$optional(u.members, check$$240) && check$optional(u.shifts_per_member, check$$1) && check$string(u.type)
+}
+
+function check$ZonedDateTime(u: any): boolean {
+  return check$object(u) && check$optional(u.date_time, check$string) && check$optional(u.time_zone, check$string)
+}
+
+function check$IncidentBody(u: any): boolean {
+  return check$object(u) && check$optional(u.details, check$$42)
+}
+
+function check$CreateIncidentNotificationSubscribersResult(u: any): boolean {
+  return check$array(u, check$NotificationSubscriptionWithContext)
+}
+
+function check$IncidentsRespondersReference(u: any): boolean {
+  return check$object(u) && check$optional(u.escalation_policy_requests, check$$2) && check$optional(u.incident, check$IncidentReference) && check$optional(u.message, check$string) && check$optional(u.requested_at, check$string) && check$optional(u.requester, check$UserReference) && check$optional(u.state, check$string) && check$optional(u.updated_at, check$string) && check$optional(u.user, check$UserReference)
+}
+
+function check$ResponderRequestTargetReference(u: any): boolean {
+  return check$object(u) && check$optional(u.id, check$string) && check$optional(u.incident_responders, check$$106) && check$optional(u.summary, check$string) && check$optional(u.type, check$string)
+}
+
+function check$CustomFieldsEditableFieldOption(u: any): boolean {
+  return check$object(u) && check$optional(u.created_at, check$string) && check$optional(u.data, check$$117) && check$optional(u.id, check$string) && check$optional(u.type, check$string) && check$optional(u.updated_at, check$string)
+}
+
+function check$CustomFieldsFieldOption(u: any): boolean {
+  return check$object(u) && check$optional(u.created_at, check$string) && check$optional(u.data, check$$117) && check$optional(u.id, check$string) && check$optional(u.type, check$string) && check$optional(u.updated_at, check$string)
+}
+
+function check$OverrideShift(u: any): boolean {
+  return check$object(u) && check$optional(u.custom_shift_id, check$string) && check$optional(u.end_time, check$string) && check$optional(u.html_url, check$string) && check$string(u.id) && check$optional(u.overridden_member, check$ShiftMember) && check$optional(u.overriding_member, check$ShiftMember) && check$optional(u.rotation_id, check$string) && check$optional(u.self, check$string) && check$optional(u.start_time, check$string) && check$string(u.type)
+}
+
+function check$CreateOverridesResult(u: any): boolean {
+  return check$array(u, check$OverrideShift)
+}
+
+function check$Ruleset(u: any): boolean {
+  return check$object(u) && check$optional(u.created_at, check$string) && check$optional(u.creator, check$$63) && check$optional(u.id, check$string) && check$optional(u.name, check$string) && check$optional(u.routing_keys, check$$2) && check$optional(u.self, check$string) && check$optional(u.team, check$$142) && check$optional(u.type, check$string) && check$optional(u.updated_at, check$string) && check$optional(u.updater, check$$63)
+}
+
+function check$Override(u: any): boolean {
+  return check$object(u) && check$optional(u.end, check$string) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.self, check$$0) && check$optional(u.start, check$string) && check$optional(u.summary, check$$0) && check$optional(u.type, check$string) && check$optional(u.user, check$UserReference)
+}
+
+function check$CreateScheduleOverrideResult(u: any): boolean {
+  return check$array(u, check$$164)
+}
+
+function check$FinalSchedule(u: any): boolean {
+  return check$object(u) && check$optional(u.computed_shift_assignments, check$$239) && check$optional(u.rendered_coverage_percentage, check$$1) && check$string(u.type)
+}
+
+function check$Event(u: any): boolean {
+  return check$object(u) && check$optional(u.assignment_strategy, check$EventAssignmentStrategy) && check$optional(u.effective_since, check$string) && check$optional(u.effective_until, check$$0) && check$optional(u.end_time, check$ZonedDateTime) && check$optional(u.html_url, check$string) && check$string(u.id) && check$optional(u.name, check$string) && check$optional(u.recurrence, check$$2) && check$optional(u.self, check$string) && check$optional(u.start_time, check$ZonedDateTime) && check$string(u.type)
+}
+
+function check$Rotation(u: any): boolean {
+  return check$object(u) && check$optional(u.events, check$$198) && check$optional(u.html_url, check$string) && check$string(u.id) && check$optional(u.self, check$string) && check$string(u.type)
+}
+
+function check$CreateScheduleV3Result(u: any): boolean {
+  return check$object(u) && check$optional(u.description, check$string) && check$optional(u.escalation_policies, check$$160) && check$optional(u.final_schedule, check$FinalSchedule) && check$optional(u.html_url, check$string) && check$optional(u.http_cal_url, check$string) && check$string(u.id) && check$optional(u.name, check$string) && check$optional(u.rotations, check$$196) && check$optional(u.self, check$string) && check$optional(u.teams, check$$43) && check$optional(u.time_zone, check$string) && check$string(u.type) && check$optional(u.users, check$$163) && check$optional(u.web_cal_url, check$string)
+}
+
+function check$CreateServiceDependencyResult(u: any): boolean {
+  return check$array(u, check$$165)
+}
+
+function check$CreateTeamNotificationSubscriptionsResult(u: any): boolean {
+  return check$array(u, check$NotificationSubscriptionWithContext)
+}
+
+function check$EmailContactMethod(u: any): boolean {
+  return check$object(u) && check$optional(u.address, check$string) && check$optional(u.enabled, check$$7) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.label, check$string) && check$optional(u.self, check$$0) && check$optional(u.send_short_email, check$$7) && check$optional(u.summary, check$$0) && check$string(u.type)
+}
+
+function check$PhoneContactMethod(u: any): boolean {
+  return check$object(u) && check$optional(u.address, check$string) && check$optional(u.blacklisted, check$$7) && check$optional(u.country_code, check$$1) && check$optional(u.enabled, check$$7) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.label, check$string) && check$optional(u.self, check$$0) && check$optional(u.summary, check$$0) && check$string(u.type)
+}
+
+function check$PushContactMethodSound(u: any): boolean {
+  return check$object(u) && check$optional(u.file, check$string) && check$optional(u.type, check$string)
+}
+
+function check$PushContactMethod(u: any): boolean {
+  return check$object(u) && check$optional(u.address, check$string) && check$optional(u.blacklisted, check$$7) && check$optional(u.created_at, check$string) && check$optional(u.device_type, check$string) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.label, check$string) && check$optional(u.self, check$$0) && check$optional(u.sounds, check$$238) && check$optional(u.summary, check$$0) && check$string(u.type)
+}
+
+function check$WhatsAppContactMethod(u: any): boolean {
+  return check$object(u) && check$optional(u.address, check$string) && check$optional(u.blacklisted, check$$7) && check$optional(u.country_code, check$$1) && check$optional(u.enabled, check$$7) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.label, check$string) && check$optional(u.self, check$$0) && check$optional(u.summary, check$$0) && check$string(u.type)
+}
+
+function check$CreateUserContactMethodResult(u: any): boolean {
+  return (check$PhoneContactMethod(u) || check$PushContactMethod(u) || check$EmailContactMethod(u))
+}
+
+function check$CreateUserNotificationSubscriptionsResult(u: any): boolean {
+  return check$array(u, check$NotificationSubscriptionWithContext)
+}
+
+function check$CustomFieldValueChangeLogEntry(u: any): boolean {
+  return check$object(u) && check$optional(u.agent, check$AgentReference) && check$optional(u.changeset, check$$2) && check$optional(u.channel, check$Channel) && check$optional(u.contexts, check$$121) && check$optional(u.created_at, check$string) && check$optional(u.event_details, check$$225) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.incident, check$IncidentReference) && check$optional(u.note, check$string) && check$optional(u.self, check$$0) && check$optional(u.service, check$ServiceReference) && check$optional(u.summary, check$$0) && check$optional(u.teams, check$$43) && check$optional(u.type, check$string)
+}
+
+function check$CustomFieldsField(u: any): boolean {
+  return check$object(u) && check$optional(u.created_at, check$string) && check$optional(u.data_type, check$string) && check$optional(u.default_value, check$$115) && check$optional(u.description, check$$0) && check$optional(u.display_name, check$string) && check$optional(u.field_type, check$string) && check$optional(u.id, check$string) && check$optional(u.name, check$string) && check$optional(u.self, check$$0) && check$optional(u.summary, check$$0) && check$optional(u.type, check$string) && check$optional(u.updated_at, check$string)
+}
+
+function check$CustomFieldsFieldValue(u: any): boolean {
+  return check$object(u) && check$optional(u.data_type, check$string) && check$optional(u.description, check$$0) && check$optional(u.display_name, check$string) && check$optional(u.field_type, check$string) && check$string(u.id) && check$optional(u.name, check$string) && check$string(u.type) && check$optional(u.value, check$$226)
+}
+
+function check$CustomFieldsFieldWithOptions(u: any): boolean {
+  return check$object(u) && check$optional(u.created_at, check$string) && check$optional(u.data_type, check$string) && check$optional(u.default_value, check$$115) && check$optional(u.description, check$$0) && check$optional(u.display_name, check$string) && check$optional(u.field_options, check$$116) && check$optional(u.field_type, check$string) && check$optional(u.id, check$string) && check$optional(u.name, check$string) && check$optional(u.self, check$$0) && check$optional(u.summary, check$$0) && check$optional(u.type, check$string) && check$optional(u.updated_at, check$string)
+}
+
+function check$DelegateLogEntry(u: any): boolean {
+  return check$object(u) && check$optional(u.agent, check$AgentReference) && check$optional(u.assignees, check$$163) && check$optional(u.changeset, check$$2) && check$optional(u.channel, check$Channel) && check$optional(u.contexts, check$$121) && check$optional(u.created_at, check$string) && check$optional(u.event_details, check$$225) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.incident, check$IncidentReference) && check$optional(u.note, check$string) && check$optional(u.self, check$$0) && check$optional(u.service, check$ServiceReference) && check$optional(u.summary, check$$0) && check$optional(u.teams, check$$43) && check$optional(u.type, check$string)
+}
+
+function check$DeleteAcceptedRecommendedRuleResult(u: any): boolean {
+  return check$object(u) && check$optional(u.status, check$string)
+}
+
+function check$DeleteEventEnrichmentAssociationsResult(u: any): boolean {
+  return check$object(u) && check$optional(u.status, check$string)
+}
+
+function check$DeleteOauthDelegationsResult(u: any): boolean {
+  return check$object(u) && check$optional(u.status, check$string)
+}
+
+function check$DeleteServiceDependencyResult(u: any): boolean {
+  return check$array(u, check$$165)
+}
+
+function check$MatchPredicate(u: any): boolean {
+  return check$object(u) && check$optional(u.children, check$$241) && check$optional(u.matcher, check$string) && check$optional(u.part, check$string) && check$string(u.type)
+}
+
+function check$EmailParser(u: any): boolean {
+  return check$object(u) && check$optional(u.action, check$string) && check$optional(u.match_predicate, check$MatchPredicate) && check$optional(u.value_extractors, check$$237)
+}
+
+function check$EnableServiceNowTableSyncResult(u: any): boolean {
+  return check$object(u) && check$optional(u.message, check$string) && check$optional(u.status, check$string)
+}
+
+function check$EnrichmentField(u: any): boolean {
+  return check$object(u) && check$optional(u.name, check$string) && check$string(u.type)
+}
+
+function check$EnrichmentRecord(u: any): boolean {
+  return check$object(u) && check$optional(u.created_at, check$string) && check$optional(u.enrichment_data, check$$60) && check$optional(u.record_id, check$string) && check$optional(u.type, check$string)
+}
+
+function check$EnrichmentSchema(u: any): boolean {
+  return check$object(u) && check$optional(u.created_at, check$string) && check$optional(u.deleted_at, check$$0) && check$optional(u.description, check$$0) && check$optional(u.fields, check$$61) && check$optional(u.id, check$string) && check$optional(u.integration_type, check$string) && check$optional(u.name, check$string) && check$optional(u.type, check$string) && check$optional(u.updated_at, check$string)
+}
+
+function check$EntityReference(u: any): boolean {
+  return check$object(u) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.self, check$$0) && check$optional(u.summary, check$$0) && check$string(u.type)
+}
+
+function check$EscalateLogEntry(u: any): boolean {
+  return check$object(u) && check$optional(u.agent, check$AgentReference) && check$optional(u.assignees, check$$163) && check$optional(u.changeset, check$$2) && check$optional(u.channel, check$Channel) && check$optional(u.contexts, check$$121) && check$optional(u.created_at, check$string) && check$optional(u.event_details, check$$225) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.incident, check$IncidentReference) && check$optional(u.note, check$string) && check$optional(u.self, check$$0) && check$optional(u.service, check$ServiceReference) && check$optional(u.summary, check$$0) && check$optional(u.teams, check$$43) && check$optional(u.type, check$string)
+}
+
+function check$EscalationTargetReference(u: any): boolean {
+  return check$object(u) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.self, check$$0) && check$optional(u.summary, check$$0) && check$string(u.type)
+}
+
+function check$EscalationRule(u: any): boolean {
+  return check$object(u) && check$optional(u.escalation_delay_in_minutes, check$$1) && check$optional(u.escalation_rule_assignment_strategy, check$string) && check$optional(u.id, check$string) && check$optional(u.targets, check$$219)
+}
+
+function check$EscalationPolicy(u: any): boolean {
+  return check$object(u) && check$optional(u.description, check$string) && check$optional(u.escalation_rules, check$$62) && check$optional(u.html_url, check$$0) && check$string(u.id) && check$string(u.name) && check$optional(u.num_loops, check$$1) && check$optional(u.on_call_handoff_notifications, check$string) && check$optional(u.self, check$$0) && check$optional(u.services, check$$4) && check$optional(u.summary, check$$0) && check$optional(u.teams, check$$43) && check$string(u.type)
+}
+
+function check$EventEnrichment(u: any): boolean {
+  return check$object(u) && check$optional(u.associated_event_orchestrations, check$$1) && check$optional(u.associated_services, check$$1) && check$optional(u.created_at, check$string) && check$optional(u.created_by, check$$50) && check$optional(u.description, check$$0) && check$optional(u.id, check$string) && check$optional(u.is_default, check$$7) && check$optional(u.name, check$string) && check$optional(u.privileges, check$$51) && check$optional(u.self, check$string) && check$optional(u.team, check$$50) && check$optional(u.updated_at, check$string) && check$optional(u.updated_by, check$$50)
+}
+
+function check$EventEnrichmentReference(u: any): boolean {
+  return check$object(u) && check$optional(u.id, check$string) && check$optional(u.self, check$string) && check$optional(u.summary, check$string) && check$optional(u.type, check$string)
+}
+
+function check$EventEnrichmentDefault(u: any): boolean {
+  return check$object(u) && check$optional(u.default, check$$52) && check$optional(u.previous_default, check$$52)
+}
+
+function check$EventEnrichmentRule(u: any): boolean {
+  return check$object(u) && check$optional(u.actions, check$$218) && check$optional(u.conditions, check$$67) && check$optional(u.disabled, check$$7) && check$optional(u.id, check$string) && check$optional(u.label, check$string)
+}
+
+function check$EventEnrichmentOrchestrationPath(u: any): boolean {
+  return check$object(u) && check$optional(u.created_at, check$string) && check$optional(u.created_by, check$$50) && check$optional(u.parent, check$$53) && check$optional(u.self, check$string) && check$optional(u.sets, check$$56) && check$optional(u.type, check$string) && check$optional(u.updated_at, check$string) && check$optional(u.updated_by, check$$50) && check$optional(u.version, check$string)
+}
+
+function check$EventRuleActionsCommon(u: any): boolean {
+  return check$object(u) && check$optional(u.annotate, check$$143) && check$optional(u.event_action, check$$143) && check$optional(u.extractions, check$$145) && check$optional(u.priority, check$$143) && check$optional(u.severity, check$$143) && check$optional(u.suppress, check$$146) && check$optional(u.suspend, check$$147)
+}
+
+function check$EventRule(u: any): boolean {
+  return check$object(u) && check$optional(u.actions, check$$148) && check$optional(u.catch_all, check$$7) && check$optional(u.conditions, check$$152) && check$optional(u.disabled, check$$7) && check$optional(u.id, check$string) && check$optional(u.position, check$$1) && check$optional(u.self, check$string) && check$optional(u.time_frame, check$$156) && check$optional(u.variables, check$$159)
+}
+
+function check$ExhaustEscalationPathLogEntry(u: any): boolean {
+  return check$object(u) && check$optional(u.agent, check$AgentReference) && check$optional(u.changeset, check$$2) && check$optional(u.channel, check$Channel) && check$optional(u.contexts, check$$121) && check$optional(u.created_at, check$string) && check$optional(u.event_details, check$$225) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.incident, check$IncidentReference) && check$optional(u.note, check$string) && check$optional(u.self, check$$0) && check$optional(u.service, check$ServiceReference) && check$optional(u.summary, check$$0) && check$optional(u.teams, check$$43) && check$optional(u.type, check$string)
+}
+
+function check$ExtensionSchemaReference(u: any): boolean {
+  return check$object(u) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.self, check$$0) && check$optional(u.summary, check$$0) && check$string(u.type)
+}
+
+function check$Extension(u: any): boolean {
+  return check$object(u) && check$optional(u.config, check$$42) && check$optional(u.endpoint_url, check$string) && check$optional(u.extension_objects, check$$4) && check$optional(u.extension_schema, check$ExtensionSchemaReference) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.name, check$string) && check$optional(u.self, check$$0) && check$optional(u.summary, check$$0) && check$optional(u.temporarily_disabled, check$$7) && check$optional(u.type, check$string)
+}
+
+function check$ExtensionSchema(u: any): boolean {
+  return check$object(u) && check$optional(u.description, check$string) && check$optional(u.guide_url, check$string) && check$optional(u.icon_url, check$string) && check$optional(u.key, check$string) && check$optional(u.label, check$string) && check$optional(u.logo_url, check$string) && check$optional(u.send_types, check$$2) && check$optional(u.url, check$string)
+}
+
+function check$FeatureEnablement(u: any): boolean {
+  return check$object(u) && check$optional(u.enabled, check$$7) && check$optional(u.feature, check$string) && check$optional(u.updated_at, check$string) && check$optional(u.warnings, check$$74)
+}
+
+function check$FieldValueChangeLogEntry(u: any): boolean {
+  return check$object(u) && check$optional(u.agent, check$AgentReference) && check$optional(u.changeset, check$$2) && check$optional(u.channel, check$Channel) && check$optional(u.contexts, check$$121) && check$optional(u.created_at, check$string) && check$optional(u.event_details, check$$225) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.incident, check$IncidentReference) && check$optional(u.note, check$string) && check$optional(u.self, check$$0) && check$optional(u.service, check$ServiceReference) && check$optional(u.summary, check$$0) && check$optional(u.teams, check$$43) && check$optional(u.type, check$string)
+}
+
+function check$GetAllAutomationActionsItem(u: any): boolean {
+  return (check$AutomationActionsScriptAction(u) || check$AutomationActionsProcessAutomationJobAction(u))
+}
+
+function check$GetAnalyticsIncidentResponsesByIdResult(u: any): boolean {
+  return check$object(u) && check$optional(u.incident_id, check$string) && check$optional(u.limit, check$$1) && check$optional(u.order, check$string) && check$optional(u.order_by, check$string) && check$optional(u.responses, check$$21) && check$optional(u.time_zone, check$string)
+}
+
+function check$GetAnalyticsIncidentsResult(u: any): boolean {
+  return check$object(u) && check$optional(u.data, check$$18) && check$optional(u.filters, check$$19) && check$optional(u.first, check$string) && check$optional(u.last, check$string) && check$optional(u.limit, check$$1) && check$optional(u.more, check$$7) && check$optional(u.order, check$string) && check$optional(u.order_by, check$string) && check$optional(u.time_zone, check$string)
+}
+
+function check$GetAnalyticsMetricsIncidentsAllResult(u: any): boolean {
+  return check$object(u) && check$optional(u.aggregate_unit, check$$0) && check$optional(u.data, check$$6) && check$optional(u.filters, check$$8) && check$optional(u.order, check$string) && check$optional(u.order_by, check$string) && check$optional(u.time_zone, check$string)
+}
+
+function check$GetAnalyticsMetricsIncidentsEscalationPolicyAllResult(u: any): boolean {
+  return check$object(u) && check$optional(u.aggregate_unit, check$$0) && check$optional(u.data, check$$9) && check$optional(u.filters, check$$8) && check$optional(u.order, check$string) && check$optional(u.order_by, check$string) && check$optional(u.time_zone, check$string)
+}
+
+function check$GetAnalyticsMetricsIncidentsEscalationPolicyResult(u: any): boolean {
+  return check$object(u) && check$optional(u.aggregate_unit, check$$0) && check$optional(u.data, check$$9) && check$optional(u.filters, check$$8) && check$optional(u.order, check$string) && check$optional(u.order_by, check$string) && check$optional(u.time_zone, check$string)
+}
+
+function check$GetAnalyticsMetricsIncidentsServiceAllResult(u: any): boolean {
+  return check$object(u) && check$optional(u.aggregate_unit, check$$0) && check$optional(u.data, check$$10) && check$optional(u.filters, check$$8) && check$optional(u.order, check$string) && check$optional(u.order_by, check$string) && check$optional(u.time_zone, check$string)
+}
+
+function check$GetAnalyticsMetricsIncidentsServiceResult(u: any): boolean {
+  return check$object(u) && check$optional(u.aggregate_unit, check$$0) && check$optional(u.data, check$$10) && check$optional(u.filters, check$$8) && check$optional(u.order, check$string) && check$optional(u.order_by, check$string) && check$optional(u.time_zone, check$string)
+}
+
+function check$GetAnalyticsMetricsIncidentsTeamAllResult(u: any): boolean {
+  return check$object(u) && check$optional(u.aggregate_unit, check$$0) && check$optional(u.data, check$$10) && check$optional(u.filters, check$$8) && check$optional(u.order, check$string) && check$optional(u.order_by, check$string) && check$optional(u.time_zone, check$string)
+}
+
+function check$GetAnalyticsMetricsIncidentsTeamResult(u: any): boolean {
+  return check$object(u) && check$optional(u.aggregate_unit, check$$0) && check$optional(u.data, check$$10) && check$optional(u.filters, check$$8) && check$optional(u.order, check$string) && check$optional(u.order_by, check$string) && check$optional(u.time_zone, check$string)
+}
+
+function check$GetAnalyticsMetricsPdAdvanceUsageFeaturesResult(u: any): boolean {
+  return check$object(u) && check$optional(u.data, check$$12) && check$optional(u.filters, check$$13) && check$optional(u.time_zone, check$string)
+}
+
+function check$GetAnalyticsMetricsRespondersAllResult(u: any): boolean {
+  return check$object(u) && check$optional(u.data, check$$14) && check$optional(u.filters, check$$15) && check$optional(u.order, check$string) && check$optional(u.order_by, check$string) && check$optional(u.time_zone, check$string)
+}
+
+function check$GetAnalyticsMetricsRespondersTeamResult(u: any): boolean {
+  return check$object(u) && check$optional(u.data, check$$14) && check$optional(u.filters, check$$15) && check$optional(u.order, check$string) && check$optional(u.order_by, check$string) && check$optional(u.time_zone, check$string)
+}
+
+function check$GetAnalyticsMetricsUsersAllResult(u: any): boolean {
+  return check$object(u) && check$optional(u.data, check$$16) && check$optional(u.filters, check$$17) && check$optional(u.time_zone, check$string)
+}
+
+function check$GetAnalyticsResponderIncidentsResult(u: any): boolean {
+  return check$object(u) && check$optional(u.data, check$$22) && check$optional(u.filters, check$$19) && check$optional(u.first, check$string) && check$optional(u.last, check$string) && check$optional(u.limit, check$$1) && check$optional(u.order, check$string) && check$optional(u.order_by, check$string) && check$optional(u.responder_id, check$string) && check$optional(u.time_zone, check$string)
+}
+
+function check$GetAnalyticsUsersResult(u: any): boolean {
+  return check$object(u) && check$optional(u.data, check$$23) && check$optional(u.filters, check$$24) && check$optional(u.first, check$string) && check$optional(u.last, check$string) && check$optional(u.limit, check$$1) && check$optional(u.more, check$$7) && check$optional(u.order, check$string) && check$optional(u.order_by, check$string) && check$optional(u.time_zone, check$string)
+}
+
+function check$GetAutomationActionResult(u: any): boolean {
+  return (check$AutomationActionsScriptActionWithTeams(u) || check$AutomationActionsProcessAutomationJobActionWithTeams(u))
+}
+
+function check$GetAutomationActionsActionServiceAssociationsResult(u: any): boolean {
+  return check$array(u, check$ServiceReference)
+}
+
+function check$GetAutomationActionsActionTeamAssociationsResult(u: any): boolean {
+  return check$array(u, check$TeamReference)
+}
+
+function check$GetAutomationActionsRunnerTeamAssociationsResult(u: any): boolean {
+  return check$array(u, check$TeamReference)
+}
+
+function check$Impact(u: any): boolean {
+  return check$object(u) && check$optional(u.additional_fields, check$$211) && check$optional(u.id, check$string) && check$optional(u.name, check$string) && check$optional(u.status, check$string) && check$optional(u.type, check$string)
+}
+
+function check$GetBusinessServiceImpactsResult(u: any): boolean {
+  return check$array(u, check$Impact)
+}
+
+function check$GetBusinessServicePriorityThresholdsResult(u: any): boolean {
+  return (u === null || check$object(u) && check$optional(u.id, check$string) && check$optional(u.order, check$$1))
+}
+
+function check$GetBusinessServiceServiceDependenciesResult(u: any): boolean {
+  return check$array(u, check$$165)
+}
+
+function check$GetBusinessServiceSubscribersResult(u: any): boolean {
+  return check$array(u, check$NotificationSubscriber)
+}
+
+function check$GetBusinessServiceSupportingServiceImpactsResult(u: any): boolean {
+  return check$array(u, check$Impact)
+}
+
+function check$Impactor(u: any): boolean {
+  return check$object(u) && check$optional(u.id, check$string) && check$optional(u.type, check$string)
+}
+
+function check$GetBusinessServiceTopLevelImpactorsResult(u: any): boolean {
+  return check$array(u, check$Impactor)
+}
+
+function check$GetCacheVarOnServiceOrchResult(u: any): boolean {
+  return (check$OrchestrationCacheVariableRecentValue(u) || check$OrchestrationCacheVariableTriggerEventCount(u) || check$OrchestrationCacheVariableExternalData(u))
+}
+
+function check$GetExternalDataCacheVarDataOnServiceOrchResult(u: any): boolean {
+  return (check$object(u) && check$optional(u.cache_variable_data, check$string) && check$optional(u.updated_at, check$string) || check$object(u) && check$optional(u.cache_variable_data, check$$1) && check$optional(u.updated_at, check$string) || check$object(u) && check$optional(u.cache_variable_data, check$$7) && check$optional(u.updated_at, check$string))
+}
+
+function check$GetIncidentFieldValuesResult(u: any): boolean {
+  return check$array(u, check$CustomFieldsFieldValue)
+}
+
+function check$GetIncidentImpactedBusinessServicesResult(u: any): boolean {
+  return check$array(u, check$Impact)
+}
+
+function check$NotificationSubscriberWithContext(u: any): boolean {
+  return check$object(u) && check$optional(u.has_indirect_subscription, check$$7) && check$optional(u.subscribed_via, check$$230) && check$optional(u.subscriber_id, check$string) && check$optional(u.subscriber_type, check$string)
+}
+
+function check$GetIncidentNotificationSubscribersResult(u: any): boolean {
+  return check$array(u, check$NotificationSubscriberWithContext)
+}
+
+function check$NotifyLogEntry(u: any): boolean {
+  return check$object(u) && check$optional(u.agent, check$AgentReference) && check$optional(u.changeset, check$$2) && check$optional(u.channel, check$Channel) && check$optional(u.contexts, check$$121) && check$optional(u.created_at, check$string) && check$optional(u.event_details, check$$225) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.incident, check$IncidentReference) && check$optional(u.note, check$string) && check$optional(u.self, check$$0) && check$optional(u.service, check$ServiceReference) && check$optional(u.summary, check$$0) && check$optional(u.teams, check$$43) && check$optional(u.type, check$string) && check$optional(u.user, check$UserReference)
+}
+
+function check$ReachAckLimitLogEntry(u: any): boolean {
+  return check$object(u) && check$optional(u.agent, check$AgentReference) && check$optional(u.changeset, check$$2) && check$optional(u.channel, check$Channel) && check$optional(u.contexts, check$$121) && check$optional(u.created_at, check$string) && check$optional(u.event_details, check$$225) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.incident, check$IncidentReference) && check$optional(u.note, check$string) && check$optional(u.self, check$$0) && check$optional(u.service, check$ServiceReference) && check$optional(u.summary, check$$0) && check$optional(u.teams, check$$43) && check$optional(u.type, check$string)
+}
+
+function check$ReachTriggerLimitLogEntry(u: any): boolean {
+  return check$object(u) && check$optional(u.agent, check$AgentReference) && check$optional(u.changeset, check$$2) && check$optional(u.channel, check$Channel) && check$optional(u.contexts, check$$121) && check$optional(u.created_at, check$string) && check$optional(u.event_details, check$$225) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.incident, check$IncidentReference) && check$optional(u.note, check$string) && check$optional(u.self, check$$0) && check$optional(u.service, check$ServiceReference) && check$optional(u.summary, check$$0) && check$optional(u.teams, check$$43) && check$optional(u.type, check$string)
+}
+
+function check$RepeatEscalationPathLogEntry(u: any): boolean {
+  return check$object(u) && check$optional(u.agent, check$AgentReference) && check$optional(u.changeset, check$$2) && check$optional(u.channel, check$Channel) && check$optional(u.contexts, check$$121) && check$optional(u.created_at, check$string) && check$optional(u.event_details, check$$225) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.incident, check$IncidentReference) && check$optional(u.note, check$string) && check$optional(u.self, check$$0) && check$optional(u.service, check$ServiceReference) && check$optional(u.summary, check$$0) && check$optional(u.teams, check$$43) && check$optional(u.type, check$string)
+}
+
+function check$ResolveLogEntry(u: any): boolean {
+  return check$object(u) && check$optional(u.agent, check$AgentReference) && check$optional(u.changeset, check$$2) && check$optional(u.channel, check$Channel) && check$optional(u.contexts, check$$121) && check$optional(u.created_at, check$string) && check$optional(u.event_details, check$$225) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.incident, check$IncidentReference) && check$optional(u.note, check$string) && check$optional(u.self, check$$0) && check$optional(u.service, check$ServiceReference) && check$optional(u.summary, check$$0) && check$optional(u.teams, check$$43) && check$optional(u.type, check$string)
+}
+
+function check$IncidentAction(u: any): boolean {
+  return check$object(u) && check$optional(u.at, check$string) && check$optional(u.to, check$string) && check$string(u.type)
+}
+
+function check$SnoozeLogEntry(u: any): boolean {
+  return check$object(u) && check$optional(u.agent, check$AgentReference) && check$optional(u.changed_actions, check$$108) && check$optional(u.changeset, check$$2) && check$optional(u.channel, check$Channel) && check$optional(u.contexts, check$$121) && check$optional(u.created_at, check$string) && check$optional(u.event_details, check$$225) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.incident, check$IncidentReference) && check$optional(u.note, check$string) && check$optional(u.self, check$$0) && check$optional(u.service, check$ServiceReference) && check$optional(u.summary, check$$0) && check$optional(u.teams, check$$43) && check$optional(u.type, check$string)
+}
+
+function check$TriggerLogEntry(u: any): boolean {
+  return check$object(u) && check$optional(u.agent, check$AgentReference) && check$optional(u.changeset, check$$2) && check$optional(u.channel, check$Channel) && check$optional(u.contexts, check$$121) && check$optional(u.created_at, check$string) && check$optional(u.event_details, check$$225) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.incident, check$IncidentReference) && check$optional(u.note, check$string) && check$optional(u.self, check$$0) && check$optional(u.service, check$ServiceReference) && check$optional(u.summary, check$$0) && check$optional(u.teams, check$$43) && check$optional(u.type, check$string)
+}
+
+function check$UnacknowledgeLogEntry(u: any): boolean {
+  return check$object(u) && check$optional(u.agent, check$AgentReference) && check$optional(u.changeset, check$$2) && check$optional(u.channel, check$Channel) && check$optional(u.contexts, check$$121) && check$optional(u.created_at, check$string) && check$optional(u.event_details, check$$225) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.incident, check$IncidentReference) && check$optional(u.note, check$string) && check$optional(u.self, check$$0) && check$optional(u.service, check$ServiceReference) && check$optional(u.summary, check$$0) && check$optional(u.teams, check$$43) && check$optional(u.type, check$string)
+}
+
+function check$UrgencyChangeLogEntry(u: any): boolean {
+  return check$object(u) && check$optional(u.agent, check$AgentReference) && check$optional(u.changeset, check$$2) && check$optional(u.channel, check$Channel) && check$optional(u.contexts, check$$121) && check$optional(u.created_at, check$string) && check$optional(u.event_details, check$$225) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.incident, check$IncidentReference) && check$optional(u.note, check$string) && check$optional(u.self, check$$0) && check$optional(u.service, check$ServiceReference) && check$optional(u.summary, check$$0) && check$optional(u.teams, check$$43) && check$optional(u.type, check$string)
+}
+
+function check$GetLogEntryResult(u: any): boolean {
+  return (check$AcknowledgeLogEntry(u) || check$AnnotateLogEntry(u) || check$AssignLogEntry(u) || check$DelegateLogEntry(u) || check$EscalateLogEntry(u) || check$ExhaustEscalationPathLogEntry(u) || check$NotifyLogEntry(u) || check$ReachAckLimitLogEntry(u) || check$ReachTriggerLimitLogEntry(u) || check$RepeatEscalationPathLogEntry(u) || check$ResolveLogEntry(u) || check$SnoozeLogEntry(u) || check$TriggerLogEntry(u) || check$UnacknowledgeLogEntry(u) || check$UrgencyChangeLogEntry(u))
+}
+
+function check$GetOrchActiveStatusResult(u: any): boolean {
+  return check$object(u) && check$optional(u.active, check$$7)
+}
+
+function check$GetOrchPathServiceResult(u: any): boolean {
+  return check$object(u) && check$optional(u.catch_all, check$$65) && check$optional(u.created_at, check$string) && check$optional(u.created_by, check$$63) && check$optional(u.parent, check$$63) && check$optional(u.sets, check$$71) && check$optional(u.type, check$string) && check$optional(u.updated_at, check$string) && check$optional(u.updated_by, check$$63) && check$optional(u.version, check$string)
+}
+
+function check$Priority(u: any): boolean {
+  return check$object(u) && check$optional(u.description, check$string) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.name, check$string) && check$optional(u.self, check$$0) && check$optional(u.summary, check$$0) && check$optional(u.type, check$string)
+}
+
+function check$ResolveReason(u: any): boolean {
+  return check$object(u) && check$optional(u.incident, check$IncidentReference) && check$optional(u.type, check$string)
+}
+
+function check$ResponderRequest(u: any): boolean {
+  return check$object(u) && check$optional(u.id, check$string) && check$optional(u.incident, check$IncidentReference) && check$optional(u.message, check$string) && check$optional(u.requested_at, check$string) && check$optional(u.requester, check$UserReference) && check$optional(u.responder_request_targets, check$$133)
+}
+
+function check$Team(u: any): boolean {
+  return check$object(u) && check$optional(u.default_role, check$string) && check$optional(u.description, check$string) && check$optional(u.html_url, check$$0) && check$string(u.id) && check$string(u.name) && check$optional(u.self, check$$0) && check$optional(u.summary, check$$0) && check$string(u.type)
+}
+
+function check$Incident(u: any): boolean {
+  return check$object(u) && check$optional(u.acknowledgements, check$$98) && check$optional(u.alert_counts, check$AlertCount) && check$optional(u.alert_grouping, check$$99) && check$optional(u.assigned_via, check$string) && check$optional(u.assignments, check$$100) && check$optional(u.body, check$$101) && check$optional(u.conference_bridge, check$$102) && check$optional(u.created_at, check$string) && check$optional(u.escalation_policy, check$$103) && check$optional(u.first_trigger_log_entry, check$$104) && check$optional(u.html_url, check$$0) && check$string(u.id) && check$optional(u.incident_key, check$string) && check$optional(u.incident_number, check$$1) && check$optional(u.incident_type, check$$105) && check$optional(u.incidents_responders, check$$106) && check$optional(u.is_mergeable, check$$7) && check$optional(u.last_status_change_at, check$string) && check$optional(u.last_status_change_by, check$$107) && check$optional(u.pending_actions, check$$108) && check$optional(u.priority, check$Priority) && check$optional(u.resolve_reason, check$ResolveReason) && check$optional(u.resolved_at, check$string) && check$optional(u.responder_requests, check$$109) && check$optional(u.self, check$$0) && check$optional(u.service, check$$110) && check$string(u.status) && check$optional(u.summary, check$$0) && check$optional(u.teams, check$$112) && check$string(u.title) && check$string(u.type) && check$optional(u.updated_at, check$string) && check$optional(u.urgency, check$string)
+}
+
+function check$GetOutlierIncidentResult(u: any): boolean {
+  return check$object(u) && check$optional(u.incident, check$Incident) && check$optional(u.incident_template, check$$124)
+}
+
+function check$GetPastIncidentsResult(u: any): boolean {
+  return check$array(u, check$$126)
+}
+
+function check$GetPausedIncidentReportAlertsResult(u: any): boolean {
+  return check$object(u) && check$optional(u.resolved_after_pause_alerts, check$$139) && check$optional(u.since, check$string) && check$optional(u.triggered_after_pause_alerts, check$$139) && check$optional(u.until, check$string)
+}
+
+function check$GetPausedIncidentReportCountsResult(u: any): boolean {
+  return check$object(u) && check$optional(u.paused_count, check$$1) && check$optional(u.resolved_after_pause_count, check$$1) && check$optional(u.since, check$string) && check$optional(u.triggered_after_pause_count, check$$1) && check$optional(u.until, check$string)
+}
+
+function check$RelatedIncidentMachineLearningRelationship(u: any): boolean {
+  return check$object(u) && check$optional(u.grouping_classification, check$string) && check$optional(u.user_feedback, check$$227)
+}
+
+function check$RelatedIncidentServiceDependencyBase(u: any): boolean {
+  return check$object(u) && check$optional(u.id, check$string) && check$optional(u.self, check$$0) && check$optional(u.type, check$string)
+}
+
+function check$RelatedIncidentServiceDependencyRelationship(u: any): boolean {
+  return check$object(u) && check$optional(u.dependent_services, check$$228) && check$optional(u.supporting_services, check$$228)
+}
+
+function check$GetRelatedIncidentsResult(u: any): boolean {
+  return check$array(u, check$$132)
+}
+
+function check$ServiceCustomFieldsFieldValueReadModel(u: any): boolean {
+  return check$object(u) && check$optional(u.data_type, check$string) && check$optional(u.description, check$$0) && check$optional(u.display_name, check$string) && check$optional(u.field_type, check$string) && check$optional(u.id, check$string) && check$optional(u.name, check$string) && check$optional(u.type, check$string) && check$optional(u.value, check$$226)
+}
+
+function check$GetServiceCustomFieldValuesResult(u: any): boolean {
+  return check$array(u, check$ServiceCustomFieldsFieldValueReadModel)
+}
+
+function check$GetSessionConfigurationsResult(u: any): boolean {
+  return check$array(u, check$$174)
+}
+
+function check$GetStatusDashboardServiceImpactsByIdResult(u: any): boolean {
+  return check$array(u, check$Impact)
+}
+
+function check$GetStatusDashboardServiceImpactsByUrlSlugResult(u: any): boolean {
+  return check$array(u, check$Impact)
+}
+
+function check$GetTagsByEntityTypeResult(u: any): boolean {
+  return check$object(u) && check$optional(u.escalation_policies, check$$185) && check$optional(u.limit, check$$1) && check$optional(u.more, check$$7) && check$optional(u.offset, check$$1) && check$optional(u.teams, check$$185) && check$optional(u.total, check$$20) && check$optional(u.users, check$$185)
+}
+
+function check$NotificationSubscription(u: any): boolean {
+  return check$object(u) && check$optional(u.account_id, check$string) && check$optional(u.subscribable_id, check$string) && check$optional(u.subscribable_type, check$string) && check$optional(u.subscriber_id, check$string) && check$optional(u.subscriber_type, check$string)
+}
+
+function check$GetTeamNotificationSubscriptionsResult(u: any): boolean {
+  return check$array(u, check$$186)
+}
+
+function check$GetTechnicalServiceServiceDependenciesResult(u: any): boolean {
+  return check$array(u, check$$165)
+}
+
+function check$GetTemplateFieldsResult(u: any): boolean {
+  return check$array(u, check$$190)
+}
+
+function check$GetUserContactMethodResult(u: any): boolean {
+  return (check$PhoneContactMethod(u) || check$PushContactMethod(u) || check$EmailContactMethod(u))
+}
+
+function check$GetUserContactMethodsResult(u: any): boolean {
+  return check$array(u, check$$195)
+}
+
+function check$HandoffNotificationRule(u: any): boolean {
+  return check$object(u) && check$optional(u.contact_method, check$ContactMethodReference) && check$optional(u.handoff_type, check$string) && check$optional(u.id, check$string) && check$optional(u.notify_advance_in_minutes, check$$1)
+}
+
+function check$GetUserHandoffNotificationRulesResult(u: any): boolean {
+  return check$array(u, check$HandoffNotificationRule)
+}
+
+function check$GetUserLicenseResult(u: any): boolean {
+  return check$object(u) && check$optional(u.description, check$string) && check$optional(u.html_url, check$string) && check$string(u.id) && check$optional(u.name, check$string) && check$optional(u.role_group, check$string) && check$optional(u.self, check$string) && check$optional(u.summary, check$string) && check$optional(u.type, check$string) && check$optional(u.valid_roles, check$$2)
+}
+
+function check$NotificationRule(u: any): boolean {
+  return check$object(u) && check$optional(u.contact_method, check$ContactMethodReference) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.self, check$$0) && check$optional(u.start_delay_in_minutes, check$$1) && check$optional(u.summary, check$$0) && check$string(u.type) && check$optional(u.urgency, check$string)
+}
+
+function check$GetUserNotificationRulesResult(u: any): boolean {
+  return check$array(u, check$NotificationRule)
+}
+
+function check$GetUserNotificationSubscriptionsResult(u: any): boolean {
+  return check$array(u, check$$186)
+}
+
+function check$UserSession(u: any): boolean {
+  return check$object(u) && check$optional(u.created_at, check$string) && check$optional(u.id, check$string) && check$optional(u.summary, check$string) && check$optional(u.type, check$string) && check$optional(u.user_id, check$string)
+}
+
+function check$GetUserSessionsResult(u: any): boolean {
+  return check$array(u, check$UserSession)
+}
+
+function check$StatusUpdateNotificationRule(u: any): boolean {
+  return check$object(u) && check$optional(u.contact_method, check$ContactMethodReference)
+}
+
+function check$GetUserStatusUpdateNotificationRulesResult(u: any): boolean {
+  return check$array(u, check$StatusUpdateNotificationRule)
+}
+
+function check$Vendor(u: any): boolean {
+  return check$object(u) && check$optional(u.description, check$string) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.integration_guide_url, check$string) && check$optional(u.logo_url, check$string) && check$optional(u.name, check$string) && check$optional(u.self, check$$0) && check$optional(u.summary, check$$0) && check$optional(u.thumbnail_url, check$string) && check$optional(u.type, check$string) && check$optional(u.website_url, check$string)
+}
+
+function check$GetVendorResult(u: any): boolean {
+  return check$array(u, check$Vendor)
+}
+
+function check$IncidentNote(u: any): boolean {
+  return check$object(u) && check$optional(u.channel, check$$123) && check$optional(u.content, check$string) && check$optional(u.created_at, check$string) && check$optional(u.id, check$string) && check$optional(u.updated_at, check$string) && check$optional(u.user, check$$39)
+}
+
+function check$IncidentType(u: any): boolean {
+  return check$object(u) && check$optional(u.created_at, check$string) && check$optional(u.description, check$string) && check$optional(u.display_name, check$string) && check$optional(u.enabled, check$$7) && check$optional(u.id, check$string) && check$optional(u.name, check$string) && check$optional(u.parent, check$$89) && check$optional(u.type, check$string) && check$optional(u.updated_at, check$string)
+}
+
+function check$IncidentTypeCustomFieldWithOptions(u: any): boolean {
+  return check$object(u) && check$optional(u.created_at, check$string) && check$optional(u.data_type, check$string) && check$optional(u.default_value, check$$115) && check$optional(u.description, check$$0) && check$optional(u.display_name, check$string) && check$optional(u.enabled, check$$7) && check$optional(u.field_options, check$$120) && check$optional(u.field_type, check$string) && check$optional(u.id, check$string) && check$optional(u.incident_type, check$string) && check$optional(u.name, check$string) && check$optional(u.self, check$$0) && check$optional(u.summary, check$$0) && check$optional(u.type, check$string) && check$optional(u.updated_at, check$string)
+}
+
+function check$IncidentTypeCustomFields(u: any): boolean {
+  return check$object(u) && check$optional(u.created_at, check$string) && check$optional(u.data_type, check$string) && check$optional(u.default_value, check$$115) && check$optional(u.description, check$$0) && check$optional(u.display_name, check$string) && check$optional(u.enabled, check$$7) && check$optional(u.field_options, check$$118) && check$optional(u.field_type, check$string) && check$optional(u.id, check$string) && check$optional(u.incident_type, check$string) && check$optional(u.name, check$string) && check$optional(u.self, check$$0) && check$optional(u.summary, check$$0) && check$optional(u.type, check$string) && check$optional(u.updated_at, check$string)
+}
+
+function check$IncidentWorkflow(u: any): boolean {
+  return check$object(u) && check$optional(u.created_at, check$string) && check$optional(u.description, check$string) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.is_enabled, check$$7) && check$optional(u.name, check$string) && check$optional(u.self, check$$0) && check$optional(u.steps, check$$88) && check$optional(u.summary, check$$0) && check$optional(u.team, check$$89) && check$optional(u.type, check$string)
+}
+
+function check$IncidentWorkflowAction(u: any): boolean {
+  return check$object(u) && check$optional(u.action_tier, check$string) && check$optional(u.action_type, check$string) && check$optional(u.created_at, check$string) && check$optional(u.created_by_user_id, check$string) && check$optional(u.description, check$string) && check$optional(u.domain_name, check$string) && check$optional(u.function_name, check$string) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.inputs, check$$91) && check$optional(u.metadata, check$string) && check$optional(u.name, check$string) && check$optional(u.outputs, check$$93) && check$optional(u.package_name, check$string) && check$optional(u.search_keywords, check$$2) && check$optional(u.self, check$$0) && check$optional(u.summary, check$$0) && check$optional(u.tags, check$$2) && check$optional(u.trigger_type, check$string) && check$optional(u.type, check$string) && check$optional(u.version, check$$1)
+}
+
+function check$IncidentWorkflowInstance(u: any): boolean {
+  return check$object(u) && check$optional(u.id, check$string) && check$optional(u.incident, check$Reference) && check$optional(u.type, check$string)
+}
+
+function check$IncidentWorkflowTrigger(u: any): boolean {
+  return check$object(u) && check$optional(u.condition, check$string) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.incident_types, check$$2) && check$optional(u.is_disabled, check$$7) && check$optional(u.is_subscribed_to_all_services, check$$7) && check$optional(u.permissions, check$$94) && check$optional(u.self, check$$0) && check$optional(u.services, check$$96) && check$optional(u.summary, check$$0) && check$optional(u.trigger_type, check$string) && check$optional(u.trigger_type_name, check$string) && check$optional(u.trigger_url, check$string) && check$optional(u.type, check$string) && check$optional(u.workflow, check$$97)
+}
+
+function check$VendorReference(u: any): boolean {
+  return check$object(u) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.self, check$$0) && check$optional(u.summary, check$$0) && check$string(u.type)
+}
+
+function check$Integration(u: any): boolean {
+  return check$object(u) && check$optional(u.created_at, check$string) && check$optional(u.email_filter_mode, check$string) && check$optional(u.email_filters, check$$172) && check$optional(u.email_incident_creation, check$string) && check$optional(u.email_parsers, check$$173) && check$optional(u.email_parsing_fallback, check$string) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.integration_email, check$string) && check$optional(u.name, check$string) && check$optional(u.self, check$$0) && check$optional(u.service, check$ServiceReference) && check$optional(u.summary, check$$0) && check$optional(u.type, check$string) && check$optional(u.vendor, check$VendorReference)
+}
+
+function check$IpAllowList(u: any): boolean {
+  return check$object(u) && check$optional(u.cidr_entries, check$$135) && check$optional(u.id, check$string) && check$optional(u.state, check$string) && check$optional(u.type, check$string)
+}
+
+function check$LicenseWithCounts(u: any): boolean {
+  return check$object(u) && check$optional(u.allocations_available, check$$20) && check$optional(u.current_value, check$$1) && check$optional(u.description, check$string) && check$optional(u.html_url, check$string) && check$string(u.id) && check$optional(u.name, check$string) && check$optional(u.role_group, check$string) && check$optional(u.self, check$string) && check$optional(u.summary, check$string) && check$optional(u.type, check$string) && check$optional(u.valid_roles, check$$2)
+}
+
+function check$ListAbilitiesResult(u: any): boolean {
+  return check$array(u, check$string)
+}
+
+function check$ListAlertGroupingSettingsResult(u: any): boolean {
+  return check$array(u, check$AlertGroupingSetting)
+}
+
+function check$ListAutomationActionInvocationsResult(u: any): boolean {
+  return check$array(u, check$AutomationActionsInvocation)
+}
+
+function check$ListCacheVarOnServiceOrchResult(u: any): boolean {
+  return check$array(u, check$$72)
+}
+
+function check$ListCustomFieldsFieldOptionsResult(u: any): boolean {
+  return check$array(u, check$CustomFieldsFieldOption)
+}
+
+function check$ListCustomFieldsFieldsResult(u: any): boolean {
+  return check$array(u, check$CustomFieldsFieldWithOptions)
+}
+
+function check$ListEnrichmentSchemasResult(u: any): boolean {
+  return check$array(u, check$EnrichmentSchema)
+}
+
+function check$ListEventOrchestrationFeatureEnablementsResult(u: any): boolean {
+  return check$array(u, check$FeatureEnablement)
+}
+
+function check$ListEventOrchestrationsItem(u: any): boolean {
+  return check$object(u) && check$optional(u.created_at, check$string) && check$optional(u.created_by, check$$63) && check$optional(u.description, check$string) && check$optional(u.id, check$string) && check$optional(u.name, check$string) && check$optional(u.routes, check$$1) && check$optional(u.self, check$string) && check$optional(u.team, check$$63) && check$optional(u.updated_at, check$string) && check$optional(u.updated_by, check$$63) && check$optional(u.version, check$string)
+}
+
+function check$ListIncidentLogEntriesItem(u: any): boolean {
+  return (check$AcknowledgeLogEntry(u) || check$AnnotateLogEntry(u) || check$AssignLogEntry(u) || check$DelegateLogEntry(u) || check$EscalateLogEntry(u) || check$ExhaustEscalationPathLogEntry(u) || check$NotifyLogEntry(u) || check$ReachAckLimitLogEntry(u) || check$ReachTriggerLimitLogEntry(u) || check$RepeatEscalationPathLogEntry(u) || check$ResolveLogEntry(u) || check$SnoozeLogEntry(u) || check$TriggerLogEntry(u) || check$UnacknowledgeLogEntry(u) || check$UrgencyChangeLogEntry(u) || check$FieldValueChangeLogEntry(u) || check$CustomFieldValueChangeLogEntry(u))
+}
+
+function check$ListIncidentNotesResult(u: any): boolean {
+  return check$array(u, check$IncidentNote)
+}
+
+function check$ListIncidentRelatedChangeEventsResult(u: any): boolean {
+  return check$array(u, check$$128)
+}
+
+function check$ListIncidentTypeCustomFieldResult(u: any): boolean {
+  return check$array(u, check$CustomFieldsFieldOption)
+}
+
+function check$ListIncidentTypeCustomFieldsResult(u: any): boolean {
+  return check$array(u, check$IncidentTypeCustomFieldWithOptions)
+}
+
+function check$ListIncidentTypesResult(u: any): boolean {
+  return check$array(u, check$IncidentType)
+}
+
+function check$ListIpAllowListsResult(u: any): boolean {
+  return check$array(u, check$IpAllowList)
+}
+
+function check$ListLicenseAllocationsItem(u: any): boolean {
+  return check$object(u) && check$optional(u.allocated_at, check$string) && check$optional(u.license, check$$136) && check$optional(u.user, check$UserReference)
+}
+
+function check$ListLicensesResult(u: any): boolean {
+  return check$array(u, check$LicenseWithCounts)
+}
+
+function check$ListLogEntriesItem(u: any): boolean {
+  return (check$AcknowledgeLogEntry(u) || check$AnnotateLogEntry(u) || check$AssignLogEntry(u) || check$DelegateLogEntry(u) || check$EscalateLogEntry(u) || check$ExhaustEscalationPathLogEntry(u) || check$NotifyLogEntry(u) || check$ReachAckLimitLogEntry(u) || check$ReachTriggerLimitLogEntry(u) || check$RepeatEscalationPathLogEntry(u) || check$ResolveLogEntry(u) || check$SnoozeLogEntry(u) || check$TriggerLogEntry(u) || check$UnacknowledgeLogEntry(u) || check$UrgencyChangeLogEntry(u))
+}
+
+function check$OAuthClient(u: any): boolean {
+  return check$object(u) && check$optional(u.client_id, check$string) && check$optional(u.grant_type, check$string) && check$optional(u.id, check$string) && check$optional(u.name, check$string) && check$optional(u.scope, check$$0) && check$optional(u.status, check$string) && check$optional(u.token_url, check$string) && check$string(u.type)
+}
+
+function check$ListOauthClientsResult(u: any): boolean {
+  return check$array(u, check$OAuthClient)
+}
+
+function check$OrchestrationIntegration(u: any): boolean {
+  return check$object(u) && check$optional(u.id, check$string) && check$optional(u.label, check$string) && check$optional(u.parameters, check$$75)
+}
+
+function check$ListOrchestrationIntegrationsResult(u: any): boolean {
+  return check$array(u, check$OrchestrationIntegration)
+}
+
+function check$StandardApplied(u: any): boolean {
+  return check$object(u) && check$optional(u.resource_id, check$string) && check$optional(u.resource_type, check$string) && check$optional(u.score, check$$176) && check$optional(u.standards, check$$178)
+}
+
+function check$ListResourceStandardsManyServicesResult(u: any): boolean {
+  return check$array(u, check$StandardApplied)
+}
+
+function check$ListScheduleOverridesResult(u: any): boolean {
+  return check$array(u, check$Override)
+}
+
+function check$ListScheduleUsersResult(u: any): boolean {
+  return check$array(u, check$User)
+}
+
+function check$ServiceCustomFieldsFieldOptionReadModel(u: any): boolean {
+  return check$object(u) && check$optional(u.created_at, check$string) && check$optional(u.data, check$$117) && check$optional(u.id, check$string) && check$optional(u.type, check$string) && check$optional(u.updated_at, check$string)
+}
+
+function check$ListServiceCustomFieldOptionsResult(u: any): boolean {
+  return check$array(u, check$ServiceCustomFieldsFieldOptionReadModel)
+}
+
+function check$ServiceCustomFieldsFieldReadModel(u: any): boolean {
+  return check$object(u) && check$optional(u.created_at, check$string) && check$optional(u.data_type, check$string) && check$optional(u.description, check$$0) && check$optional(u.display_name, check$string) && check$optional(u.enabled, check$$7) && check$optional(u.field_options, check$$170) && check$optional(u.field_type, check$string) && check$optional(u.id, check$string) && check$optional(u.name, check$string) && check$optional(u.self, check$$0) && check$optional(u.summary, check$$0) && check$optional(u.type, check$string) && check$optional(u.updated_at, check$string)
+}
+
+function check$ListServiceCustomFieldsResult(u: any): boolean {
+  return check$array(u, check$ServiceCustomFieldsFieldReadModel)
+}
+
+function check$ListServiceFeatureEnablementsResult(u: any): boolean {
+  return check$array(u, check$FeatureEnablement)
+}
+
+function check$ServiceNowCredentials(u: any): boolean {
+  return check$object(u) && check$optional(u.created_at, check$string) && check$optional(u.deleted_at, check$$0) && check$optional(u.id, check$string) && check$optional(u.instance_endpoint, check$string) && check$optional(u.password, check$string) && check$optional(u.updated_at, check$string) && check$optional(u.user, check$string)
+}
+
+function check$ServiceNowFieldMapping(u: any): boolean {
+  return check$object(u) && check$optional(u.event_field, check$string) && check$optional(u.servicenow_field, check$string) && check$optional(u.type, check$string)
+}
+
+function check$ServiceNowTable(u: any): boolean {
+  return check$object(u) && check$optional(u.ci_table_name, check$string) && check$optional(u.created_at, check$string) && check$optional(u.deleted_at, check$$0) && check$optional(u.display_name, check$string) && check$optional(u.field_mappings, check$$59) && check$optional(u.id, check$string) && check$optional(u.query_filter, check$$0) && check$optional(u.status, check$string) && check$optional(u.updated_at, check$string)
+}
+
+function check$ServiceNowIntegration(u: any): boolean {
+  return check$object(u) && check$optional(u.cmdb_tables, check$$57) && check$optional(u.created_at, check$string) && check$optional(u.credentials, check$$58) && check$optional(u.description, check$$0) && check$optional(u.id, check$string) && check$optional(u.name, check$string) && check$optional(u.updated_at, check$string)
+}
+
+function check$ListServiceNowIntegrationsResult(u: any): boolean {
+  return check$array(u, check$ServiceNowIntegration)
+}
+
+function check$SREMemory(u: any): boolean {
+  return check$object(u) && check$optional(u.attributes, check$$175) && check$optional(u.content, check$string) && check$optional(u.created_at, check$string) && check$optional(u.id, check$string) && check$optional(u.updated_at, check$string)
+}
+
+function check$ListSreMemoriesResult(u: any): boolean {
+  return check$array(u, check$SREMemory)
+}
+
+function check$StandardInclusionExclusion(u: any): boolean {
+  return check$object(u) && check$optional(u.id, check$string) && check$optional(u.type, check$string)
+}
+
+function check$Standard(u: any): boolean {
+  return check$object(u) && check$optional(u.active, check$$7) && check$optional(u.description, check$string) && check$optional(u.exclusions, check$$179) && check$optional(u.id, check$string) && check$optional(u.inclusions, check$$179) && check$optional(u.name, check$string) && check$optional(u.resource_type, check$string) && check$optional(u.type, check$string)
+}
+
+function check$ListStandardsResult(u: any): boolean {
+  return check$array(u, check$Standard)
+}
+
+function check$StatusDashboard(u: any): boolean {
+  return check$object(u) && check$optional(u.id, check$string) && check$optional(u.name, check$string) && check$optional(u.url_slug, check$string)
+}
+
+function check$ListStatusDashboardsResult(u: any): boolean {
+  return check$array(u, check$StatusDashboard)
+}
+
+function check$StatusPageImpact(u: any): boolean {
+  return check$object(u) && check$optional(u.description, check$string) && check$optional(u.id, check$string) && check$optional(u.post_type, check$string) && check$optional(u.self, check$string) && check$optional(u.status_page, check$$180) && check$optional(u.type, check$string)
+}
+
+function check$ListStatusPageImpactsResult(u: any): boolean {
+  return check$array(u, check$StatusPageImpact)
+}
+
+function check$StatusPagePostUpdate(u: any): boolean {
+  return check$object(u) && check$optional(u.id, check$string) && check$optional(u.impacted_services, check$$184) && check$optional(u.message, check$string) && check$optional(u.notify_subscribers, check$$7) && check$optional(u.post, check$$180) && check$optional(u.reported_at, check$$0) && check$optional(u.reviewed_status, check$string) && check$optional(u.self, check$string) && check$optional(u.severity, check$$180) && check$optional(u.status, check$$180) && check$optional(u.type, check$string) && check$optional(u.update_frequency_ms, check$$20)
+}
+
+function check$ListStatusPagePostUpdatesResult(u: any): boolean {
+  return check$array(u, check$StatusPagePostUpdate)
+}
+
+function check$StatusPagePost(u: any): boolean {
+  return check$object(u) && check$optional(u.ends_at, check$$0) && check$optional(u.id, check$string) && check$optional(u.linked_resource, check$$180) && check$optional(u.post_type, check$string) && check$optional(u.postmortem, check$$180) && check$optional(u.self, check$string) && check$optional(u.starts_at, check$$0) && check$optional(u.status_page, check$$180) && check$optional(u.title, check$string) && check$optional(u.type, check$string) && check$optional(u.updates, check$$182)
+}
+
+function check$ListStatusPagePostsResult(u: any): boolean {
+  return check$array(u, check$StatusPagePost)
+}
+
+function check$StatusPageService(u: any): boolean {
+  return check$object(u) && check$optional(u.business_service, check$$180) && check$optional(u.id, check$string) && check$optional(u.name, check$string) && check$optional(u.self, check$string) && check$optional(u.status_page, check$$180) && check$optional(u.type, check$string)
+}
+
+function check$ListStatusPageServicesResult(u: any): boolean {
+  return check$array(u, check$StatusPageService)
+}
+
+function check$StatusPageSeverity(u: any): boolean {
+  return check$object(u) && check$optional(u.description, check$string) && check$optional(u.id, check$string) && check$optional(u.post_type, check$string) && check$optional(u.self, check$string) && check$optional(u.status_page, check$$180) && check$optional(u.type, check$string)
+}
+
+function check$ListStatusPageSeveritiesResult(u: any): boolean {
+  return check$array(u, check$StatusPageSeverity)
+}
+
+function check$StatusPageStatus(u: any): boolean {
+  return check$object(u) && check$optional(u.description, check$string) && check$optional(u.id, check$string) && check$optional(u.post_type, check$string) && check$optional(u.self, check$string) && check$optional(u.status_page, check$$180) && check$optional(u.type, check$string)
+}
+
+function check$ListStatusPageStatusesResult(u: any): boolean {
+  return check$array(u, check$StatusPageStatus)
+}
+
+function check$StatusPageSubscription(u: any): boolean {
+  return check$object(u) && check$optional(u.channel, check$string) && check$optional(u.contact, check$string) && check$optional(u.id, check$string) && check$optional(u.self, check$string) && check$optional(u.status, check$string) && check$optional(u.status_page, check$$180) && check$optional(u.subscribable_object, check$$89) && check$optional(u.type, check$string)
+}
+
+function check$ListStatusPageSubscriptionsResult(u: any): boolean {
+  return check$array(u, check$StatusPageSubscription)
+}
+
+function check$StatusPage(u: any): boolean {
+  return check$object(u) && check$optional(u.id, check$string) && check$optional(u.name, check$string) && check$optional(u.published_at, check$$0) && check$optional(u.status_page_type, check$string) && check$optional(u.type, check$string) && check$optional(u.url, check$string)
+}
+
+function check$ListStatusPagesResult(u: any): boolean {
+  return check$array(u, check$StatusPage)
+}
+
+function check$ListTeamUsersItem(u: any): boolean {
+  return check$object(u) && check$optional(u.role, check$string) && check$optional(u.user, check$UserReference)
+}
+
+function check$MaintenanceWindow(u: any): boolean {
+  return check$object(u) && check$optional(u.created_by, check$UserReference) && check$optional(u.description, check$string) && check$optional(u.end_time, check$string) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.self, check$$0) && check$optional(u.sequence_number, check$$1) && check$optional(u.services, check$$4) && check$optional(u.start_time, check$string) && check$optional(u.summary, check$$0) && check$optional(u.teams, check$$43) && check$string(u.type)
+}
+
+function check$MigrateOrchestrationIntegrationResult(u: any): boolean {
+  return check$array(u, check$OrchestrationIntegration)
+}
+
+function check$OAuthDelegation(u: any): boolean {
+  return check$object(u) && check$optional(u.client_id, check$string) && check$optional(u.created_at, check$string) && check$optional(u.delegation_type, check$string) && check$optional(u.expires_at, check$string) && check$string(u.id) && check$optional(u.scope, check$string) && check$optional(u.self, check$string) && check$optional(u.status, check$string)
+}
+
+function check$ScheduleReference(u: any): boolean {
+  return check$object(u) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.self, check$$0) && check$optional(u.summary, check$$0) && check$string(u.type)
+}
+
+function check$V3ScheduleReference(u: any): boolean {
+  return check$object(u) && check$optional(u.html_url, check$string) && check$string(u.id) && check$optional(u.self, check$string) && check$optional(u.summary, check$string) && check$string(u.type)
+}
+
+function check$Oncall(u: any): boolean {
+  return check$object(u) && check$optional(u.end, check$string) && check$optional(u.escalation_level, check$$1) && check$optional(u.escalation_policy, check$EscalationPolicyReference) && check$optional(u.schedule, check$$137) && check$optional(u.start, check$string) && check$optional(u.user, check$UserReference)
+}
+
+function check$Orchestration(u: any): boolean {
+  return check$object(u) && check$optional(u.created_at, check$string) && check$optional(u.created_by, check$$63) && check$optional(u.description, check$string) && check$optional(u.id, check$string) && check$optional(u.integrations, check$$64) && check$optional(u.name, check$string) && check$optional(u.routes, check$$1) && check$optional(u.self, check$string) && check$optional(u.team, check$$63) && check$optional(u.updated_at, check$string) && check$optional(u.updated_by, check$$63) && check$optional(u.version, check$string)
+}
+
+function check$PutBusinessServicePriorityThresholdsResult(u: any): boolean {
+  return check$object(u) && check$string(u.id) && check$optional(u.order, check$$1)
+}
+
+function check$PutIncidentManualBusinessServiceAssociationResult(u: any): boolean {
+  return check$object(u) && check$optional(u.relation, check$string)
+}
+
+function check$QueryEnrichmentDataResult(u: any): boolean {
+  return check$array(u, check$EnrichmentRecord)
+}
+
+function check$RecommendedRule(u: any): boolean {
+  return check$object(u) && check$optional(u.actions, check$$140) && check$optional(u.created_at, check$string) && check$optional(u.description, check$string) && check$optional(u.metrics, check$$141) && check$optional(u.parent, check$$89) && check$optional(u.pcl_expr, check$string) && check$optional(u.recommendation_id, check$string) && check$optional(u.status, check$string) && check$optional(u.type, check$string) && check$optional(u.updated_at, check$string)
+}
+
+function check$RegenerateUserPrivateUrlKeyResult(u: any): boolean {
+  return check$object(u) && check$optional(u.private_url_key, check$string)
+}
+
+function check$RemoveBusinessServiceNotificationSubscriberResult(u: any): boolean {
+  return check$object(u) && check$optional(u.deleted_count, check$$1) && check$optional(u.non_existent_count, check$$1) && check$optional(u.unauthorized_count, check$$1)
+}
+
+function check$RemoveIncidentNotificationSubscribersResult(u: any): boolean {
+  return check$object(u) && check$optional(u.deleted_count, check$$1) && check$optional(u.non_existent_count, check$$1) && check$optional(u.unauthorized_count, check$$1)
+}
+
+function check$RemoveTeamNotificationSubscriptionsResult(u: any): boolean {
+  return check$object(u) && check$optional(u.deleted_count, check$$1) && check$optional(u.non_existent_count, check$$1) && check$optional(u.unauthorized_count, check$$1)
+}
+
+function check$RenderedTemplate(u: any): boolean {
+  return check$object(u) && check$optional(u.errors, check$$2) && check$optional(u.templated_fields, check$$191) && check$optional(u.warnings, check$$192)
+}
+
+function check$Restriction(u: any): boolean {
+  return check$object(u) && check$optional(u.duration_seconds, check$$1) && check$optional(u.start_day_of_week, check$$1) && check$optional(u.start_time_of_day, check$string) && check$string(u.type)
+}
+
+function check$ScheduleLayerEntry(u: any): boolean {
+  return check$object(u) && check$optional(u.end, check$string) && check$optional(u.start, check$string) && check$optional(u.user, check$UserReference)
+}
+
+function check$ScheduleLayerUser(u: any): boolean {
+  return check$object(u) && check$optional(u.user, check$UserReference)
+}
+
+function check$ScheduleLayer(u: any): boolean {
+  return check$object(u) && check$optional(u.end, check$string) && check$optional(u.id, check$string) && check$optional(u.name, check$string) && check$optional(u.rendered_coverage_percentage, check$$1) && check$optional(u.rendered_schedule_entries, check$$231) && check$optional(u.restrictions, check$$232) && check$optional(u.rotation_turn_length_seconds, check$$1) && check$optional(u.rotation_virtual_start, check$string) && check$optional(u.start, check$string) && check$optional(u.users, check$$233)
+}
+
+function check$SubSchedule(u: any): boolean {
+  return check$object(u) && check$optional(u.name, check$string) && check$optional(u.rendered_coverage_percentage, check$$1) && check$optional(u.rendered_schedule_entries, check$$231)
+}
+
+function check$Schedule(u: any): boolean {
+  return check$object(u) && check$optional(u.description, check$string) && check$optional(u.escalation_policies, check$$160) && check$optional(u.final_schedule, check$SubSchedule) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.name, check$string) && check$optional(u.next_oncall_for_user, check$$161) && check$optional(u.overrides_subschedule, check$SubSchedule) && check$optional(u.schedule_layers, check$$162) && check$optional(u.self, check$$0) && check$optional(u.summary, check$$0) && check$optional(u.teams, check$$43) && check$optional(u.time_zone, check$string) && check$string(u.type) && check$optional(u.users, check$$163)
+}
+
+function check$ServiceEventRule(u: any): boolean {
+  return check$object(u) && check$optional(u.actions, check$EventRuleActionsCommon) && check$optional(u.conditions, check$$152) && check$optional(u.disabled, check$$7) && check$optional(u.id, check$string) && check$optional(u.position, check$$1) && check$optional(u.self, check$string) && check$optional(u.time_frame, check$$156) && check$optional(u.variables, check$$159)
+}
+
+function check$SetIncidentFieldValuesResult(u: any): boolean {
+  return check$array(u, check$CustomFieldsFieldValue)
+}
+
+function check$StatusPagePostmortem(u: any): boolean {
+  return check$object(u) && check$optional(u.id, check$string) && check$optional(u.message, check$string) && check$optional(u.notify_subscribers, check$$7) && check$optional(u.post, check$$180) && check$optional(u.reported_at, check$string) && check$optional(u.self, check$string) && check$optional(u.type, check$string)
+}
+
+function check$StatusUpdate(u: any): boolean {
+  return check$object(u) && check$optional(u.created_at, check$string) && check$optional(u.html_message, check$string) && check$optional(u.id, check$string) && check$optional(u.message, check$string) && check$optional(u.sender, check$UserReference) && check$optional(u.subject, check$string)
+}
+
+function check$Tag(u: any): boolean {
+  return check$object(u) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.label, check$string) && check$optional(u.self, check$$0) && check$optional(u.summary, check$$0) && check$string(u.type)
+}
+
+function check$Template(u: any): boolean {
+  return check$object(u) && check$optional(u.created_by, check$$187) && check$optional(u.description, check$$0) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.name, check$string) && check$optional(u.self, check$$0) && check$optional(u.summary, check$$0) && check$optional(u.template_type, check$string) && check$optional(u.templated_fields, check$$188) && check$optional(u.type, check$string) && check$optional(u.updated_by, check$$187)
+}
+
+function check$TestServiceNowTableResult(u: any): boolean {
+  return check$array(u, check$$60)
+}
+
+function check$UnsubscribeUserNotificationSubscriptionsResult(u: any): boolean {
+  return check$object(u) && check$optional(u.deleted_count, check$$1) && check$optional(u.non_existent_count, check$$1) && check$optional(u.unauthorized_count, check$$1)
+}
+
+function check$UpdateAutomationActionResult(u: any): boolean {
+  return (check$AutomationActionsScriptActionWithTeams(u) || check$AutomationActionsProcessAutomationJobActionWithTeams(u))
+}
+
+function check$UpdateCacheVarOnServiceOrchResult(u: any): boolean {
+  return (check$OrchestrationCacheVariableRecentValue(u) || check$OrchestrationCacheVariableTriggerEventCount(u) || check$OrchestrationCacheVariableExternalData(u))
+}
+
+function check$UpdateExternalDataCacheVarDataOnServiceOrchResult(u: any): boolean {
+  return (check$object(u) && check$optional(u.cache_variable_data, check$string) && check$optional(u.updated_at, check$string) || check$object(u) && check$optional(u.cache_variable_data, check$$1) && check$optional(u.updated_at, check$string) || check$object(u) && check$optional(u.cache_variable_data, check$$7) && check$optional(u.updated_at, check$string))
+}
+
+function check$UpdateIncidentAlertsResult(u: any): boolean {
+  return check$array(u, check$Alert)
+}
+
+function check$UpdateIncidentsResult(u: any): boolean {
+  return check$array(u, check$Incident)
+}
+
+function check$UpdateServiceCustomFieldValuesResult(u: any): boolean {
+  return check$array(u, check$ServiceCustomFieldsFieldValueReadModel)
+}
+
+function check$UpdateSessionConfigurationsResult(u: any): boolean {
+  return check$array(u, check$$174)
+}
+
+function check$UpdateUserContactMethodResult(u: any): boolean {
+  return (check$PhoneContactMethod(u) || check$PushContactMethod(u) || check$EmailContactMethod(u))
+}
+
+function check$WebhookSubscription(u: any): boolean {
+  return check$object(u) && check$optional(u.active, check$$7) && check$optional(u.delivery_method, check$$201) && check$optional(u.description, check$string) && check$optional(u.events, check$$2) && check$optional(u.filter, check$$202) && check$optional(u.id, check$string) && check$optional(u.oauth_client, check$$203) && check$string(u.type)
+}
+
+function check$WorkflowIntegration(u: any): boolean {
+  return check$object(u) && check$optional(u.application, check$string) && check$optional(u.configuration_schema, check$$42) && check$optional(u.created_at, check$string) && check$optional(u.created_by, check$$204) && check$optional(u.description, check$string) && check$optional(u.domain_name, check$string) && check$optional(u.entitled, check$$7) && check$optional(u.html_url, check$$0) && check$optional(u.icon_svg, check$string) && check$optional(u.id, check$string) && check$optional(u.is_deprecated, check$$7) && check$optional(u.name, check$string) && check$optional(u.package_name, check$string) && check$optional(u.search_keywords, check$$2) && check$optional(u.secrets_schema, check$$42) && check$optional(u.self, check$$0) && check$optional(u.summary, check$$0) && check$optional(u.tags, check$$2) && check$optional(u.type, check$string)
+}
+
+function check$WorkflowIntegrationConnection(u: any): boolean {
+  return check$object(u) && check$optional(u.apps, check$$206) && check$optional(u.configuration, check$$42) && check$optional(u.created_at, check$string) && check$optional(u.created_by, check$$204) && check$optional(u.external_id, check$string) && check$optional(u.external_id_label, check$string) && check$optional(u.health, check$$207) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.integration_id, check$string) && check$optional(u.is_default, check$$7) && check$optional(u.name, check$string) && check$optional(u.scopes, check$$2) && check$optional(u.secrets, check$$42) && check$optional(u.self, check$$0) && check$optional(u.service_url, check$string) && check$optional(u.summary, check$$0) && check$optional(u.teams, check$$209) && check$optional(u.type, check$string)
+}
+
+function check$$0(u: any): boolean {
+  return (u === null || typeof u === "string")
+}
+
+function check$$1(u: any): boolean {
+  return typeof u === "number"
+}
+
+function check$$2(u: any): boolean {
+  return check$array(u, check$string)
+}
+
+function check$$3(u: any): boolean {
+  return (check$ContentBasedAlertGroupingConfiguration(u) || check$ContentBasedIntelligentAlertGroupingConfiguration(u) || check$object(u) && check$optional(u.timeout, check$$1) || check$object(u) && check$optional(u.iag_fields, check$$2) && check$optional(u.recommended_time_window, check$$1) && check$optional(u.time_window, check$$1))
+}
+
+function check$$4(u: any): boolean {
+  return check$array(u, check$ServiceReference)
+}
+
+function check$$5(u: any): boolean {
+  return check$object(u) && check$optional(u.mean_assignment_count, check$$1) && check$optional(u.mean_engaged_seconds, check$$1) && check$optional(u.mean_engaged_user_count, check$$1) && check$optional(u.mean_seconds_to_engage, check$$1) && check$optional(u.mean_seconds_to_first_ack, check$$1) && check$optional(u.mean_seconds_to_mobilize, check$$1) && check$optional(u.mean_seconds_to_resolve, check$$1) && check$optional(u.mean_user_defined_engaged_seconds, check$$1) && check$optional(u.p50_seconds_to_first_ack, check$$1) && check$optional(u.p50_seconds_to_resolve, check$$1) && check$optional(u.p75_seconds_to_first_ack, check$$1) && check$optional(u.p75_seconds_to_resolve, check$$1) && check$optional(u.p90_seconds_to_first_ack, check$$1) && check$optional(u.p90_seconds_to_resolve, check$$1) && check$optional(u.p95_seconds_to_first_ack, check$$1) && check$optional(u.p95_seconds_to_resolve, check$$1) && check$optional(u.range_start, check$string) && check$optional(u.service_id, check$string) && check$optional(u.service_name, check$string) && check$optional(u.team_id, check$string) && check$optional(u.team_name, check$string) && check$optional(u.total_business_hour_interruptions, check$$1) && check$optional(u.total_engaged_seconds, check$$1) && check$optional(u.total_escalation_count, check$$1) && check$optional(u.total_incident_count, check$$1) && check$optional(u.total_incidents_acknowledged, check$$1) && check$optional(u.total_incidents_manual_escalated, check$$1) && check$optional(u.total_incidents_reassigned, check$$1) && check$optional(u.total_incidents_timeout_escalated, check$$1) && check$optional(u.total_interruptions, check$$1) && check$optional(u.total_notifications, check$$1) && check$optional(u.total_off_hour_interruptions, check$$1) && check$optional(u.total_sleep_hour_interruptions, check$$1) && check$optional(u.total_snoozed_seconds, check$$1) && check$optional(u.total_user_defined_engaged_seconds, check$$1) && check$optional(u.up_time_pct, check$$1)
+}
+
+function check$$6(u: any): boolean {
+  return check$array(u, check$$5)
+}
+
+function check$$7(u: any): boolean {
+  return typeof u === "boolean"
+}
+
+function check$$8(u: any): boolean {
+  return check$object(u) && check$optional(u.created_at_end, check$string) && check$optional(u.created_at_start, check$string) && check$optional(u.escalation_policy_ids, check$$2) && check$optional(u.major, check$$7) && check$optional(u.min_ackowledgements, check$$1) && check$optional(u.min_manual_escalations, check$$1) && check$optional(u.min_timeout_escalations, check$$1) && check$optional(u.pd_advance_used, check$$7) && check$optional(u.priority_ids, check$$2) && check$optional(u.priority_names, check$$2) && check$optional(u.service_ids, check$$2) && check$optional(u.team_ids, check$$2) && check$optional(u.urgency, check$string)
+}
+
+function check$$9(u: any): boolean {
+  return check$array(u, check$AnalyticsIncidentMetricsEscalationPolicy)
+}
+
+function check$$10(u: any): boolean {
+  return check$array(u, check$AnalyticsIncidentMetrics)
+}
+
+function check$$11(u: any): boolean {
+  return check$object(u) && check$optional(u.feature_id, check$string) && check$optional(u.total_credits_used, check$$1) && check$optional(u.total_proactive_credits_used, check$$1) && check$optional(u.total_proactive_use_count, check$$1) && check$optional(u.total_use_count, check$$1)
+}
+
+function check$$12(u: any): boolean {
+  return check$array(u, check$$11)
+}
+
+function check$$13(u: any): boolean {
+  return check$object(u) && check$optional(u.created_at_end, check$string) && check$optional(u.created_at_start, check$string) && check$optional(u.escalation_policy_ids, check$$2) && check$optional(u.incident_created_at_end, check$string) && check$optional(u.incident_created_at_start, check$string) && check$optional(u.major, check$$7) && check$optional(u.min_ackowledgements, check$$1) && check$optional(u.min_manual_escalations, check$$1) && check$optional(u.min_timeout_escalations, check$$1) && check$optional(u.priority_ids, check$$2) && check$optional(u.priority_names, check$$2) && check$optional(u.service_ids, check$$2) && check$optional(u.team_ids, check$$2) && check$optional(u.urgency, check$string)
+}
+
+function check$$14(u: any): boolean {
+  return check$array(u, check$AnalyticsResponderMetrics)
+}
+
+function check$$15(u: any): boolean {
+  return check$object(u) && check$optional(u.date_range_end, check$string) && check$optional(u.date_range_start, check$string) && check$optional(u.priority_ids, check$$2) && check$optional(u.priority_names, check$$2) && check$optional(u.responder_ids, check$$2) && check$optional(u.team_ids, check$$2) && check$optional(u.urgency, check$string)
+}
+
+function check$$16(u: any): boolean {
+  return check$array(u, check$AnalyticsUserMetrics)
+}
+
+function check$$17(u: any): boolean {
+  return check$object(u) && check$optional(u.created_at_end, check$string) && check$optional(u.created_at_start, check$string) && check$optional(u.team_ids, check$$2)
+}
+
+function check$$18(u: any): boolean {
+  return check$array(u, check$AnalyticsRawIncident)
+}
+
+function check$$19(u: any): boolean {
+  return check$object(u) && check$optional(u.created_at_end, check$string) && check$optional(u.created_at_start, check$string) && check$optional(u.incident_type_ids, check$$2) && check$optional(u.major, check$$7) && check$optional(u.priority_ids, check$$2) && check$optional(u.priority_names, check$$2) && check$optional(u.service_ids, check$$2) && check$optional(u.team_ids, check$$2) && check$optional(u.urgency, check$string)
+}
+
+function check$$20(u: any): boolean {
+  return (u === null || typeof u === "number")
+}
+
+function check$$21(u: any): boolean {
+  return check$array(u, check$AnalyticsRawIncidentResponses)
+}
+
+function check$$22(u: any): boolean {
+  return check$array(u, check$AnalyticsRawResponderIncidents)
+}
+
+function check$$23(u: any): boolean {
+  return check$array(u, check$AnalyticsRawUser)
+}
+
+function check$$24(u: any): boolean {
+  return check$object(u) && check$optional(u.created_at_end, check$string) && check$optional(u.created_at_start, check$string) && check$optional(u.roles, check$$2) && check$optional(u.team_ids, check$$2)
+}
+
+function check$$25(u: any): boolean {
+  return (u === null || check$array(u, check$Reference))
+}
+
+function check$$26(u: any): boolean {
+  return check$object(u) && check$optional(u.before_value, check$$0) && check$optional(u.description, check$$0) && check$optional(u.name, check$string) && check$optional(u.value, check$$0)
+}
+
+function check$$27(u: any): boolean {
+  return (u === null || check$array(u, check$$26))
+}
+
+function check$$28(u: any): boolean {
+  return check$object(u) && check$optional(u.added, check$$25) && check$optional(u.description, check$$0) && check$optional(u.name, check$string) && check$optional(u.removed, check$$25)
+}
+
+function check$$29(u: any): boolean {
+  return (u === null || check$array(u, check$$28))
+}
+
+function check$$30(u: any): boolean {
+  return (u === null || check$object(u) && check$optional(u.fields, check$$27) && check$optional(u.references, check$$29) && check$optional(u.resource, check$Reference))
+}
+
+function check$$31(u: any): boolean {
+  return (u === null || check$object(u) && check$optional(u.remote_address, check$$0) && check$optional(u.request_id, check$$0))
+}
+
+function check$$32(u: any): boolean {
+  return check$object(u) && check$optional(u.description, check$$0) && check$optional(u.truncated_token, check$$0) && check$string(u.type)
+}
+
+function check$$33(u: any): boolean {
+  return (check$AutomationActionsProcessAutomationJobActionDataReference(u) || check$AutomationActionsScriptActionDataReference(u))
+}
+
+function check$$34(u: any): boolean {
+  return check$object(u) && check$optional(u.action_data_reference, check$$33) && check$optional(u.action_type, check$string) && check$optional(u.name, check$string)
+}
+
+function check$$35(u: any): boolean {
+  return (check$UserReference(u) || check$object(u) && check$string(u.id) && check$string(u.type) || check$object(u) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.self, check$$0) && check$optional(u.summary, check$$0) && check$string(u.type))
+}
+
+function check$$36(u: any): boolean {
+  return check$object(u) && check$optional(u.agent, check$$35) && check$optional(u.incident, check$IncidentReference)
+}
+
+function check$$37(u: any): boolean {
+  return check$object(u) && check$optional(u.state, check$string) && check$optional(u.timestamp, check$string)
+}
+
+function check$$38(u: any): boolean {
+  return check$array(u, check$$37)
+}
+
+function check$$39(u: any): boolean {
+  return check$object(u) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.self, check$$0) && check$optional(u.summary, check$$0) && check$string(u.type)
+}
+
+function check$$40(u: any): boolean {
+  return check$array(u, check$$39)
+}
+
+function check$$41(u: any): boolean {
+  return check$object(u) && check$optional(u.actions, check$$40) && check$optional(u.more, check$$7)
+}
+
+function check$$42(u: any): boolean {
+  return check$record(u, check$unknown)
+}
+
+function check$$43(u: any): boolean {
+  return check$array(u, check$TeamReference)
+}
+
+function check$$44(u: any): boolean {
+  return (u === null || check$object(u) && check$string(u.id) && check$optional(u.self, check$string) && check$optional(u.type, check$string))
+}
+
+function check$$45(u: any): boolean {
+  return check$object(u) && check$optional(u.alt, check$string) && check$optional(u.href, check$string) && check$optional(u.src, check$string)
+}
+
+function check$$46(u: any): boolean {
+  return check$array(u, check$$45)
+}
+
+function check$$47(u: any): boolean {
+  return check$IntegrationReference(u)
+}
+
+function check$$48(u: any): boolean {
+  return check$object(u) && check$optional(u.href, check$string) && check$optional(u.text, check$string)
+}
+
+function check$$49(u: any): boolean {
+  return check$array(u, check$$48)
+}
+
+function check$$50(u: any): boolean {
+  return (u === null || check$object(u) && check$optional(u.id, check$string) && check$optional(u.self, check$string) && check$optional(u.type, check$string))
+}
+
+function check$$51(u: any): boolean {
+  return (u === null || check$object(u) && check$optional(u.permissions, check$$2))
+}
+
+function check$$52(u: any): boolean {
+  return (u === null || check$EventEnrichmentReference(u))
+}
+
+function check$$53(u: any): boolean {
+  return check$EventEnrichmentReference(u)
+}
+
+function check$$54(u: any): boolean {
+  return check$array(u, check$EventEnrichmentRule)
+}
+
+function check$$55(u: any): boolean {
+  return check$object(u) && check$optional(u.id, check$string) && check$optional(u.rules, check$$54)
+}
+
+function check$$56(u: any): boolean {
+  return check$array(u, check$$55)
+}
+
+function check$$57(u: any): boolean {
+  return check$array(u, check$ServiceNowTable)
+}
+
+function check$$58(u: any): boolean {
+  return (u === null || check$ServiceNowCredentials(u))
+}
+
+function check$$59(u: any): boolean {
+  return check$array(u, check$ServiceNowFieldMapping)
+}
+
+function check$$60(u: any): boolean {
+  return check$record(u, check$string)
+}
+
+function check$$61(u: any): boolean {
+  return check$array(u, check$EnrichmentField)
+}
+
+function check$$62(u: any): boolean {
+  return check$array(u, check$EscalationRule)
+}
+
+function check$$63(u: any): boolean {
+  return check$object(u) && check$optional(u.id, check$string) && check$optional(u.self, check$string) && check$optional(u.type, check$string)
+}
+
+function check$$64(u: any): boolean {
+  return check$array(u, check$OrchestrationIntegration)
+}
+
+function check$$65(u: any): boolean {
+  return check$object(u) && check$optional(u.actions, check$$42)
+}
+
+function check$$66(u: any): boolean {
+  return check$object(u) && check$optional(u.expression, check$string)
+}
+
+function check$$67(u: any): boolean {
+  return check$array(u, check$$66)
+}
+
+function check$$68(u: any): boolean {
+  return check$object(u) && check$optional(u.actions, check$$42) && check$optional(u.conditions, check$$67) && check$optional(u.disabled, check$$7) && check$optional(u.id, check$string) && check$optional(u.label, check$string)
+}
+
+function check$$69(u: any): boolean {
+  return check$array(u, check$$68)
+}
+
+function check$$70(u: any): boolean {
+  return check$object(u) && check$optional(u.id, check$string) && check$optional(u.rules, check$$69)
+}
+
+function check$$71(u: any): boolean {
+  return check$array(u, check$$70)
+}
+
+function check$$72(u: any): boolean {
+  return (check$OrchestrationCacheVariableRecentValue(u) || check$OrchestrationCacheVariableTriggerEventCount(u) || check$OrchestrationCacheVariableExternalData(u))
+}
+
+function check$$73(u: any): boolean {
+  return check$object(u) && check$optional(u.message, check$string)
+}
+
+function check$$74(u: any): boolean {
+  return check$array(u, check$$73)
+}
+
+function check$$75(u: any): boolean {
+  return check$object(u) && check$optional(u.routing_key, check$string) && check$optional(u.type, check$string)
+}
+
+function check$$76(u: any): boolean {
+  return check$object(u) && check$optional(u.name, check$string) && check$optional(u.parameter_type, check$string) && check$optional(u.value, check$string)
+}
+
+function check$$77(u: any): boolean {
+  return check$array(u, check$$76)
+}
+
+function check$$78(u: any): boolean {
+  return check$object(u) && check$optional(u.name, check$string) && check$optional(u.parameter_type, check$string) && check$optional(u.reference_name, check$string)
+}
+
+function check$$79(u: any): boolean {
+  return check$array(u, check$$78)
+}
+
+function check$$80(u: any): boolean {
+  return check$object(u) && check$optional(u.action_id, check$string) && check$optional(u.description, check$string) && check$optional(u.inputs, check$$77) && check$optional(u.outputs, check$$79)
+}
+
+function check$$81(u: any): boolean {
+  return check$object(u) && check$optional(u.action_configuration, check$$80) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.name, check$string) && check$optional(u.self, check$$0) && check$optional(u.summary, check$$0) && check$optional(u.type, check$string)
+}
+
+function check$$82(u: any): boolean {
+  return check$array(u, check$$81)
+}
+
+function check$$83(u: any): boolean {
+  return check$object(u) && check$optional(u.steps, check$$82)
+}
+
+function check$$84(u: any): boolean {
+  return check$object(u) && check$optional(u.name, check$string) && check$optional(u.value, check$$83)
+}
+
+function check$$85(u: any): boolean {
+  return check$array(u, check$$84)
+}
+
+function check$$86(u: any): boolean {
+  return check$object(u) && check$optional(u.action_id, check$string) && check$optional(u.description, check$string) && check$optional(u.inline_steps_inputs, check$$85) && check$optional(u.inputs, check$$77) && check$optional(u.outputs, check$$79)
+}
+
+function check$$87(u: any): boolean {
+  return check$object(u) && check$optional(u.action_configuration, check$$86) && check$optional(u.description, check$string) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.name, check$string) && check$optional(u.self, check$$0) && check$optional(u.summary, check$$0) && check$optional(u.type, check$string)
+}
+
+function check$$88(u: any): boolean {
+  return check$array(u, check$$87)
+}
+
+function check$$89(u: any): boolean {
+  return check$object(u) && check$optional(u.id, check$string) && check$optional(u.type, check$string)
+}
+
+function check$$90(u: any): boolean {
+  return check$object(u) && check$optional(u.advanced, check$$7) && check$optional(u.connection_type_id, check$string) && check$optional(u.default_value, check$string) && check$optional(u.description, check$string) && check$optional(u.is_hidden, check$$7) && check$optional(u.is_required, check$$7) && check$optional(u.metadata, check$string) && check$optional(u.name, check$string) && check$optional(u.type, check$string)
+}
+
+function check$$91(u: any): boolean {
+  return check$array(u, check$$90)
+}
+
+function check$$92(u: any): boolean {
+  return check$object(u) && check$optional(u.description, check$string) && check$optional(u.name, check$string) && check$optional(u.type, check$string)
+}
+
+function check$$93(u: any): boolean {
+  return check$array(u, check$$92)
+}
+
+function check$$94(u: any): boolean {
+  return check$object(u) && check$optional(u.restricted, check$$7) && check$optional(u.team_id, check$string)
+}
+
+function check$$95(u: any): boolean {
+  return check$object(u) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.self, check$$0) && check$optional(u.summary, check$$0) && check$optional(u.type, check$string)
+}
+
+function check$$96(u: any): boolean {
+  return check$array(u, check$$95)
+}
+
+function check$$97(u: any): boolean {
+  return check$object(u) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.name, check$string) && check$optional(u.self, check$$0) && check$optional(u.type, check$string)
+}
+
+function check$$98(u: any): boolean {
+  return check$array(u, check$Acknowledgement)
+}
+
+function check$$99(u: any): boolean {
+  return check$object(u) && check$optional(u.alert_grouping_active, check$$7) && check$optional(u.ended_at, check$string) && check$optional(u.grouping_type, check$string) && check$optional(u.started_at, check$string)
+}
+
+function check$$100(u: any): boolean {
+  return check$array(u, check$Assignment)
+}
+
+function check$$101(u: any): boolean {
+  return check$IncidentBody(u)
+}
+
+function check$$102(u: any): boolean {
+  return check$ConferenceBridge(u)
+}
+
+function check$$103(u: any): boolean {
+  return (check$EscalationPolicyReference(u) || check$EscalationPolicy(u))
+}
+
+function check$$104(u: any): boolean {
+  return (check$LogEntryReference(u) || check$TriggerLogEntry(u))
+}
+
+function check$$105(u: any): boolean {
+  return check$object(u) && check$optional(u.name, check$string)
+}
+
+function check$$106(u: any): boolean {
+  return check$array(u, check$IncidentsRespondersReference)
+}
+
+function check$$107(u: any): boolean {
+  return (check$AgentReference(u) || check$User(u) || check$Service(u))
+}
+
+function check$$108(u: any): boolean {
+  return check$array(u, check$IncidentAction)
+}
+
+function check$$109(u: any): boolean {
+  return check$array(u, check$ResponderRequest)
+}
+
+function check$$110(u: any): boolean {
+  return (check$ServiceReference(u) || check$Service(u))
+}
+
+function check$$111(u: any): boolean {
+  return (check$TeamReference(u) || check$Team(u))
+}
+
+function check$$112(u: any): boolean {
+  return check$array(u, check$$111)
+}
+
+function check$$113(u: any): boolean {
+  return (u === null || typeof u === "boolean")
+}
+
+function check$$114(u: any): boolean {
+  return ((u === null || typeof u === "string") || (u === null || check$array(u, check$string)))
+}
+
+function check$$115(u: any): boolean {
+  return (u === null || (check$object(u) && check$optional(u.value, check$$113) || check$object(u) && check$optional(u.value, check$$20) || check$object(u) && check$optional(u.value, check$$114) || check$object(u) && check$optional(u.value, check$$0)))
+}
+
+function check$$116(u: any): boolean {
+  return (u === null || check$array(u, check$CustomFieldsFieldOption))
+}
+
+function check$$117(u: any): boolean {
+  return check$object(u) && check$optional(u.data_type, check$string) && check$optional(u.value, check$string)
+}
+
+function check$$118(u: any): boolean {
+  return check$array(u, check$CustomFieldsEditableFieldOption)
+}
+
+function check$$119(u: any): boolean {
+  return check$object(u) && check$optional(u.created_at, check$string) && check$optional(u.data, check$$117) && check$optional(u.id, check$string) && check$optional(u.type, check$string) && check$optional(u.updated_at, check$string)
+}
+
+function check$$120(u: any): boolean {
+  return check$array(u, check$$119)
+}
+
+function check$$121(u: any): boolean {
+  return check$array(u, check$Context)
+}
+
+function check$$122(u: any): boolean {
+  return check$object(u) && check$optional(u.contexts, check$$121) && check$optional(u.details, check$$42) && check$optional(u.type, check$string)
+}
+
+function check$$123(u: any): boolean {
+  return check$object(u) && check$optional(u.html_url, check$string) && check$optional(u.id, check$string) && check$optional(u.self, check$string) && check$optional(u.summary, check$string) && check$optional(u.type, check$string)
+}
+
+function check$$124(u: any): boolean {
+  return check$object(u) && check$optional(u.cluster_id, check$string) && check$optional(u.id, check$string) && check$optional(u.mined_text, check$string)
+}
+
+function check$$125(u: any): boolean {
+  return check$object(u) && check$optional(u.created_at, check$string) && check$optional(u.id, check$string) && check$optional(u.self, check$string) && check$optional(u.title, check$string)
+}
+
+function check$$126(u: any): boolean {
+  return check$object(u) && check$optional(u.incident, check$$125) && check$optional(u.score, check$$1)
+}
+
+function check$$127(u: any): boolean {
+  return check$object(u) && check$optional(u.reason, check$string)
+}
+
+function check$$128(u: any): boolean {
+  return check$object(u) && check$optional(u.correlation_reason, check$$127) && check$optional(u.custom_details, check$$42) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.images, check$$46) && check$optional(u.integration, check$$47) && check$optional(u.links, check$$49) && check$optional(u.routing_key, check$string) && check$optional(u.self, check$$0) && check$optional(u.services, check$$4) && check$optional(u.source, check$string) && check$optional(u.summary, check$string) && check$optional(u.timestamp, check$string) && check$optional(u.type, check$string)
+}
+
+function check$$129(u: any): boolean {
+  return (check$RelatedIncidentMachineLearningRelationship(u) || check$RelatedIncidentServiceDependencyRelationship(u))
+}
+
+function check$$130(u: any): boolean {
+  return check$object(u) && check$optional(u.metadata, check$$129) && check$optional(u.type, check$string)
+}
+
+function check$$131(u: any): boolean {
+  return check$array(u, check$$130)
+}
+
+function check$$132(u: any): boolean {
+  return check$object(u) && check$optional(u.incident, check$Incident) && check$optional(u.relationships, check$$131)
+}
+
+function check$$133(u: any): boolean {
+  return check$array(u, check$ResponderRequestTargetReference)
+}
+
+function check$$134(u: any): boolean {
+  return check$object(u) && check$string(u.id) && check$optional(u.result, check$string) && check$string(u.type)
+}
+
+function check$$135(u: any): boolean {
+  return check$array(u, check$CidrEntry)
+}
+
+function check$$136(u: any): boolean {
+  return check$object(u) && check$optional(u.description, check$string) && check$optional(u.html_url, check$string) && check$string(u.id) && check$optional(u.name, check$string) && check$optional(u.role_group, check$string) && check$optional(u.self, check$string) && check$optional(u.summary, check$string) && check$optional(u.type, check$string) && check$optional(u.valid_roles, check$$2)
+}
+
+function check$$137(u: any): boolean {
+  return (check$ScheduleReference(u) || check$V3ScheduleReference(u))
+}
+
+function check$$138(u: any): boolean {
+  return check$object(u) && check$optional(u.created_at, check$string) && check$optional(u.id, check$string) && check$optional(u.service_id, check$string)
+}
+
+function check$$139(u: any): boolean {
+  return check$array(u, check$$138)
+}
+
+function check$$140(u: any): boolean {
+  return check$object(u) && check$optional(u.priority, check$string) && check$optional(u.severity, check$string) && check$optional(u.suppress, check$$7)
+}
+
+function check$$141(u: any): boolean {
+  return check$object(u) && check$optional(u.num_events_matching_rule, check$$1) && check$optional(u.num_events_with_action, check$$1) && check$optional(u.num_events_with_action_matching_rule, check$$1) && check$optional(u.precision_metric, check$$1) && check$optional(u.recall, check$$1)
+}
+
+function check$$142(u: any): boolean {
+  return check$object(u) && check$string(u.id) && check$optional(u.self, check$string) && check$optional(u.type, check$string)
+}
+
+function check$$143(u: any): boolean {
+  return (u === null || check$object(u) && check$optional(u.value, check$string))
+}
+
+function check$$144(u: any): boolean {
+  return (check$object(u) && check$optional(u.regex, check$string) && check$optional(u.source, check$string) && check$optional(u.target, check$string) || check$object(u) && check$optional(u.target, check$string) && check$optional(u.template, check$string))
+}
+
+function check$$145(u: any): boolean {
+  return check$array(u, check$$144)
+}
+
+function check$$146(u: any): boolean {
+  return check$object(u) && check$optional(u.threshold_time_amount, check$$1) && check$optional(u.threshold_time_unit, check$string) && check$optional(u.threshold_value, check$$1) && check$optional(u.value, check$$7)
+}
+
+function check$$147(u: any): boolean {
+  return (u === null || check$object(u) && check$optional(u.value, check$$1))
+}
+
+function check$$148(u: any): boolean {
+  return check$object(u) && check$optional(u.annotate, check$$143) && check$optional(u.event_action, check$$143) && check$optional(u.extractions, check$$145) && check$optional(u.priority, check$$143) && check$optional(u.route, check$$143) && check$optional(u.severity, check$$143) && check$optional(u.suppress, check$$146) && check$optional(u.suspend, check$$147)
+}
+
+function check$$149(u: any): boolean {
+  return check$object(u) && check$optional(u.options, check$$42) && check$optional(u.path, check$string) && check$optional(u.value, check$string)
+}
+
+function check$$150(u: any): boolean {
+  return check$object(u) && check$optional(u.operator, check$string) && check$optional(u.parameters, check$$149)
+}
+
+function check$$151(u: any): boolean {
+  return check$array(u, check$$150)
+}
+
+function check$$152(u: any): boolean {
+  return check$object(u) && check$optional(u.operator, check$string) && check$optional(u.subconditions, check$$151)
+}
+
+function check$$153(u: any): boolean {
+  return check$object(u) && check$optional(u.end_time, check$$1) && check$optional(u.start_time, check$$1)
+}
+
+function check$$154(u: any): boolean {
+  return check$array(u, check$$1)
+}
+
+function check$$155(u: any): boolean {
+  return check$object(u) && check$optional(u.duration, check$$1) && check$optional(u.start_time, check$$1) && check$optional(u.timezone, check$string) && check$optional(u.weekdays, check$$154)
+}
+
+function check$$156(u: any): boolean {
+  return check$object(u) && check$optional(u.active_between, check$$153) && check$optional(u.scheduled_weekly, check$$155)
+}
+
+function check$$157(u: any): boolean {
+  return check$object(u) && check$optional(u.path, check$string) && check$optional(u.value, check$string)
+}
+
+function check$$158(u: any): boolean {
+  return check$object(u) && check$optional(u.name, check$string) && check$optional(u.parameters, check$$157) && check$string(u.type)
+}
+
+function check$$159(u: any): boolean {
+  return check$array(u, check$$158)
+}
+
+function check$$160(u: any): boolean {
+  return check$array(u, check$EscalationPolicyReference)
+}
+
+function check$$161(u: any): boolean {
+  return check$object(u) && check$optional(u.end, check$string) && check$optional(u.start, check$string) && check$optional(u.user, check$Reference)
+}
+
+function check$$162(u: any): boolean {
+  return check$array(u, check$ScheduleLayer)
+}
+
+function check$$163(u: any): boolean {
+  return check$array(u, check$UserReference)
+}
+
+function check$$164(u: any): boolean {
+  return check$object(u) && check$optional(u.errors, check$$2) && check$optional(u.override, check$Override) && check$optional(u.status, check$$1)
+}
+
+function check$$165(u: any): boolean {
+  return check$object(u) && check$optional(u.dependent_service, check$$89) && check$optional(u.id, check$string) && check$optional(u.supporting_service, check$$89) && check$optional(u.type, check$string)
+}
+
+function check$$166(u: any): boolean {
+  return check$array(u, check$AddonReference)
+}
+
+function check$$167(u: any): boolean {
+  return (check$AlertGroupingParameters(u) || check$object(u) && check$optional(u.html_url, check$string) && check$optional(u.id, check$string) && check$optional(u.self, check$string) && check$optional(u.summary, check$string) && check$optional(u.type, check$string))
+}
+
+function check$$168(u: any): boolean {
+  return check$array(u, check$IntegrationReference)
+}
+
+function check$$169(u: any): boolean {
+  return check$array(u, check$ScheduledAction)
+}
+
+function check$$170(u: any): boolean {
+  return check$array(u, check$ServiceCustomFieldsFieldOptionReadModel)
+}
+
+function check$$171(u: any): boolean {
+  return check$object(u) && check$optional(u.body_mode, check$string) && check$optional(u.body_regex, check$string) && check$optional(u.from_email_mode, check$string) && check$optional(u.from_email_regex, check$string) && check$optional(u.subject_mode, check$string) && check$optional(u.subject_regex, check$string)
+}
+
+function check$$172(u: any): boolean {
+  return check$array(u, check$$171)
+}
+
+function check$$173(u: any): boolean {
+  return check$array(u, check$EmailParser)
+}
+
+function check$$174(u: any): boolean {
+  return check$object(u) && check$optional(u.absolute_session_ttl, check$$1) && check$optional(u.idle_session_ttl, check$$1) && check$string(u.type)
+}
+
+function check$$175(u: any): boolean {
+  return check$object(u) && check$optional(u.account_id, check$string) && check$optional(u.incident_id, check$string) && check$optional(u.service_id, check$string) && check$optional(u.type, check$string)
+}
+
+function check$$176(u: any): boolean {
+  return check$object(u) && check$optional(u.passing, check$$1) && check$optional(u.total, check$$1)
+}
+
+function check$$177(u: any): boolean {
+  return check$object(u) && check$optional(u.active, check$$7) && check$optional(u.description, check$string) && check$optional(u.id, check$string) && check$optional(u.name, check$string) && check$optional(u.pass, check$$7) && check$optional(u.type, check$string)
+}
+
+function check$$178(u: any): boolean {
+  return check$array(u, check$$177)
+}
+
+function check$$179(u: any): boolean {
+  return check$array(u, check$StandardInclusionExclusion)
+}
+
+function check$$180(u: any): boolean {
+  return check$object(u) && check$string(u.id) && check$optional(u.type, check$string)
+}
+
+function check$$181(u: any): boolean {
+  return check$StatusPagePostUpdate(u)
+}
+
+function check$$182(u: any): boolean {
+  return check$array(u, check$$181)
+}
+
+function check$$183(u: any): boolean {
+  return check$object(u) && check$optional(u.impact, check$$89) && check$optional(u.service, check$$89)
+}
+
+function check$$184(u: any): boolean {
+  return check$array(u, check$$183)
+}
+
+function check$$185(u: any): boolean {
+  return check$array(u, check$EntityReference)
+}
+
+function check$$186(u: any): boolean {
+  return check$object(u) && check$optional(u.subscribable_name, check$$0) && check$optional(u.subscription, check$NotificationSubscription)
+}
+
+function check$$187(u: any): boolean {
+  return (check$UserReference(u) || check$object(u) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.self, check$$0) && check$optional(u.summary, check$$0) && check$string(u.type))
+}
+
+function check$$188(u: any): boolean {
+  return check$object(u) && check$optional(u.email_body, check$$0) && check$optional(u.email_subject, check$$0) && check$optional(u.message, check$$0)
+}
+
+function check$$189(u: any): boolean {
+  return check$object(u) && check$optional(u.order, check$$1) && check$optional(u.summary, check$string)
+}
+
+function check$$190(u: any): boolean {
+  return check$object(u) && check$optional(u.data_type, check$string) && check$optional(u.default_value, check$$0) && check$optional(u.description, check$$0) && check$optional(u.domain_name, check$$189) && check$optional(u.example, check$$0) && check$optional(u.keyword, check$$0) && check$optional(u.summary, check$string) && check$optional(u.type, check$string)
+}
+
+function check$$191(u: any): boolean {
+  return check$object(u) && check$optional(u.email_body, check$string) && check$optional(u.email_subject, check$string) && check$optional(u.message, check$string)
+}
+
+function check$$192(u: any): boolean {
+  return check$object(u) && check$optional(u.email_body, check$$2) && check$optional(u.email_subject, check$$2) && check$optional(u.message, check$$2)
+}
+
+function check$$193(u: any): boolean {
+  return check$array(u, check$ContactMethodReference)
+}
+
+function check$$194(u: any): boolean {
+  return check$array(u, check$NotificationRuleReference)
+}
+
+function check$$195(u: any): boolean {
+  return (check$PhoneContactMethod(u) || check$PushContactMethod(u) || check$EmailContactMethod(u) || check$WhatsAppContactMethod(u))
+}
+
+function check$$196(u: any): boolean {
+  return check$array(u, check$Rotation)
+}
+
+function check$$197(u: any): boolean {
+  return check$array(u, check$ShiftAssignment)
+}
+
+function check$$198(u: any): boolean {
+  return check$array(u, check$Event)
+}
+
+function check$$199(u: any): boolean {
+  return check$object(u) && check$optional(u.name, check$string) && check$optional(u.value, check$string)
+}
+
+function check$$200(u: any): boolean {
+  return check$array(u, check$$199)
+}
+
+function check$$201(u: any): boolean {
+  return check$object(u) && check$optional(u.custom_headers, check$$200) && check$optional(u.id, check$string) && check$optional(u.secret, check$$0) && check$optional(u.temporarily_disabled, check$$7) && check$string(u.type) && check$optional(u.url, check$string)
+}
+
+function check$$202(u: any): boolean {
+  return check$object(u) && check$optional(u.id, check$string) && check$string(u.type)
+}
+
+function check$$203(u: any): boolean {
+  return check$object(u) && check$string(u.id) && check$optional(u.summary, check$string) && check$string(u.type)
+}
+
+function check$$204(u: any): boolean {
+  return (u === null || check$object(u) && check$optional(u.html_url, check$string) && check$optional(u.id, check$string) && check$optional(u.self, check$string) && check$optional(u.summary, check$string) && check$optional(u.type, check$string))
+}
+
+function check$$205(u: any): boolean {
+  return check$object(u) && check$optional(u.app_id, check$string) && check$optional(u.type, check$string)
+}
+
+function check$$206(u: any): boolean {
+  return check$array(u, check$$205)
+}
+
+function check$$207(u: any): boolean {
+  return check$object(u) && check$optional(u.health_message, check$string) && check$optional(u.is_healthy, check$$7) && check$optional(u.last_checked_at, check$string)
+}
+
+function check$$208(u: any): boolean {
+  return check$object(u) && check$optional(u.team_id, check$string) && check$optional(u.type, check$string)
+}
+
+function check$$209(u: any): boolean {
+  return check$array(u, check$$208)
+}
+
+function check$$210(u: any): boolean {
+  return (u === null || check$object(u) && check$optional(u.id, check$string) && check$optional(u.order, check$$1))
+}
+
+function check$$211(u: any): boolean {
+  return check$object(u) && check$optional(u.highest_impacting_priority, check$$210)
+}
+
+function check$$212(u: any): boolean {
+  return check$object(u) && check$optional(u.regex, check$string) && check$optional(u.source, check$string) && check$optional(u.target, check$string) && check$optional(u.template, check$$0)
+}
+
+function check$$213(u: any): boolean {
+  return check$array(u, check$$212)
+}
+
+function check$$214(u: any): boolean {
+  return check$object(u) && check$optional(u.path, check$string) && check$optional(u.query_field_name, check$string) && check$optional(u.template, check$string)
+}
+
+function check$$215(u: any): boolean {
+  return check$array(u, check$$214)
+}
+
+function check$$216(u: any): boolean {
+  return check$object(u) && check$optional(u.schema_to_search, check$string) && check$optional(u.search_values, check$$215) && check$optional(u.target, check$string)
+}
+
+function check$$217(u: any): boolean {
+  return check$array(u, check$$216)
+}
+
+function check$$218(u: any): boolean {
+  return (check$object(u) && check$optional(u.extractions, check$$213) || check$object(u) && check$optional(u.enrichments, check$$217))
+}
+
+function check$$219(u: any): boolean {
+  return check$array(u, check$EscalationTargetReference)
+}
+
+function check$$220(u: any): boolean {
+  return check$object(u) && check$optional(u.regex, check$string) && check$optional(u.source, check$string) && check$optional(u.type, check$string)
+}
+
+function check$$221(u: any): boolean {
+  return check$object(u) && check$optional(u.ttl_seconds, check$$1) && check$optional(u.type, check$string)
+}
+
+function check$$222(u: any): boolean {
+  return check$object(u) && check$optional(u.data_type, check$string) && check$optional(u.ttl_seconds, check$$1) && check$optional(u.type, check$string)
+}
+
+function check$$223(u: any): boolean {
+  return (check$AcknowledgerReference(u) || check$User(u) || check$Service(u))
+}
+
+function check$$224(u: any): boolean {
+  return (check$UserReference(u) || check$User(u))
+}
+
+function check$$225(u: any): boolean {
+  return check$object(u) && check$optional(u.description, check$string)
+}
+
+function check$$226(u: any): boolean {
+  return (check$object(u) && check$optional(u.value, check$$113) || check$object(u) && check$optional(u.value, check$$20) || check$object(u) && check$optional(u.value, check$$114) || check$object(u) && check$optional(u.value, check$$0))
+}
+
+function check$$227(u: any): boolean {
+  return check$object(u) && check$optional(u.negative_feedback_count, check$$1) && check$optional(u.positive_feedback_count, check$$1)
+}
+
+function check$$228(u: any): boolean {
+  return check$array(u, check$RelatedIncidentServiceDependencyBase)
+}
+
+function check$$229(u: any): boolean {
+  return check$object(u) && check$optional(u.id, check$string) && check$optional(u.name, check$string)
+}
+
+function check$$230(u: any): boolean {
+  return (u === null || check$array(u, check$$229))
+}
+
+function check$$231(u: any): boolean {
+  return check$array(u, check$ScheduleLayerEntry)
+}
+
+function check$$232(u: any): boolean {
+  return check$array(u, check$Restriction)
+}
+
+function check$$233(u: any): boolean {
+  return check$array(u, check$ScheduleLayerUser)
+}
+
+function check$$234(u: any): boolean {
+  return (check$FlexibleTimeWindowIntelligentAlertGroupingConfig(u) || check$TimeBasedAlertGroupingConfiguration(u) || check$ContentBasedAlertGroupingConfiguration(u))
+}
+
+function check$$235(u: any): boolean {
+  return check$object(u) && check$optional(u.name, check$string) && check$string(u.type)
+}
+
+function check$$236(u: any): boolean {
+  return check$object(u) && check$optional(u.ends_with, check$string) && check$optional(u.part, check$string) && check$optional(u.regex, check$string) && check$optional(u.starts_after, check$string) && check$string(u.type) && check$optional(u.value_name, check$string)
+}
+
+function check$$237(u: any): boolean {
+  return check$array(u, check$$236)
+}
+
+function check$$238(u: any): boolean {
+  return check$array(u, check$PushContactMethodSound)
+}
+
+function check$$239(u: any): boolean {
+  return check$array(u, check$ComputedShiftAssignment)
+}
+
+function check$$240(u: any): boolean {
+  return check$array(u, check$ShiftMember)
+}
+
+function check$$241(u: any): boolean {
+  return check$array(u, check$MatchPredicate)
 }

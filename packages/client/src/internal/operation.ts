@@ -186,6 +186,12 @@ export interface Descriptor {
   readonly headers?: Readonly<Record<string, string>> | undefined
   /** The result (or item) schema; absent: the result is not checked. */
   readonly schema?: (() => Schema.Schema<any, any, never>) | undefined
+  /**
+   * A generated validator accepting exactly what `schema` decodes (the schemas have no
+   * transformations, so a value that passes is its own decoded value): the fast path; the schema
+   * itself describes a failure.
+   */
+  readonly check?: ((u: unknown) => boolean) | undefined
 }
 
 type AnyOptions = CallOptions & ListOptions & {
@@ -284,6 +290,11 @@ const decoderOf = (cache: WeakMap<Descriptor, Decoder>, d: Descriptor, make: (s:
 
 const identity = <A>(a: A): A => a
 
+const every = (items: ReadonlyArray<unknown>, check: (u: unknown) => boolean): boolean => {
+  for (let i = 0; i < items.length; i++) if (!check(items[i])) return false
+  return true
+}
+
 const mismatch = (d: Descriptor, path: string, error: ParseResult.ParseError, items: boolean): SchemaMismatchError => {
   const { detail, field } = fieldOf(error)
   const index = items ? /^\[(\d+)\]/.exec(field) : null
@@ -326,7 +337,7 @@ const runEntity = (api: RestApi.RestApi, d: Descriptor, args: ReadonlyArray<unkn
     onLeft: (e): Effect.Effect<unknown, OperationError> => Effect.fail(e),
     onRight: (r) =>
       Effect.flatMap(call(api, d, r), (entity): Effect.Effect<unknown, OperationError> => {
-        if (d.schema === undefined || r.options.decode === false) return Effect.succeed(entity)
+        if (d.schema === undefined || r.options.decode === false || d.check?.(entity) === true) return Effect.succeed(entity)
         return Either.match(decoderOf(entityDecoders, d, identity)(entity), {
           onLeft: (error) => Effect.fail(mismatch(d, r.path, error, false)),
           onRight: Effect.succeed
@@ -362,9 +373,9 @@ const runPages = (api: RestApi.RestApi, d: Descriptor, args: ReadonlyArray<unkno
         onLimit: r.options.onLimit
       })
       if (d.schema === undefined || r.options.decode === false) return Stream.map(pages, (p) => toPage(p, p.items))
-      const decode = decoderOf(pageDecoders, d, Schema.Array)
+      const check = d.check
       return Stream.mapEffect(pages, (p) =>
-        Either.match(decode(p.items), {
+        check !== undefined && every(p.items, check) ? Effect.succeed(toPage(p, p.items)) : Either.match(decoderOf(pageDecoders, d, Schema.Array)(p.items), {
           onLeft: (error) => Effect.fail(mismatch(d, r.path, error, true)),
           onRight: (items) => Effect.succeed(toPage(p, items as ReadonlyArray<unknown>))
         }))
