@@ -10,6 +10,7 @@
  *
  * @since 0.1.0
  */
+import type * as HttpApp from "@effect/platform/HttpApp"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientError from "@effect/platform/HttpClientError"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
@@ -30,6 +31,8 @@ import type { IncidentStatus, LayerRec, RestrictionRec } from "./internal/model.
 import { Renderer } from "./internal/render.js"
 import { openIncident, transition } from "./internal/routes/incidents.js"
 import type { SimRequest } from "./internal/wire.js"
+import * as WebhookDelivery from "./internal/webhookDelivery.js"
+import type { DeliveryAttempt } from "./internal/webhooks.js"
 
 // ---------------------------------------------------------------------------
 // Defaults
@@ -249,7 +252,55 @@ export interface Options {
   readonly tokenLifetime?: Duration.DurationInput | undefined
   /** How many requests `requests` keeps, oldest dropped first (default 10 000; 0 records none). */
   readonly maxRecordedRequests?: number | undefined
+  /** How webhook subscriptions are delivered (see {@link WebhookOptions}). */
+  readonly webhooks?: WebhookOptions | undefined
 }
+
+/**
+ * Webhook delivery. A subscription made with `POST /webhook_subscriptions` (its URL must be
+ * on 127.0.0.1, localhost or [::1]) receives signed v3 events when incidents are triggered,
+ * acknowledged, resolved or annotated, and a `pagey.ping` on `POST
+ * /webhook_subscriptions/{id}/ping`. `layer` and `serve` deliver, from a fiber in their
+ * scope (API requests never wait for a delivery); `make` alone does not.
+ *
+ * Like PagerDuty: one webhook at a time in order; 2xx delivers; 429, 5xx, a timeout or a
+ * connection error is retried after each of `retryDelays` (default 75 s, 150 s, 300 s,
+ * 600 s: 5 attempts over about 19 minutes, on Effect's `Clock`, so `TestClock` drives them);
+ * any other status drops the webhook. Body, `X-Webhook-Id` and signature are the same on
+ * every attempt. Attempts are listed by `webhookDeliveries`.
+ *
+ * @since 0.2.0
+ * @category options
+ * @example
+ * import { Effect } from "effect"
+ * import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
+ * import { Simulator } from "@effect-pagerduty/testkit"
+ * // Deliver in process to an app (no socket), retrying at once.
+ * const options: Simulator.Options = {
+ *   webhooks: { app: Effect.succeed(HttpServerResponse.empty({ status: 202 })), retryDelays: ["0 millis", "0 millis"] }
+ * }
+ */
+export interface WebhookOptions {
+  /** Answer deliveries with this app in process (no network; `layer` and `serve`). Default: POST to the subscription's URL. */
+  readonly app?: HttpApp.Default<unknown, never> | undefined
+  /** Waits before each retry; their number is the number of retries. Default 75 s, 150 s, 300 s, 600 s. */
+  readonly retryDelays?: ReadonlyArray<Duration.DurationInput> | undefined
+  /** How long an attempt may wait for the answer (default 5 seconds). */
+  readonly timeout?: Duration.DurationInput | undefined
+}
+
+/**
+ * One webhook delivery attempt: the subscription, webhook and event, the attempt number
+ * (1 first), the status answered (0: no answer) and the outcome (`delivered`, `retrying`,
+ * `failed`), at simulator time.
+ *
+ * @since 0.2.0
+ * @category models
+ * @example
+ * import type { Simulator } from "@effect-pagerduty/testkit"
+ * const retried = (attempts: ReadonlyArray<Simulator.WebhookAttempt>) => attempts.filter((a) => a.attempt > 1)
+ */
+export type WebhookAttempt = DeliveryAttempt
 
 // ---------------------------------------------------------------------------
 // Wire types returned by the state helpers
@@ -484,6 +535,10 @@ export interface SimulatorService {
   readonly revokeToken: (token: string) => Effect.Effect<boolean>
   /** Expires every access token issued so far. */
   readonly expireTokens: Effect.Effect<void>
+  /** Webhook delivery attempts, oldest first (see {@link WebhookOptions}). */
+  readonly webhookDeliveries: Effect.Effect<ReadonlyArray<WebhookAttempt>>
+  /** Waits until at least `n` delivery attempts have been made, then returns all of them. */
+  readonly awaitWebhookDeliveries: (n: number) => Effect.Effect<ReadonlyArray<WebhookAttempt>>
 }
 
 /**
@@ -682,7 +737,13 @@ const makeService = (engine: Engine, clock: () => number): SimulatorService => {
     expireTokens: Effect.map(Clock.currentTimeMillis, (ms) => {
       const t = engine.simNow(ms)
       for (const token of engine.oauth.accessTokens.values()) token.expiresAt = Math.min(token.expiresAt, t)
-    })
+    }),
+    webhookDeliveries: sync(() => engine.webhookLog.attempts.slice()),
+    awaitWebhookDeliveries: (n) =>
+      Effect.async<ReadonlyArray<WebhookAttempt>>((resume) => {
+        const cancel = engine.webhookLog.onCount(n, () => resume(Effect.sync(() => engine.webhookLog.attempts.slice())))
+        return Effect.sync(cancel)
+      })
   }
   engines.set(service, engine)
   return service
@@ -814,8 +875,14 @@ export const httpClient = (simulator: SimulatorService): HttpClient.HttpClient =
  * }).pipe(Effect.provide(Simulator.layer({ incidents: 5 })))
  */
 export const layer = (options: Options = {}): Layer.Layer<HttpClient.HttpClient | Simulator> =>
-  Layer.effectContext(
-    Effect.map(make(options), (sim) => Context.make(Simulator, sim).pipe(Context.add(HttpClient.HttpClient, httpClient(sim))))
+  Layer.scopedContext(
+    Effect.gen(function*() {
+      const sim = yield* make(options)
+      const clock = yield* Effect.clock
+      // Webhooks are delivered by a fiber of the layer's scope.
+      yield* WebhookDelivery.start(engines.get(sim)!, WebhookDelivery.settings(options.webhooks, () => clock.unsafeCurrentTimeMillis()))
+      return Context.make(Simulator, sim).pipe(Context.add(HttpClient.HttpClient, httpClient(sim)))
+    })
   )
 
 /**
@@ -869,6 +936,7 @@ export const serve = (
     const server = yield* Effect.promise(() => import("./internal/server.js"))
     const engine = new Engine(resolveOptions(options), Date.now())
     const simulator = makeService(engine, Date.now)
+    yield* WebhookDelivery.start(engine, WebhookDelivery.settings(options.webhooks, Date.now))
     const host = options.host ?? "127.0.0.1"
     const started = yield* Effect.acquireRelease(
       Effect.tryPromise({ try: () => server.start(engine, host, options.port ?? 0), catch: (cause) => new ServeError({ cause }) }),

@@ -15,6 +15,7 @@ import { allRoutes } from "./routes/index.js"
 import type { SeedSizes } from "./seed.js"
 import { State } from "./state.js"
 import { json, pdError, type Outcome, type SimRequest, type SimResponse } from "./wire.js"
+import { type Delivery, DeliveryLog } from "./webhooks.js"
 
 export interface ApiKeySpec {
   readonly key: string
@@ -89,6 +90,9 @@ export class Engine implements Env {
   private random: () => number
   private requestCounter = 0
   rateLimited429s = 0
+  /** Where webhooks go: set by the delivering front end (`webhookDelivery.ts`) for its lifetime. */
+  webhookSink: ((delivery: Delivery) => void) | undefined = undefined
+  readonly webhookLog = new DeliveryLog()
 
   constructor(readonly options: EngineOptions, readonly clockStartMs: number) {
     this.origin = options.now ?? (clockStartMs < EARLIEST_REAL_CLOCK ? DEFAULT_EPOCH : clockStartMs)
@@ -96,6 +100,7 @@ export class Engine implements Env {
     this.subdomain = options.subdomain
     this.missingAbilities = new Set(options.missingAbilities)
     this.state = new State({ seed: options.seed, sizes: options.sizes, startMs: this.origin })
+    this.connectWebhooks()
     this.faults = options.faults.map((f) => new ActiveFault(f, options.seed))
     this.random = mulberry32(options.seed ^ 0x5eed)
     this.oauth = {
@@ -132,6 +137,7 @@ export class Engine implements Env {
 
   reset(): void {
     this.state = new State({ seed: this.options.seed, sizes: this.options.sizes, startMs: this.origin })
+    this.connectWebhooks()
     this.recorded = []
     this.counts = new Map()
     this.events = new Map()
@@ -142,6 +148,10 @@ export class Engine implements Env {
     this.oauth.codes.clear()
     this.oauth.accessTokens.clear()
     this.oauth.refreshTokens.clear()
+  }
+
+  private connectWebhooks(): void {
+    this.state.webhooks.connect({ subdomain: this.subdomain, random: (n) => this.randomHex(n), sink: (d) => this.webhookSink?.(d) })
   }
 
   addFault(rule: FaultRule): void {

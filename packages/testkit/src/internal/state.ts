@@ -26,6 +26,7 @@ import type {
   UserRec
 } from "./model.js"
 import * as Seed from "./seed.js"
+import { WebhookStore } from "./webhooks.js"
 
 export interface StateConfig {
   readonly seed: number
@@ -61,6 +62,8 @@ export class State {
   readonly logEntriesByIncident = new Map<string, Array<LogEntryRec>>()
   /** Alerts of created incidents and extra alerts of seeded ones, by incident id. */
   readonly alerts = new Map<string, Array<AlertRec>>()
+  /** Webhook subscriptions, and the events incident changes produce for them (`webhooks.ts`). */
+  readonly webhooks = new WebhookStore()
   readonly seededIncidents: number
   private readonly created: Array<IncidentRec> = []
   private readonly overlay = new Map<number, IncidentRec>()
@@ -296,6 +299,7 @@ export class State {
     if (list === undefined) this.logEntriesByIncident.set(rec.incidentId, [rec])
     else list.push(rec)
     this.version++
+    this.webhooks.onLogEntry(this, rec)
     return rec
   }
 

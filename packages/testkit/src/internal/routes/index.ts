@@ -29,6 +29,7 @@ import * as schedules from "./schedules.js"
 import * as scim from "./scim.js"
 import * as slack from "./slack.js"
 import * as slackChannels from "./slackChannels.js"
+import * as webhooks from "./webhooks.js"
 
 /** Route modules that need no engine services. */
 export const routeModules: ReadonlyArray<ReadonlyArray<Route>> = [
@@ -43,7 +44,8 @@ export const routeModules: ReadonlyArray<ReadonlyArray<Route>> = [
   slack.routes,
   slackChannels.routes,
   scim.routes,
-  mcp.routes
+  mcp.routes,
+  webhooks.routes
 ]
 
 /** Every route; `issuer` is the engine, which alone may mint OAuth tokens. */
