@@ -13,7 +13,11 @@
  * 7. Events API v2: trigger, dedup, acknowledge, resolve, change events, a batch and
  *    exactly-once delivery through a dropped connection (examples/src/events-v2.ts).
  *
- * The simulator's clock starts at 2026-01-15T12:00:00Z so every run prints the same figures.
+ * The simulator's clock is fixed at 2026-01-15T12:00:00Z so every run prints the same figures:
+ * "now" in step 5 is that instant and "last quarter" in step 6 is Q4 2025. The demo prints the
+ * date first, and each step's heading names the example file it comes from. Steps 5-7 run the
+ * programs of those files with their own printing muted, and print their lines under the
+ * step, numbered within it (7.1, 7.2, ...).
  *
  * `program` is exported so examples/test/demo.test.ts checks what it prints (with a 0 s
  * rate-limit reset, so the test does not sleep).
@@ -23,6 +27,7 @@ import { EventsApi, RestApi, Schedules } from "@effect-pagerduty/client"
 import { Incident, Service, User } from "@effect-pagerduty/client/generated/RestSchemas"
 import { Simulator } from "@effect-pagerduty/testkit"
 import { Chunk, Console, Effect, Layer, Option, Redacted, Stream } from "effect"
+import type { Console as ConsoleService } from "effect"
 import * as EventsV2 from "./events-v2.js"
 import * as OncallHours from "./oncall-hours.js"
 import * as OncallNow from "./oncall-now.js"
@@ -30,10 +35,27 @@ import * as OncallNow from "./oncall-now.js"
 /** The simulator's clock: fixed, so the on-call figures are the same on every run. */
 export const now = new Date("2026-01-15T12:00:00Z")
 
+/** Runs an example's program with its own printing muted (its lines are returned and printed by the demo). */
+const muted = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+  Effect.flatMap(Effect.console, (console) => {
+    const quiet: ConsoleService.Console = { ...console, log: () => Effect.void }
+    return Effect.withConsole(effect, quiet)
+  })
+
+/** A step's heading: its number, what it shows, and the example file it comes from. */
+const step = (n: number, what: string, file: string) => Console.log(`\n${n}. ${what}  [${file}]`)
+
+/** A result line under a step; a line numbered by its own example ("3. ...") is numbered within the step ("7.3 ..."). */
+export const under = (n: number, line: string): string => `   ${line.replace(/^(\d+)\. /, `${n}.$1 `)}`
+
 export const program = (options: { readonly rateLimitResetSeconds: number } = { rateLimitResetSeconds: 1 }) =>
   Effect.gen(function*() {
   const served = yield* Simulator.serve({ incidents: 250, users: 12, now })
   yield* Console.log(`PagerDuty simulator at ${served.url} (key: ${Simulator.DEFAULT_API_KEY})`)
+  yield* Console.log(
+    `simulated clock: ${now.toISOString().slice(0, 10)} ${now.toISOString().slice(11, 16)} UTC (the simulator's fixed "now": ` +
+      `"on call now" and "last quarter" below are relative to it, so last quarter is Q4 2025)`
+  )
 
   const apiKey = Redacted.make(Simulator.DEFAULT_API_KEY)
   const api = yield* RestApi.make({ apiKey, baseUrl: served.url })
@@ -45,14 +67,16 @@ export const program = (options: { readonly rateLimitResetSeconds: number } = { 
     pageSize: 100,
     schema: Incident
   })
+  yield* step(1, "Stream incidents page by page, decoded by a Schema", "examples/src/demo.ts; more in rest-listing.ts")
   const count = yield* Stream.runCount(triggered)
   const firstThree = yield* Stream.runCollect(Stream.take(triggered, 3))
-  yield* Console.log(`1. ${count} triggered incidents; the first three:`)
+  yield* Console.log(under(1, `${count} triggered incidents; the first three:`))
   for (const incident of Chunk.toReadonlyArray(firstThree)) {
-    yield* Console.log(`   ${incident.id}  ${incident.title ?? ""}`)
+    yield* Console.log(under(1, `  ${incident.id}  ${incident.title ?? ""}`))
   }
 
   // 2. Entity wrapping: bodies are wrapped ({"incident": ...}) and answers unwrapped.
+  yield* step(2, "Find a user, create an incident, acknowledge it", "examples/src/demo.ts; more in rest-writes.ts")
   const users = yield* api.listAll("/users", { schema: User })
   const found = yield* api.find("users", users[0]?.name ?? "", { attribute: "name" })
   const service = (yield* api.listAll("/services", { schema: Service }))[0]!
@@ -75,9 +99,10 @@ export const program = (options: { readonly rateLimitResetSeconds: number } = { 
     schema: Incident
   })
   const foundName = Option.match(found, { onNone: () => "(none)", onSome: (user) => String(user["name"]) })
-  yield* Console.log(`2. found user ${foundName}; created ${created.id} "${created.title}", now ${acknowledged.status}`)
+  yield* Console.log(under(2, `found user ${foundName}; created ${created.id} "${created.title}", now ${acknowledged.status}`))
 
   // 3. Retries: the simulator answers the next GET /users with 429 + ratelimit-reset: 1.
+  yield* step(3, "Survive an injected 429", "examples/src/demo.ts")
   yield* served.simulator.addFault({
     method: "GET",
     path: "/users",
@@ -86,33 +111,37 @@ export const program = (options: { readonly rateLimitResetSeconds: number } = { 
   })
   const before = Date.now()
   const again = yield* api.listAll("/users")
-  yield* Console.log(`3. a 429 was answered by waiting ${((Date.now() - before) / 1000).toFixed(1)} s; got ${again.length} users`)
+  yield* Console.log(under(3, `a 429 was answered by waiting ${((Date.now() - before) / 1000).toFixed(1)} s; got ${again.length} users`))
 
   // 4. Typed errors.
+  yield* step(4, "Typed errors: a 404, and a foreign URL refused before sending", "examples/src/demo.ts")
   const notFound = yield* Effect.flip(api.rget("/incidents/PNOPE00"))
-  yield* Console.log(`4. ${notFound._tag}: ${notFound.message}`)
+  yield* Console.log(under(4, `${notFound._tag}: ${notFound.message}`))
   const foreign = yield* Effect.flip(api.rget("https://api.pagerduty.com.evil.com/users"))
-  yield* Console.log(`   ${foreign._tag}: ${foreign.message}`)
+  yield* Console.log(under(4, `${foreign._tag}: ${foreign.message}`))
 
   const requests = yield* served.simulator.requests
-  yield* Console.log(`The simulator served ${requests.length} requests so far.`)
+  yield* Console.log(under(4, `the simulator served ${requests.length} requests so far`))
 
   // 5.-6. Schedules and on-call, through the `Schedules` service on top of `RestApi`.
   const schedulesLayer = Schedules.layer.pipe(Layer.provideMerge(RestApi.layer({ apiKey, baseUrl: served.url })))
-  yield* Console.log("5. who is on call now")
-  const onCallNow = yield* Effect.provide(OncallNow.program, schedulesLayer)
-  yield* Console.log("6. hours on call last quarter")
-  const hours = yield* Effect.provide(OncallHours.program(now), schedulesLayer)
+  yield* step(5, "Who is on call now, at the simulated 2026-01-15 12:00 UTC", "examples/src/oncall-now.ts")
+  const onCallNow = yield* muted(Effect.provide(OncallNow.program, schedulesLayer))
+  for (const line of onCallNow) yield* Console.log(under(5, line))
+  yield* step(6, "Hours on call last quarter: Q4 2025, the quarter before the simulated date", "examples/src/oncall-hours.ts")
+  const hours = yield* muted(Effect.provide(OncallHours.program(now), schedulesLayer))
+  for (const line of hours) yield* Console.log(under(6, line))
 
   // 7. Events API v2 against the same simulator.
-  yield* Console.log("7. Events API v2")
-  const events = yield* Effect.provide(
+  yield* step(7, "Events API v2: trigger, dedup, validation, change events, a batch, exactly once", "examples/src/events-v2.ts")
+  const events = yield* muted(Effect.provide(
     EventsV2.program,
     Layer.mergeAll(
       EventsApi.layer({ routingKey: Redacted.make(Simulator.DEFAULT_ROUTING_KEY), baseUrl: served.url }),
       Layer.succeed(Simulator.Simulator, served.simulator)
     )
-  )
+  ))
+  for (const line of events) yield* Console.log(under(7, line))
   return { onCallNow, hours, events }
 })
 

@@ -1,10 +1,13 @@
 /**
  * The README's quick start, verbatim (keep them in step): REST streaming, a typed 404, and an
- * Events v2 trigger. examples/test/quick-start.test.ts runs `program` on the simulator.
+ * Events v2 trigger. examples/test/quick-start.test.ts runs `program` on the simulator;
+ * `node examples/dist/src/quick-start.js` runs it and prints the result as plain JSON.
  */
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { EventsApi, PagerDutyError, RestApi } from "@effect-pagerduty/client"
-import { Chunk, Effect, Layer, Schema, Stream } from "effect"
+import { Simulator } from "@effect-pagerduty/testkit"
+import { Chunk, Effect, Layer, Redacted, Schema, Stream } from "effect"
+import { pathToFileURL } from "node:url"
 
 export const Incident = Schema.Struct({ id: Schema.String, title: Schema.String })
 
@@ -28,3 +31,29 @@ export const program = Effect.gen(function*() {
 export const PagerDutyLive = Layer.mergeAll(RestApi.layerConfig(), EventsApi.layerConfig()).pipe(
   Layer.provide(NodeHttpClient.layerUndici)
 )
+
+// `node examples/dist/src/quick-start.js` prints the result as plain JSON: against your account
+// when PAGERDUTY_API_KEY and PAGERDUTY_ROUTING_KEY are set (the README's version), else against
+// a simulator served on 127.0.0.1 by this process.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  const onSimulator = Effect.gen(function*() {
+    const served = yield* Simulator.serve({ incidents: 60 })
+    return yield* Effect.provide(
+      program,
+      Layer.mergeAll(
+        RestApi.layer({ apiKey: Redacted.make(Simulator.DEFAULT_API_KEY), baseUrl: served.url }),
+        EventsApi.layer({ routingKey: Redacted.make(Simulator.DEFAULT_ROUTING_KEY), baseUrl: served.url })
+      )
+    )
+  }).pipe(Effect.scoped, Effect.provide(NodeHttpClient.layerUndici))
+  const main: Effect.Effect<unknown, unknown> = process.env["PAGERDUTY_API_KEY"] === undefined
+    ? onSimulator
+    : program.pipe(Effect.provide(PagerDutyLive))
+  Effect.runPromise(main).then(
+    (result) => console.log(JSON.stringify(result, null, 2)),
+    (error) => {
+      console.error(String(error))
+      process.exit(1)
+    }
+  )
+}

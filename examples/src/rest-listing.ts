@@ -31,11 +31,13 @@ export const program = Effect.gen(function*() {
   yield* say(`triggered incidents: ${triggered}`)
 
   // streaming: typed items, constant memory, only the pages needed for the first 3
+  // (open incidents: triggered or acknowledged, so this list is not the count above)
   const firstThree = yield* pd.iterAll("/incidents", { schema: Incident, params: { statuses: ["triggered", "acknowledged"] } }).pipe(
     Stream.take(3),
-    Stream.map((i) => `${i.id} ${i.status}: ${i.title}`),
+    Stream.map((i) => `  ${i.id} ${i.status}: ${i.title}`),
     Stream.runCollect
   )
+  yield* say("first 3 open incidents (triggered or acknowledged):")
   for (const line of firstThree) yield* say(line)
 
   // finding: case-insensitive exact match on an attribute, paging stops at the first hit

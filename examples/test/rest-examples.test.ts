@@ -29,7 +29,8 @@ describe("REST examples on the simulator", () => {
       assert.deepStrictEqual(lines, [
         `users: ${users.length}`,
         `triggered incidents: ${triggered.length}`,
-        ...open.map((i) => `${i.id} ${i.status}: ${i.title}`),
+        "first 3 open incidents (triggered or acknowledged):",
+        ...open.map((i) => `  ${i.id} ${i.status}: ${i.title}`),
         "found by email: true"
       ])
       // the typed stream stopped after the page holding its first three items
