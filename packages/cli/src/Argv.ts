@@ -36,7 +36,8 @@ export interface GlobalFlag {
 /**
  * The flags accepted before or after the command: the key (`-k` is the routing key for the
  * Events commands and the API key for the REST commands), `--region`, `--base-url`,
- * `--simulator`, `--format` and `--verbose`.
+ * `--simulator`, `--format` and `--verbose`; and python-pagerduty's CLI flags (`-i`,
+ * `--description`, `--source`), which its `pagerduty` accepts before the action too.
  *
  * @example
  * ```ts
@@ -54,7 +55,11 @@ export const globalFlags: ReadonlyArray<GlobalFlag> = [
   { names: ["--base-url"], takesValue: true },
   { names: ["--format"], takesValue: true },
   { names: ["--simulator"], takesValue: false },
-  { names: ["--verbose"], takesValue: false }
+  { names: ["--verbose"], takesValue: false },
+  // python-pagerduty's CLI reads every flag before or after its action (`pagerduty -i KEY --description TEXT trigger`)
+  { names: ["-i", "--dedup-key"], takesValue: true },
+  { names: ["--description"], takesValue: true },
+  { names: ["--source"], takesValue: true }
 ]
 
 /** `@effect/cli`'s own flags, read wherever they are: left in place, skipped with their value. */
@@ -76,7 +81,8 @@ const informational = new Set(["--help", "-h", "--version", "--wizard", "--compl
  * - `Run`: hand `argv` (reordered) to `@effect/cli`; `path` is the command named (`["incidents", "list"]`);
  * - `Usage`: no command was given (`pagerduty`, `pagerduty incidents`): show the help of
  *   `path` and exit 2;
- * - `UnknownCommand`: `command` is not a command of `parent`; `suggestions` are the close names.
+ * - `UnknownCommand`: `command` is not a command of `parent`; `suggestions` are the close names;
+ * - `UnknownFlag`: `flag`, written before the command names ended (at `path`), is not a global flag.
  *
  * @example
  * ```ts
@@ -97,6 +103,7 @@ export type Normalized =
     readonly parent: ReadonlyArray<string>
     readonly suggestions: ReadonlyArray<string>
   }
+  | { readonly _tag: "UnknownFlag"; readonly flag: string; readonly path: ReadonlyArray<string> }
 
 const flagName = (arg: string): string => {
   const eq = arg.indexOf("=")
@@ -218,7 +225,11 @@ export const normalize = (root: Descriptor.Command<unknown>, argv: ReadonlyArray
       const global = byName.get(name)
       const builtIn = builtInFlags.get(name)
       const target = global !== undefined ? moved : builtIn !== undefined ? kept : undefined
-      if (target === undefined) break
+      if (target === undefined) {
+        // before a command that runs, only global and built-in flags are known
+        if (childrenOf(node).size > 0) return { _tag: "UnknownFlag", flag: name, path }
+        break
+      }
       const takesValue = global !== undefined ? global.takesValue : builtIn === true
       target.push(arg)
       if (takesValue && !inline && i + 1 < args.length) {

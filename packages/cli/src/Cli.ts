@@ -1039,6 +1039,11 @@ export const main = (
     const secrets = secretsOf(argv, env)
     const io = ioOf(options)
     const normalized = Argv.normalize(command.descriptor, argv)
+    if (normalized._tag === "UnknownFlag") {
+      const where = ["pagerduty", ...normalized.path].join(" ")
+      io.stderr(ErrorReport.scrub(`Error: unknown flag '${normalized.flag}' for '${where}'\n${usageHint(normalized.path)}\n`, secrets))
+      return ErrorReport.exitCodes.UsageError
+    }
     if (normalized._tag === "UnknownCommand") {
       const parent = ["pagerduty", ...normalized.parent].join(" ")
       const close = normalized.suggestions.length === 0 ? "" : `\nDid you mean ${normalized.suggestions.map((s) => `'${s}'`).join(" or ")}?`
@@ -1063,7 +1068,7 @@ export const main = (
     )
     if (usage) return ErrorReport.exitCodes.UsageError
     if (exit._tag === "Success") return ErrorReport.exitCodes.Success
-    const report = ErrorReport.fromCause(exit.cause, secrets, env.PAGERDUTY_DEBUG === "1")
+    const report = ErrorReport.fromCause(exit.cause, secrets, env.PAGERDUTY_DEBUG === "1", normalized.path)
     if (report.message !== "") io.stderr(`${report.message}\n`)
     return report.code
   })

@@ -143,7 +143,11 @@ export interface Report {
   readonly message: string
 }
 
-const usageHint = "Run 'pagerduty --help' (or 'pagerduty <command> --help') for usage."
+/** Where to read the usage: the help of the command that was run, when it is known. */
+const usageHint = (command: ReadonlyArray<string>): string =>
+  command.length === 0
+    ? "Run 'pagerduty --help' (or 'pagerduty <command> --help') for usage."
+    : `Run '${["pagerduty", ...command, "--help"].join(" ")}' for usage.`
 
 const hasTag = (u: unknown): u is { readonly _tag: string; readonly message?: unknown } =>
   typeof u === "object" && u !== null && "_tag" in u && typeof (u as { _tag: unknown })._tag === "string"
@@ -165,7 +169,8 @@ const httpHint = (error: { readonly status?: unknown; readonly url?: unknown }):
 }
 
 /**
- * The exit code and message for one error value (a failure of the command).
+ * The exit code and message for one error value (a failure of the command). A usage error
+ * points to the help of `command` (the command names, e.g. `["incidents", "list"]`) when given.
  *
  * @example
  * ```ts
@@ -178,10 +183,10 @@ const httpHint = (error: { readonly status?: unknown; readonly url?: unknown }):
  * @since 0.1.0
  * @category reporting
  */
-export const describe = (error: unknown): Report => {
+export const describe = (error: unknown, command: ReadonlyArray<string> = []): Report => {
   if (ValidationError.isValidationError(error)) {
     // `@effect/cli` has already printed what was wrong (or the help text).
-    return { code: exitCodes.ValidationError, message: usageHint }
+    return { code: exitCodes.ValidationError, message: usageHint(command) }
   }
   if (ConfigError.isConfigError(error)) {
     return { code: exitCodes.ConfigError, message: `Error: bad configuration: ${String(error)}` }
@@ -190,7 +195,7 @@ export const describe = (error: unknown): Report => {
     const text = typeof error.message === "string" ? error.message : error._tag
     switch (error._tag) {
       case "UsageError":
-        return { code: exitCodes.UsageError, message: `Error: ${text}\n${usageHint}` }
+        return { code: exitCodes.UsageError, message: `Error: ${text}\n${usageHint(command)}` }
       case "HttpError":
         return { code: exitCodes.HttpError, message: `Error: ${text}${httpHint(error as { status?: unknown; url?: unknown })}` }
       case "UrlError":
@@ -237,7 +242,8 @@ export const scrub = (text: string, secrets: ReadonlyArray<Redacted.Redacted>): 
 
 /**
  * The report of a whole failed run: the first typed failure decides; an interruption exits
- * 130 silently; a defect is an internal error (its full cause only with `debug`).
+ * 130 silently; a defect is an internal error (its full cause only with `debug`). `command`
+ * names the command that ran, for the usage hint.
  *
  * @example
  * ```ts
@@ -253,11 +259,12 @@ export const scrub = (text: string, secrets: ReadonlyArray<Redacted.Redacted>): 
 export const fromCause = (
   cause: Cause.Cause<unknown>,
   secrets: ReadonlyArray<Redacted.Redacted>,
-  debug = false
+  debug = false,
+  command: ReadonlyArray<string> = []
 ): Report => {
   const failure = Cause.failureOption(cause)
   if (Option.isSome(failure)) {
-    const report = describe(failure.value)
+    const report = describe(failure.value, command)
     return { code: report.code, message: scrub(report.message, secrets) }
   }
   if (Cause.isInterruptedOnly(cause)) return { code: exitCodes.Interrupted, message: "" }

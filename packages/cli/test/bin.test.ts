@@ -123,7 +123,7 @@ describe("pagerduty (built bin) against Simulator.serve", () => {
     assert.strictEqual(badFormat.stdout, "")
     assert.strictEqual(
       badFormat.stderr,
-      "Expected one of the following cases: json, ndjson, table\n\nRun 'pagerduty --help' (or 'pagerduty <command> --help') for usage.\n"
+      "Expected one of the following cases: json, ndjson, table\n\nRun 'pagerduty incidents list --help' for usage.\n"
     )
 
     assert.strictEqual(foreign.code, 3)
@@ -145,11 +145,13 @@ describe("pagerduty (built bin) against Simulator.serve", () => {
     for (const r of [badFormat, foreign, wrong, noKey, server]) assert.notInclude(r.stderr, "    at ")
   }, 90_000)
 
-  it("keys come from the environment; --simulator needs no key and no server; help has no ANSI styles in a pipe", async () => {
-    const [fromEnv, simulated, help] = await Promise.all([
+  it("keys come from the environment; --simulator needs no key and no server; help has no ANSI styles in a pipe; no command or an unknown one exits 2", async () => {
+    const [fromEnv, simulated, help, none, unknown] = await Promise.all([
       run(["get", "/users/PU00001", "--format", "table"], { PAGERDUTY_API_KEY: Simulator.DEFAULT_API_KEY, PAGERDUTY_BASE_URL: served.url }),
-      run(["--simulator", "incidents", "list", "--format", "table", "--limit", "3"]),
-      run(["--help"])
+      run(["incidents", "list", "--format", "table", "--simulator", "--limit", "3"]),
+      run(["--help"]),
+      run([]),
+      run(["frobnicate", "--simulator"])
     ])
     assert.strictEqual(fromEnv.code, 0, fromEnv.stderr)
     assert.match(fromEnv.stdout, /^KEY\s+VALUE\nid\s+PU00001\ntype\s+user\n/)
@@ -159,6 +161,13 @@ describe("pagerduty (built bin) against Simulator.serve", () => {
     assert.strictEqual(help.code, 0)
     assert.include(help.stdout, "incidents list")
     assert.notInclude(help.stdout, "\u001b[")
+    // no command: the help on stderr (stdout stays empty for pipes), exit 2; an unknown command: one message, exit 2
+    assert.strictEqual(none.code, 2)
+    assert.strictEqual(none.stdout, "")
+    assert.include(none.stderr, "$ pagerduty <command> [flags]")
+    assert.strictEqual(unknown.code, 2)
+    assert.strictEqual(unknown.stdout, "")
+    assert.strictEqual(unknown.stderr, "Error: unknown command 'frobnicate' for 'pagerduty'\nRun 'pagerduty --help' for usage.\n")
   }, 90_000)
 
   it("Events v2: trigger, acknowledge, resolve, change; invalid events send nothing", async () => {
@@ -167,9 +176,10 @@ describe("pagerduty (built bin) against Simulator.serve", () => {
     const rest = (...args: Array<string>) => events("--api-key", Simulator.DEFAULT_API_KEY, ...args)
     const sendsBefore = (await Effect.runPromise(eventsServed.simulator.countsByEndpoint))["POST /v2/enqueue"] ?? 0
     const chain = (async () => {
+      // global and python-pagerduty flags before the action, as `pagerduty -k KEY trigger ...`
       const triggered = await run(events(
-        "trigger", "-k", Simulator.DEFAULT_ROUTING_KEY, "--description", "Disk full on db-1", "--severity", "warning",
-        "-i", dedupKey, "--details", "{\"disk\":\"95%\"}"
+        "-k", Simulator.DEFAULT_ROUTING_KEY, "-i", dedupKey, "trigger", "--description", "Disk full on db-1", "--severity", "warning",
+        "--details", "{\"disk\":\"95%\"}"
       ))
       const afterTrigger = await Effect.runPromise(eventsServed.simulator.state.incidents())
       const acknowledged = await run(events("acknowledge", "--routing-key", Simulator.DEFAULT_ROUTING_KEY, "-i", dedupKey))
@@ -199,7 +209,7 @@ describe("pagerduty (built bin) against Simulator.serve", () => {
     assert.strictEqual(byKey(c.afterAck)?.status, "acknowledged")
     assert.strictEqual(c.resolved.code, 0, c.resolved.stderr)
     assert.strictEqual(c.resolved.stdout, `Alert resolved successfully. Deduplication key: ${dedupKey}\n`)
-    assert.isDefined(byKey(c.afterResolve))
+    assert.strictEqual(byKey(c.afterResolve)?.status, "resolved")
     assert.strictEqual((await Effect.runPromise(eventsServed.simulator.eventsByDedupKey))[dedupKey], 3)
 
     assert.strictEqual(change.code, 0, change.stderr)

@@ -81,8 +81,20 @@ describe("Argv.normalize", () => {
     )
   })
 
-  it("stops at an unknown flag and at --, leaving the rest to @effect/cli", () => {
-    assert.deepStrictEqual(Argv.normalize(root, argv("--bogus", "-k", "K", "trigger")), { _tag: "Run", argv: argv("--bogus", "-k", "K", "trigger"), path: [] })
+  it("python-pagerduty's flags may come before the action too", () => {
+    assert.deepStrictEqual(
+      Argv.normalize(root, argv("-i", "disk-1", "--description", "Disk full", "--source=db-1", "trigger", "-k", "K")),
+      { _tag: "Run", argv: argv("trigger", "-i", "disk-1", "--description", "Disk full", "--source=db-1", "-k", "K"), path: ["trigger"] }
+    )
+  })
+
+  it("an unknown flag before the command is UnknownFlag; after it, and after --, everything is left to @effect/cli", () => {
+    assert.deepStrictEqual(Argv.normalize(root, argv("-k", "K", "--bogus", "trigger")), { _tag: "UnknownFlag", flag: "--bogus", path: [] })
+    assert.deepStrictEqual(Argv.normalize(root, argv("incidents", "--limit=3", "list")), { _tag: "UnknownFlag", flag: "--limit", path: ["incidents"] })
+    assert.deepStrictEqual(
+      Argv.normalize(root, argv("--simulator", "trigger", "--bogus", "--simulator")),
+      { _tag: "Run", argv: argv("trigger", "--simulator", "--bogus", "--simulator"), path: ["trigger"] }
+    )
     assert.deepStrictEqual(Argv.normalize(root, argv("--", "trigger")), { _tag: "Run", argv: argv("--", "trigger"), path: [] })
   })
 
@@ -170,6 +182,13 @@ describe("help", () => {
       assert.strictEqual(unknown.code, 2)
       assert.strictEqual(unknown.stdout, "")
       assert.strictEqual(unknown.stderr, "Error: unknown command 'trigegr' for 'pagerduty'\nDid you mean 'trigger'?\nRun 'pagerduty --help' for usage.\n")
+      const flag = yield* run(["--bogus", "incidents", "list"])
+      assert.strictEqual(flag.code, 2)
+      assert.strictEqual(flag.stderr, "Error: unknown flag '--bogus' for 'pagerduty'\nRun 'pagerduty --help' for usage.\n")
+      // a usage error of a command points to that command's help
+      const missing = yield* run(["-k", "K", "trigger"])
+      assert.strictEqual(missing.code, 2)
+      assert.strictEqual(missing.stderr, "Expected to find option: '--description'\n\nRun 'pagerduty trigger --help' for usage.\n")
       const nested = yield* run(["schedules", "list"])
       assert.strictEqual(nested.code, 2)
       assert.include(nested.stderr, "unknown command 'list' for 'pagerduty schedules'")
@@ -215,6 +234,11 @@ describe("global flags in any position", () => {
       assert.strictEqual(after.length, 1)
       assert.strictEqual(after[0]?.incident_key, "disk-1")
       assert.strictEqual(after[0]?.status, "resolved")
+
+      // python-pagerduty's flags before the action
+      const before = yield* run(["-i", "disk-2", "--description", "Disk full on db-2", "--source", "db-2", "-k", rk, "trigger"], { httpClient })
+      assert.deepStrictEqual(before, { code: 0, stdout: "Alert triggered successfully. Deduplication key: disk-2\n", stderr: "" })
+      assert.strictEqual((yield* sim.state.incidents()).find((i) => i.incident_key === "disk-2")?.title, "Disk full on db-2")
 
       // --format prints the API's answer instead, for scripts
       const json = yield* run(["trigger", "-k", rk, "--description", "x", "--format", "json"], { httpClient })
