@@ -5,7 +5,7 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import { Simulator } from "@effect-pagerduty/testkit"
-import { Chunk, Effect, Exit, Layer, Redacted, Stream } from "effect"
+import { Chunk, Effect, Layer, Redacted, Stream } from "effect"
 import { PagerDuty, RestApi } from "../src/index.js"
 
 const ADA = "ada.lovelace0@example.com"

@@ -143,9 +143,9 @@ describe("generated schemas", () => {
   })
 
   it("types: Type equals Encoded and optional fields are typed", () => {
-    const incident: RestSchemas.Incident = { id: "P", title: "x", status: "triggered" }
+    const incident: RestSchemas.Incident = { id: "P", type: "incident", title: "x", status: "triggered" }
     const encoded: typeof RestSchemas.Incident.Encoded = incident
-    const title: string | null | undefined = incident.title
+    const title: string = incident.title
     assert.strictEqual(title, "x")
     assert.strictEqual(encoded, incident)
   })
