@@ -235,7 +235,10 @@ const httpLayer = (s: Settings, io: Io): Layer.Layer<HttpClient.HttpClient> =>
         : Effect.map(Effect.promise(() => import("@effect/platform-node/NodeHttpClient")), (Node) => Node.layerUndici)
     )
 
-/** The key of a flag, else of the environment variable, else the simulator's. */
+/**
+ * The key of the flag; else, with `--simulator`, the simulator's (a real key from the
+ * environment would be refused there); else the environment variable's.
+ */
 const keyOf = (
   flag: Option.Option<Redacted.Redacted>,
   s: Settings,
@@ -244,9 +247,8 @@ const keyOf = (
 ) =>
   Effect.gen(function*() {
     if (Option.isSome(flag)) return flag
-    const fromEnv = yield* Config.option(Config.redacted(env))
-    if (Option.isSome(fromEnv) || !s.simulator) return fromEnv
-    return Option.some(Redacted.make(simulated(yield* simulatorModule)))
+    if (s.simulator) return Option.some(Redacted.make(simulated(yield* simulatorModule)))
+    return yield* Config.option(Config.redacted(env))
   })
 
 // ---------------------------------------------------------------------------------------

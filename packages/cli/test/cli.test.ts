@@ -211,6 +211,9 @@ describe("global flags in any position", () => {
         assert.strictEqual(ndjson(r.stdout).length, 4)
       }
       assert.strictEqual(results[1]!.stdout, results[0]!.stdout)
+      // --simulator uses its own key, not a real one from the environment
+      const withEnvKey = yield* run(["--simulator", "incidents", "list", "--limit", "1"], { env: { PAGERDUTY_API_KEY: "u+REAL-key-0123456789" } })
+      assert.strictEqual(withEnvKey.code, 0, withEnvKey.stderr)
       assert.strictEqual(results[2]!.stdout, results[0]!.stdout)
     }))
 
