@@ -18,8 +18,8 @@
  *
  * @since 0.1.0
  */
-import { Config, Effect, Redacted } from "effect"
-import type { PagerDutyError } from "./PagerDutyError.js"
+import { Config, Data, Effect, Either, Redacted } from "effect"
+import { type PagerDutyError, TransportError } from "./PagerDutyError.js"
 
 /**
  * The parts of a request an `Auth` may change. Header names are lower case.
@@ -250,8 +250,55 @@ export const none: Auth = { _tag: "None", apply: Effect.succeed }
  */
 export type AuthType = "token" | "bearer" | "oauth2" | "header_passthru"
 
+const authTypes: ReadonlyArray<AuthType> = ["token", "bearer", "oauth2", "header_passthru"]
+
+/**
+ * An `authType` that is not one of {@link AuthType}'s values (a typo in configuration, an
+ * untyped value from JavaScript). The value is shown (it is a type name, not a secret).
+ *
+ * @example
+ * ```ts
+ * import { Auth } from "@effect-pagerduty/client"
+ *
+ * new Auth.InvalidAuthType({ value: "basic" }).message
+ * // 'unknown authType "basic": expected one of token, bearer, oauth2, header_passthru'
+ * ```
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export class InvalidAuthType extends Data.TaggedError("InvalidAuthType")<{ readonly value: string }> {
+  override get message(): string {
+    return `unknown authType ${JSON.stringify(this.value).slice(0, 60)}: expected one of ${authTypes.join(", ")}`
+  }
+}
+
+/**
+ * Check an untyped `authType` value: `Either.right` of the {@link AuthType}, or
+ * `Either.left` of an {@link InvalidAuthType}.
+ *
+ * @example
+ * ```ts
+ * import { Either } from "effect"
+ * import { Auth } from "@effect-pagerduty/client"
+ *
+ * Either.isLeft(Auth.parseType("basic")) // true
+ * ```
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const parseType = (u: unknown): Either.Either<AuthType, InvalidAuthType> =>
+  typeof u === "string" && (authTypes as ReadonlyArray<string>).includes(u)
+    ? Either.right(u as AuthType)
+    : Either.left(new InvalidAuthType({ value: typeof u === "string" ? u : String(typeof u) }))
+
 /**
  * Build an `Auth` from an `AuthType` and a secret, like the Python client's `auth_type`.
+ *
+ * A value outside {@link AuthType} (possible from untyped code) is not a defect: the `Auth`
+ * fails every request, before anything is sent, with `TransportError` reason `Encode` whose
+ * cause is an {@link InvalidAuthType}. Use {@link parseType} to refuse it at construction.
  *
  * @example
  * ```ts
@@ -264,17 +311,24 @@ export type AuthType = "token" | "bearer" | "oauth2" | "header_passthru"
  * @since 0.1.0
  * @category constructors
  */
-export const fromType = (type: AuthType, secret: Redacted.Redacted): Auth => {
-  switch (type) {
-    case "token":
-      return token(secret)
-    case "bearer":
-    case "oauth2":
-      return bearer(secret)
-    case "header_passthru":
-      return passThru(secret)
-  }
-}
+export const fromType = (type: AuthType, secret: Redacted.Redacted): Auth =>
+  Either.match(parseType(type), {
+    onLeft: (invalid): Auth => ({
+      _tag: "None",
+      apply: () => Effect.fail(new TransportError({ method: "", url: "", reason: "Encode", maySent: false, cause: invalid }))
+    }),
+    onRight: (known) => {
+      switch (known) {
+        case "token":
+          return token(secret)
+        case "bearer":
+        case "oauth2":
+          return bearer(secret)
+        case "header_passthru":
+          return passThru(secret)
+      }
+    }
+  })
 
 /**
  * Reads `PAGERDUTY_API_KEY` (as a `Redacted`) and `PAGERDUTY_AUTH_TYPE` (default `token`).

@@ -11,7 +11,8 @@
  *
  * @since 0.1.0
  */
-import { Data, Predicate } from "effect"
+import { Data, Predicate, type Redacted } from "effect"
+import * as Scrub from "./internal/scrub.js"
 
 /**
  * The rate-limit headers PagerDuty sends (`ratelimit-limit`, `ratelimit-remaining`,
@@ -411,3 +412,22 @@ export const isRateLimited = (u: unknown): u is HttpError =>
  */
 export const isNotFound = (u: unknown): u is HttpError =>
   u instanceof HttpError && (u.status === 404 || u.code === 2100)
+
+/**
+ * Replace the values of `secrets` in `text` with `<redacted>`, as the clients do to every error
+ * body a server echoes: only secrets of at least 8 characters, and only where they stand as
+ * a whole token (not inside a longer word), plain, percent-encoded or JSON-escaped. A wrong
+ * key `"wrong"` leaves "it may be wrong" alone.
+ *
+ * @example
+ * ```ts
+ * import { Redacted } from "effect"
+ * import { PagerDutyError } from "@effect-pagerduty/client"
+ *
+ * PagerDutyError.scrubSecrets("key u+abc12345 refused", [Redacted.make("u+abc12345")]) // "key <redacted> refused"
+ * ```
+ *
+ * @since 0.2.0
+ * @category utils
+ */
+export const scrubSecrets = (text: string, secrets: ReadonlyArray<Redacted.Redacted>): string => Scrub.scrub(text, secrets)

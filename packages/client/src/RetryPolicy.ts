@@ -2,16 +2,37 @@
  * Which failures are retried, how often, and how long to wait.
  *
  * - 429 is retried for every method (PagerDuty did not act on the request).
- * - 5xx and network errors are retried for idempotent methods (GET, HEAD, PUT, DELETE) and
- *   for POST/PATCH only when `retryNonIdempotent` is set (the Events API sets it: its
- *   `dedup_key` makes retries safe).
- * - 401 is never retried (an `Auth` with `onUnauthorized`, such as an OAuth token source,
- *   refreshes and re-sends once instead).
- * - Each status has its own budget, all statuses share `maxHttpRetries`, network errors have
- *   `maxNetworkRetries`, and nothing is retried past `deadline`.
- * - The wait is `ratelimit-reset` seconds when the response has it, else `Retry-After`
- *   (seconds or an HTTP date), else the next delay of the `backoff` schedule
- *   (exponential from 1.5 s, ×2, jittered, capped at 30 s by default).
+ * - 5xx and network errors are retried for idempotent methods (GET, HEAD, PUT, DELETE,
+ *   OPTIONS) and for POST/PATCH only when `retryNonIdempotent` is set (the Events API sets
+ *   it: its `dedup_key` makes retries safe).
+ * - A 2xx whose body is unreadable JSON (truncated, garbled) is retried, within the network
+ *   budget, for idempotent methods and for calls that set `retryUnreadableBody` (Events);
+ *   any other method fails at once with `ServerHttpError` `InvalidJson` saying the request
+ *   may have been applied.
+ * - 401 is not retried unless `statusBudgets[401]` is set; an `Auth` with `onUnauthorized`
+ *   (an OAuth token source) refreshes and re-sends once first. Every verb, raw ones
+ *   included, then fails with `HttpError` 401.
+ * - Each status has its own budget, all statuses share `maxHttpRetries`, network errors and
+ *   unreadable bodies share `maxNetworkRetries`, and no retry starts if its wait would end
+ *   past `deadline` (counted from the first attempt).
+ *
+ * The wait before a retry:
+ * - 429 (or any response with `ratelimit-remaining: 0`): `ratelimit-reset` seconds; else, on
+ *   429, `Retry-After` (seconds or an HTTP date); capped at `maxHeaderDelay` (default 60 s).
+ * - 503: `Retry-After`, capped at 30 s.
+ * - the first retry after a network error or an unreadable body: immediately (a dropped
+ *   connection costs one round trip, not a backoff);
+ * - everything else: the next delay of `backoff`. The default is python-pagerduty's
+ *   `sleep_timer` 1.5 s × `sleep_timer_base` 2 to the n-th power from n = 1: **3 s, 6 s,
+ *   12 s, 24 s, then 30 s** (the cap) for every later retry, each multiplied by a jitter
+ *   factor drawn from [0.8, 1.2) before the cap (so 2.4-3.6 s, 4.8-7.2 s, 9.6-14.4 s,
+ *   19.2-28.8 s, then 24-30 s). One backoff sequence is shared by every retry of a call.
+ *
+ * Exhaustion: when the default (unlimited) 429 budget ends through `maxHttpRetries` (an
+ * endless 429 is sent exactly 11 times by default) or the deadline, every verb fails with
+ * `HttpError` 429. When a finite per-status budget (5xx by default, or one you configure,
+ * 429 included) runs out, the raw verbs (`request`, `RestApi.get`...) return the last
+ * response, as python-pagerduty does, and the JSON and entity verbs fail with it.
  *
  * Unlike the Python client, nothing retries forever: 429s have a budget and a deadline.
  *
@@ -47,11 +68,15 @@ export interface RetryPolicy {
   readonly deadline: Duration.Duration
   /** Wait as long as `ratelimit-reset` / `Retry-After` say (default `true`). */
   readonly honourRateLimitHeaders: boolean
+  /** Longest wait a 429's `ratelimit-reset` / `Retry-After` may ask for (default 60 s; a 503's `Retry-After` is capped at 30 s). */
+  readonly maxHeaderDelay?: Duration.Duration | undefined
 }
 
 /**
- * The default backoff: exponential from 1.5 s with factor 2 (Python's `sleep_timer` and
- * `sleep_timer_base`), each delay jittered by ×[0.8, 1.2) and capped at 30 s.
+ * An exponential backoff: the n-th retry waits `base` × `factor`^n (n = 1, 2, ...), jittered
+ * by ×[0.8, 1.2) unless `jitter: false`, then capped at `cap`. The defaults (`base` 1.5 s,
+ * `factor` 2, `cap` 30 s) are python-pagerduty's `sleep_timer` and `sleep_timer_base`: 3 s,
+ * 6 s, 12 s, 24 s, 30 s, 30 s, ... before jitter.
  *
  * @example
  * ```ts
@@ -71,7 +96,9 @@ export const exponentialBackoff = (options?: {
   readonly jitter?: boolean | undefined
 }): Schedule.Schedule<Duration.Duration> => {
   const cap = Duration.decode(options?.cap ?? "30 seconds")
-  const base = Schedule.exponential(options?.base ?? "1.5 seconds", options?.factor ?? 2)
+  const factor = options?.factor ?? 2
+  // `Schedule.exponential(b, f)` waits b × f^n from n = 0; Python multiplies before the first sleep.
+  const base = Schedule.exponential(Duration.times(Duration.decode(options?.base ?? "1.5 seconds"), factor), factor)
   const jittered = options?.jitter === false ? base : Schedule.jittered(base)
   return Schedule.modifyDelay(jittered, (d) => Duration.min(d, cap))
 }
@@ -118,7 +145,8 @@ export const defaults: RetryPolicy = {
   maxNetworkRetries: 3,
   retryNonIdempotent: false,
   deadline: Duration.minutes(5),
-  honourRateLimitHeaders: true
+  honourRateLimitHeaders: true,
+  maxHeaderDelay: Duration.minutes(1)
 }
 
 /**
@@ -142,6 +170,7 @@ export interface Options {
   readonly retryNonIdempotent?: boolean | undefined
   readonly deadline?: Duration.DurationInput | undefined
   readonly honourRateLimitHeaders?: boolean | undefined
+  readonly maxHeaderDelay?: Duration.DurationInput | undefined
 }
 
 /**
@@ -164,7 +193,8 @@ export const make = (options: Options = {}, base: RetryPolicy = defaults): Retry
   maxNetworkRetries: options.maxNetworkRetries ?? base.maxNetworkRetries,
   retryNonIdempotent: options.retryNonIdempotent ?? base.retryNonIdempotent,
   deadline: options.deadline === undefined ? base.deadline : Duration.decode(options.deadline),
-  honourRateLimitHeaders: options.honourRateLimitHeaders ?? base.honourRateLimitHeaders
+  honourRateLimitHeaders: options.honourRateLimitHeaders ?? base.honourRateLimitHeaders,
+  maxHeaderDelay: options.maxHeaderDelay === undefined ? base.maxHeaderDelay : Duration.decode(options.maxHeaderDelay)
 })
 
 /**
@@ -285,7 +315,8 @@ const idempotent = new Set(["GET", "HEAD", "PUT", "DELETE", "OPTIONS"])
 export const isIdempotent = (method: string): boolean => idempotent.has(method.toUpperCase())
 
 /**
- * How many retries `policy` allows for `status` on `method` (0 = not retried).
+ * How many retries `policy` allows for `status` on `method` (0 = not retried). 2xx and 3xx
+ * are never retried; 401 only when `statusBudgets[401]` is set.
  *
  * @example
  * ```ts
@@ -299,9 +330,10 @@ export const isIdempotent = (method: string): boolean => idempotent.has(method.t
  * @category predicates
  */
 export const statusBudget = (policy: RetryPolicy, method: string, status: number): number => {
-  if (status === 401 || (status >= 200 && status < 400)) return 0
+  if (status >= 200 && status < 400) return 0
   const budget = policy.statusBudgets[status] ?? 0
-  if (status === 429) return budget
+  // 429 and 401: PagerDuty did not act on the request, so any method may be re-sent.
+  if (status === 429 || status === 401) return budget
   return isIdempotent(method) || policy.retryNonIdempotent ? budget : 0
 }
 
@@ -350,6 +382,49 @@ export const headerDelay = (
     if (/^\d+(\.\d+)?$/.test(trimmed)) return Option.some(Duration.seconds(Number(trimmed)))
     const date = Date.parse(trimmed)
     if (Number.isFinite(date)) return Option.some(Duration.millis(Math.max(0, date - nowMillis)))
+  }
+  return Option.none()
+}
+
+const maxRetryAfter503 = Duration.seconds(30)
+const defaultMaxHeaderDelay = Duration.minutes(1)
+
+/**
+ * The wait a retried response asks for, by the rules of the module description: for a 429
+ * (or a response with `ratelimit-remaining: 0`) `ratelimit-reset`, else on 429 `Retry-After`,
+ * capped at `maxHeaderDelay`; for a 503 `Retry-After` capped at 30 s; nothing for any other
+ * status (it waits the backoff), nor when `honourRateLimitHeaders` is `false`.
+ *
+ * @example
+ * ```ts
+ * import { RetryPolicy } from "@effect-pagerduty/client"
+ *
+ * RetryPolicy.retryDelay(RetryPolicy.defaults, 503, { "ratelimit-reset": "40" }, 0) // Option.none(): 503 waits the backoff
+ * RetryPolicy.retryDelay(RetryPolicy.defaults, 429, { "ratelimit-reset": "3" }, 0) // Option.some(3 seconds)
+ * ```
+ *
+ * @since 0.2.0
+ * @category utils
+ */
+export const retryDelay = (
+  policy: RetryPolicy,
+  status: number,
+  headers: Readonly<Record<string, string>>,
+  nowMillis: number
+): Option.Option<Duration.Duration> => {
+  if (!policy.honourRateLimitHeaders) return Option.none()
+  const cap = policy.maxHeaderDelay ?? defaultMaxHeaderDelay
+  const exhausted = Number((headers["ratelimit-remaining"] ?? "").trim() || Number.NaN) === 0
+  if (status === 429 || exhausted) {
+    const reset = headerDelay({ ...(headers["ratelimit-reset"] === undefined ? {} : { "ratelimit-reset": headers["ratelimit-reset"] }) }, nowMillis)
+    if (Option.isSome(reset)) return Option.some(Duration.min(reset.value, cap))
+  }
+  if (status === 429 || status === 503) {
+    const after = headers["retry-after"]
+    const retryAfter = after === undefined ? Option.none() : headerDelay({ "retry-after": after }, nowMillis)
+    if (Option.isSome(retryAfter)) {
+      return Option.some(Duration.min(retryAfter.value, status === 429 ? cap : Duration.min(cap, maxRetryAfter503)))
+    }
   }
   return Option.none()
 }
