@@ -13,19 +13,30 @@
  * when the consumer needs it, and interrupting the consumer (e.g. `Stream.take`) stops
  * fetching at once. Each page is a span `PagerDuty.page`.
  *
+ * Page size: an explicit `pageSize` wins over `params.limit` (python-pagerduty lets
+ * `params.limit` win over `page_size`; here the typed option is the one that states intent),
+ * then `params.limit`, then 100. At the offset cap the last page shrinks so that
+ * `limit + offset = 10 000` (PagerDuty refuses a request past it with 400, code 2002).
+ *
+ * With `concurrency: c`, pages after the first are fetched at most `c` at a time and emitted in
+ * offset order whatever order the answers arrive in; a page is only requested when the consumer
+ * pulls one of the `c - 1` pages before it, so `Stream.take(n)` requests at most the pages it
+ * needs plus `c - 1`; once a page has failed (after its retries) no new page request starts
+ * and the pages in flight are interrupted. {@link withDeadline} bounds a whole listing in time.
+ *
  * Differences from python-pagerduty: reaching the offset cap fails with
  * {@link PaginationLimitError} (or, with `onLimit: "stop"`, ends with a warning log) instead of a
- * silent truncation; the page size stays the requested one (Python shrinks it to the last page's
- * length); an empty page with `more: true` ends the stream instead of looping with `limit=0`;
- * `total=false` is not sent by default; `null` `limit`/`offset` in responses are ignored.
+ * silent truncation; the page size does not shrink to the last page's length after a short
+ * page (Python's next `limit` is the number of results just received); an empty page with
+ * `more: true` ends the stream instead of looping with `limit=0`; `total=false` is not sent
+ * by default; `null` `limit`/`offset` in responses are ignored.
  *
  * @since 0.1.0
  */
-import { Chunk, Data, Effect, Either, Option, Stream } from "effect"
+import { Cause, Chunk, Data, Deferred, Duration, Effect, Either, Fiber, Option, Schema, Stream } from "effect"
 import * as ApiClient from "./ApiClient.js"
 import * as EntityWrapping from "./EntityWrapping.js"
 import type { PagerDutyError, ServerHttpError } from "./PagerDutyError.js"
-import { isRecord } from "./internal/record.js"
 
 /**
  * The hard cap of classic pagination: `offset + limit` may not exceed 10 000 (PagerDuty
@@ -101,6 +112,36 @@ export class HistoryWindowError extends Data.TaggedError("HistoryWindowError")<{
 }
 
 /**
+ * A whole listing did not finish within the `deadline` given to {@link withDeadline} (or to
+ * `RestApi.iterAll`/`iterHistory`). Items emitted before it were delivered; the page requests
+ * in flight were interrupted.
+ *
+ * @example
+ * ```ts
+ * import { Effect, Stream } from "effect"
+ * import { Pagination } from "@effect-pagerduty/client"
+ *
+ * declare const items: Stream.Stream<unknown, Pagination.PaginationDeadlineError>
+ * const partial = Stream.runCollect(items).pipe(
+ *   Effect.catchTag("PaginationDeadlineError", (e) => Effect.logWarning(e.message).pipe(Effect.as([])))
+ * )
+ * ```
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export class PaginationDeadlineError extends Data.TaggedError("PaginationDeadlineError")<{
+  /** The path (or URL) being listed. */
+  readonly path: string
+  /** The deadline that passed. */
+  readonly deadline: Duration.Duration
+}> {
+  override get message(): string {
+    return `GET ${this.path}: the listing did not finish within its deadline (${Duration.format(this.deadline)}); the items emitted before it were delivered`
+  }
+}
+
+/**
  * One page of a listing.
  *
  * @example
@@ -165,7 +206,10 @@ export interface CommonOptions {
   /** Query parameters sent with every page (never mutated). */
   readonly params?: ApiClient.Query | undefined
   readonly headers?: Readonly<Record<string, string>> | undefined
-  /** Page size (`limit`); default: `params.limit`, else 100. */
+  /**
+   * Page size (`limit`). Precedence: `pageSize` when given, else `params.limit`, else 100.
+   * Classic listings shrink the last page at the offset cap so that `limit + offset = 10 000`.
+   */
   readonly pageSize?: number | undefined
 }
 
@@ -186,7 +230,8 @@ export interface ClassicOptions extends CommonOptions {
   /**
    * Fetch up to this many pages at once (default 1: sequential, kinder to rate limits). The
    * first page is requested with `total=true`; the other offsets are then fetched in parallel
-   * and items are still emitted in order.
+   * and items are still emitted in order. A page is requested only when the consumer has
+   * pulled the page `concurrency - 1` before it, and no page request starts after one failed.
    */
   readonly concurrency?: number | undefined
   readonly onLimit?: OnLimit | undefined
@@ -318,17 +363,23 @@ export const getTotal = (
       headers: options?.headers
     })
     const body = yield* ApiClient.parseJson(response)
-    const total = isRecord(body) ? body["total"] : undefined
-    const n = typeof total === "number" ? total : typeof total === "string" && total.trim() !== "" ? Number(total) : NaN
-    if (!Number.isFinite(n)) {
-      return yield* ApiClient.unexpectedBody(
-        response,
-        "UnexpectedBody",
-        `the response lacks a numeric "total" property: the endpoint may not support classic pagination`
-      )
-    }
-    return n
+    return yield* Option.match(totalOf(body), {
+      onNone: () =>
+        Effect.fail(ApiClient.unexpectedBody(
+          response,
+          "UnexpectedBody",
+          `the response lacks a numeric "total" property: the endpoint may not support classic pagination`
+        )),
+      onSome: Effect.succeed
+    })
   })
+
+/** `total` of a page body: a finite number, or a numeric string (some proxies stringify it). */
+const WithTotal = Schema.Struct({
+  total: Schema.Union(Schema.Finite, Schema.compose(Schema.Trim, Schema.NumberFromString).pipe(Schema.finite()))
+})
+const decodeTotal = Schema.decodeUnknownOption(WithTotal)
+const totalOf = (body: unknown): Option.Option<number> => Option.map(decodeTotal(body), (b) => b.total)
 
 interface ClassicState {
   readonly offset: number
@@ -437,52 +488,89 @@ const classicPagesInternal = (
 ): Stream.Stream<Page, PagerDutyError | PaginationLimitError> => {
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? 1))
   const offset0 = startOffset(options.params)
-  if (concurrency <= 1) return classicFrom(client, url, options, { offset: offset0, page: 0, done: false }, window)
-  const limit = pageSizeOf(options)
   const cap = options.cap ?? offsetCap
+  const sequential = (offset: number, page: number) => classicFrom(client, url, options, { offset, page, done: false }, window)
+  if (concurrency <= 1 || cap - offset0 <= 0) return sequential(offset0, 0)
+  const limit = pageSizeOf(options)
   const base = withoutKeys(options.params, ["limit", "offset", "total"])
   return Stream.unwrap(
     Effect.gen(function*() {
-      if (cap - offset0 <= 0) return classicFrom(client, url, options, { offset: offset0, page: 0, done: false }, window)
       const first = yield* fetchClassicPage(client, url, options, base, offset0, Math.min(limit, cap - offset0), 0, { total: true })
       const more = moreOf(first)
-      const total = first.body["total"]
+      const total = totalOf(first.body)
       const next = offset0 + first.items.length
-      if (more !== true || first.items.length === 0 || typeof total !== "number") {
+      if (more !== true || first.items.length === 0 || Option.isNone(total)) {
         // nothing more, or no usable total: continue sequentially (it handles every end case)
-        if (more === undefined) yield* Effect.logWarning(`GET ${url}: the response lacks a "more" property, so only its first page is listed`)
-        if (more === true && first.items.length === 0) {
-          yield* Effect.logWarning(`GET ${url}: an empty page at offset ${offset0} claims more records; the listing ends here`)
-        }
-        const rest = more === true && first.items.length > 0
-          ? classicFrom(client, url, options, { offset: next, page: 1, done: false }, window)
-          : Stream.empty
-        return Stream.concat(Stream.make(first), rest)
+        yield* warnEnd(url, more, first.items.length, offset0)
+        return Stream.concat(Stream.make(first), more === true && first.items.length > 0 ? sequential(next, 1) : Stream.empty)
       }
-      const end = Math.min(total, cap)
-      const offsets: Array<number> = []
-      for (let o = next; o < end; o += limit) offsets.push(o)
-      const lastIndex = offsets.length
-      const parallel = Stream.fromIterable(offsets.map((o, i) => [o, i + 1] as const)).pipe(
-        Stream.mapEffect(([o, page]) => fetchFilled(client, url, options, base, o, Math.min(limit, end - o), page), { concurrency })
-      )
+      const end = Math.min(total.value, cap)
+      const planned: Array<Effect.Effect<Page, PagerDutyError>> = []
+      for (let o = next; o < end; o += limit) {
+        planned.push(fetchFilled(client, url, options, base, o, Math.min(limit, end - o), planned.length + 1))
+      }
       // After the planned pages: if the API still reports more (records were added, or the
       // total is past the cap), carry on sequentially from there; it applies the cap rule.
-      const lastPage: { value: Page | undefined } = { value: first }
-      const tail = Stream.unwrap(
-        Effect.sync(() => {
-          const last = lastPage.value
-          if (last === undefined || moreOf(last) !== true) return Stream.empty
-          return classicFrom(client, url, options, { offset: (last.offset ?? 0) + last.items.length, page: lastIndex + 1, done: false }, window)
-        })
+      let last: Page = first
+      const tail = Stream.suspend(() =>
+        moreOf(last) === true ? sequential((last.offset ?? 0) + last.items.length, planned.length + 1) : Stream.empty
       )
-      return Stream.concat(Stream.make(first), parallel).pipe(
-        Stream.tap((page) => Effect.sync(() => (lastPage.value = page))),
+      return Stream.concat(Stream.make(first), ordered(planned, concurrency)).pipe(
+        Stream.tap((page) => Effect.sync(() => (last = page))),
         Stream.concat(tail)
       )
     })
   )
 }
+
+const warnEnd = (url: string, more: boolean | undefined, items: number, offset: number): Effect.Effect<void> =>
+  more === undefined
+    ? Effect.logWarning(`GET ${url}: the response lacks a "more" property, so only its first page is listed`)
+    : more && items === 0
+    ? Effect.logWarning(`GET ${url}: an empty page at offset ${offset} claims more records; the listing ends here`)
+    : Effect.void
+
+/**
+ * Run `tasks` at most `concurrency` at a time and emit their results in task order. Pull
+ * driven: pulling result `i` starts tasks up to `i + concurrency - 1`, so a consumer that
+ * stops after result `k` has started at most `k + concurrency` tasks. The first failure
+ * (after a task's own retries) fails the stream at once, no further task starts, and the
+ * tasks in flight are interrupted when the stream's scope closes.
+ */
+const ordered = <A, E>(tasks: ReadonlyArray<Effect.Effect<A, E>>, concurrency: number): Stream.Stream<A, E> =>
+  Stream.unwrapScoped(
+    Effect.gen(function*() {
+      const scope = yield* Effect.scope
+      const failed = yield* Deferred.make<never, E>()
+      const started: Array<Fiber.RuntimeFiber<A, E>> = []
+      const record = (task: Effect.Effect<A, E>): Effect.Effect<A, E> =>
+        Effect.tapErrorCause(task, (cause) => Cause.isInterruptedOnly(cause) ? Effect.void : Deferred.failCause(failed, cause))
+      const startUpTo = (n: number): Effect.Effect<void> =>
+        Effect.suspend(() =>
+          started.length >= Math.min(n, tasks.length)
+            ? Effect.void
+            : Effect.flatMap(Deferred.isDone(failed), (done) =>
+              done
+                ? Effect.void
+                : Effect.flatMap(Effect.forkIn(record(tasks[started.length]!), scope), (fiber) => {
+                  started.push(fiber)
+                  return startUpTo(n)
+                }))
+        )
+      return Stream.unfoldEffect(0, (i) =>
+        i >= tasks.length
+          ? Effect.succeed(Option.none())
+          : Effect.zipRight(
+            startUpTo(i + concurrency),
+            Effect.suspend(() => {
+              // no fiber for `i` only when a failure stopped the starts: that failure ends the stream
+              const fiber = started[i]
+              const result = fiber === undefined ? Deferred.await(failed) : Effect.raceFirst(Fiber.join(fiber), Deferred.await(failed))
+              return Effect.map(result, (a) => Option.some([a, i + 1] as const))
+            })
+          ))
+    })
+  )
 
 /** One planned page of a concurrent listing; refetches the rest when the API returns a short page. */
 const fetchFilled = (
@@ -493,16 +581,44 @@ const fetchFilled = (
   offset: number,
   expected: number,
   page: number
-): Effect.Effect<Page, PagerDutyError> =>
-  Effect.gen(function*() {
-    let current = yield* fetchClassicPage(client, url, options, base, offset, expected, page)
-    const items = [...current.items]
-    while (items.length < expected && moreOf(current) === true && current.items.length > 0) {
-      current = yield* fetchClassicPage(client, url, options, base, offset + items.length, expected - items.length, page)
-      items.push(...current.items)
-    }
-    return { ...current, items, offset, page }
-  })
+): Effect.Effect<Page, PagerDutyError> => {
+  const fill = (items: ReadonlyArray<unknown>, current: Page): Effect.Effect<Page, PagerDutyError> =>
+    items.length < expected && moreOf(current) === true && current.items.length > 0
+      ? Effect.flatMap(
+        fetchClassicPage(client, url, options, base, offset + items.length, expected - items.length, page),
+        (next) => fill([...items, ...next.items], next)
+      )
+      : Effect.succeed({ ...current, items, offset, page })
+  return Effect.flatMap(fetchClassicPage(client, url, options, base, offset, expected, page), (first) => fill(first.items, first))
+}
+
+/**
+ * Bound a whole listing in time: the stream fails with {@link PaginationDeadlineError} when
+ * `deadline` passes before it ends (counted from when the stream starts running; the page
+ * requests in flight are interrupted). Without a deadline the stream is returned unchanged.
+ *
+ * @example
+ * ```ts
+ * import { Stream } from "effect"
+ * import { Pagination } from "@effect-pagerduty/client"
+ * import type { ApiClient } from "@effect-pagerduty/client"
+ *
+ * declare const api: ApiClient.ApiClient
+ * const bounded = Pagination.withDeadline(Pagination.classic(api, "/users", { wrapper: "users" }), "/users", "2 minutes")
+ * ```
+ *
+ * @since 0.2.0
+ * @category combinators
+ */
+export const withDeadline = <A, E, R>(
+  self: Stream.Stream<A, E, R>,
+  path: string,
+  deadline: Duration.DurationInput | undefined
+): Stream.Stream<A, E | PaginationDeadlineError, R> => {
+  if (deadline === undefined) return self
+  const duration = Duration.decode(deadline)
+  return Stream.interruptWhen(self, Effect.delay(Effect.fail(new PaginationDeadlineError({ path, deadline: duration })), duration))
+}
 
 /**
  * Items of a classic (offset) listing: `limit`/`offset` requests while the API says `more`,

@@ -85,7 +85,7 @@ export interface CallOptions {
  * import { Schema } from "effect"
  * import type { RestApi } from "@effect-pagerduty/client"
  *
- * const options: RestApi.EntityOptions<{ readonly id: string }> = { schema: Schema.Struct({ id: Schema.String }) }
+ * const options: RestApi.EntityOptions<{ readonly id: string }, { readonly id: string }> = { schema: Schema.Struct({ id: Schema.String }) }
  * ```
  *
  * @since 0.1.0
@@ -114,6 +114,7 @@ export interface EntityOptions<A = unknown, I = unknown> extends CallOptions {
 export interface IterOptions<A = unknown, I = unknown> {
   readonly params?: ApiClient.Query | undefined
   readonly headers?: Readonly<Record<string, string>> | undefined
+  /** Page size (`limit`): `pageSize` when given, else `params.limit`, else 100. */
   readonly pageSize?: number | undefined
   /** Classic pagination only: pages fetched at once once `total` is known (default 1). */
   readonly concurrency?: number | undefined
@@ -121,6 +122,12 @@ export interface IterOptions<A = unknown, I = unknown> {
   readonly onLimit?: Pagination.OnLimit | undefined
   /** Decode each item; a mismatch fails the stream with `ServerHttpError` (`SchemaMismatch`). */
   readonly schema?: Schema.Schema<A, I, never> | undefined
+  /**
+   * A time bound on the whole listing, counted from when the stream starts: when it passes,
+   * the stream fails with `Pagination.PaginationDeadlineError` (the items emitted before it
+   * were delivered). Default: none (each request still has its own timeout and retry deadline).
+   */
+  readonly deadline?: Duration.DurationInput | undefined
 }
 
 /**
@@ -200,7 +207,8 @@ export class InvalidArgumentError extends Data.TaggedError("InvalidArgumentError
 }
 
 /**
- * Errors of the streams: request errors, the classic offset cap, and bad history windows.
+ * Errors of the streams: request errors, the classic offset cap, bad history windows, and
+ * the `deadline` of a whole listing.
  *
  * @example
  * ```ts
@@ -212,7 +220,11 @@ export class InvalidArgumentError extends Data.TaggedError("InvalidArgumentError
  * @since 0.1.0
  * @category errors
  */
-export type StreamError = PagerDutyError | Pagination.PaginationLimitError | Pagination.HistoryWindowError
+export type StreamError =
+  | PagerDutyError
+  | Pagination.PaginationLimitError
+  | Pagination.HistoryWindowError
+  | Pagination.PaginationDeadlineError
 
 /**
  * The REST API v2 client.
@@ -535,6 +547,345 @@ const cursorPaths = new Set(RestApiTables.cursorPaginatedPaths)
 const classicPaths = new Set(RestApiTables.classicPaginatedPaths)
 const historyPaths = new Set(RestApiTables.historyPaths)
 
+// ---------------------------------------------------------------------------------------
+// The service's parts: module functions over the request client and the wrapping tables
+// ---------------------------------------------------------------------------------------
+
+/** What every part of the service works on. */
+interface Core {
+  readonly client: ApiClient.ApiClient
+  readonly wrapping: EntityWrapping.EntityWrapping
+}
+
+const callOptions = (method: string, url: string, o: CallOptions | undefined, json: unknown): ApiClient.RequestOptions => ({
+  method,
+  url,
+  params: normalizeParams(o?.params),
+  headers: o?.headers,
+  json,
+  timeout: o?.timeout,
+  retry: o?.retry
+})
+
+const rawRequest = (core: Core) => (method: string, target: Target, o?: CallOptions) =>
+  Effect.flatMap(targetUrl(method, target), (url) => core.client.request(callOptions(method, url, o, o?.json)))
+
+const jsonVerb = (core: Core, method: string) => (target: Target, o?: CallOptions) =>
+  Effect.flatMap(targetUrl(method, target), (url) =>
+    Effect.flatMap(core.client.requestOk(callOptions(method, url, o, o?.json)), ApiClient.parseJson))
+
+/** Resolve a target to its URL and canonical path, before anything is sent. */
+const locate = (core: Core, method: string, target: Target) =>
+  Effect.gen(function*() {
+    const url = yield* targetUrl(method, target)
+    const resolved = yield* core.client.resolveUrl(url)
+    const path = core.client.relativePath(resolved)
+    const canonical = yield* Either.match(core.wrapping.canonicalPath(path), {
+      onLeft: (e) => Effect.fail(new UrlError({ ...e, url, method })),
+      onRight: Effect.succeed
+    })
+    return { url, canonical, path }
+  })
+
+const entityVerb = (core: Core, method: string): EntityVerb =>
+  ((target: Target, o?: EntityOptions<unknown, unknown>) =>
+    Effect.gen(function*() {
+      const { canonical, url } = yield* locate(core, method, target)
+      const { response: responseWrapper } = core.wrapping.wrappers(method, canonical)
+      const body = yield* Either.match(core.wrapping.wrap(method, canonical, o?.json, { passThrough: o?.passThrough }), {
+        onLeft: Effect.fail,
+        onRight: Effect.succeed
+      })
+      const response = yield* core.client.requestOk(callOptions(method, url, o, body))
+      const entity = yield* core.wrapping.unwrap(response, responseWrapper)
+      return o?.schema === undefined ? entity : yield* decodeWith(o.schema, entity, response)
+    })) as EntityVerb
+
+/**
+ * The GET response wrapper of a listing, or a UrlError when the path is not a collection.
+ * The generated tables are consulted first: a path they mark paginated is a listing even
+ * when its last segment is a parameter (`/tags/{id}/{entity_type}`); otherwise a last
+ * parameter segment names an individual resource.
+ */
+const listing = (core: Core, target: Target) =>
+  Effect.gen(function*() {
+    const { canonical, path, url } = yield* locate(core, "GET", target)
+    const isCursor = cursorPaths.has(canonical)
+    const known = isCursor || classicPaths.has(canonical)
+    const nodes = canonical.split("/")
+    const lastIsParam = EntityWrapping.isPathParam(nodes[nodes.length - 1] ?? "")
+    if (!known && lastIsParam) {
+      return yield* new UrlError({ url, method: "GET", reason: "NotPaginated", detail: `${canonical} is an individual resource, not a collection` })
+    }
+    // the spec leaves some listing schemas empty; fall back to Python's inference for known
+    // paginated paths (e.g. `records` for the audit trails), from the concrete path when the
+    // listed collection is itself a parameter (`/tags/PT1/users` lists `users`, as Python's
+    // own table names `/tags/{id}/users`)
+    const declared = core.wrapping.wrappers("GET", canonical).response
+    const wrapper = declared === null && known ? EntityWrapping.inferWrapper("GET", lastIsParam ? path : canonical) : declared
+    if (wrapper === null) {
+      return yield* new UrlError({ url, method: "GET", reason: "NotPaginated", detail: `pagination is not supported for GET ${canonical}` })
+    }
+    return { url, canonical, wrapper, isCursor }
+  })
+
+const decodeItems = <A, I>(schema: Schema.Schema<A, I, never> | undefined) =>
+(pages: Stream.Stream<Pagination.Page, StreamError>): Stream.Stream<unknown, StreamError> =>
+  schema === undefined
+    ? Stream.mapChunks(pages, (chunk) => Chunk.flatMap(chunk, (p) => Chunk.unsafeFromArray(p.items as Array<unknown>)))
+    : Stream.mapChunksEffect(pages, (chunk) =>
+      Effect.map(
+        Effect.forEach(chunk, (page) => decodePage(schema, page)),
+        (decoded) => Chunk.unsafeFromArray(decoded.flat())
+      ))
+
+const commonOf = (wrapper: string, o: IterOptions<unknown, unknown> | undefined): Pagination.CommonOptions => ({
+  wrapper,
+  params: normalizeParams(o?.params),
+  headers: o?.headers,
+  pageSize: o?.pageSize
+})
+
+/** A listing's page stream, bounded by the `deadline` option from when it starts. */
+const bounded = (target: Target, o: IterOptions<unknown, unknown> | undefined) =>
+(pages: Stream.Stream<Pagination.Page, StreamError>): Stream.Stream<Pagination.Page, StreamError> =>
+  Pagination.withDeadline(pages, typeof target === "string" ? target : "(resource)", o?.deadline)
+
+const iterAllPages = (core: Core) => (target: Target, o?: IterOptions<unknown, unknown>): Stream.Stream<Pagination.Page, StreamError> =>
+  Stream.unwrap(
+    Effect.map(listing(core, target), ({ isCursor, url, wrapper }) =>
+      isCursor
+        ? Pagination.cursorPages(core.client, url, commonOf(wrapper, o))
+        : Pagination.classicPages(core.client, url, { ...commonOf(wrapper, o), concurrency: o?.concurrency, onLimit: o?.onLimit }))
+  ).pipe(bounded(target, o))
+
+const iterAll = (core: Core): IterAll =>
+  ((target: Target, o?: IterOptions<unknown, unknown>) => decodeItems(o?.schema)(iterAllPages(core)(target, o))) as IterAll
+
+const iterCursor = (core: Core): IterAll =>
+  ((target: Target, o?: IterOptions<unknown, unknown>) =>
+    decodeItems(o?.schema)(
+      Stream.unwrap(
+        Effect.flatMap(listing(core, target), ({ canonical, isCursor, url, wrapper }) =>
+          isCursor
+            ? Effect.succeed(Pagination.cursorPages(core.client, url, commonOf(wrapper, o)))
+            : Effect.fail(new UrlError({ url, method: "GET", reason: "NotPaginated", detail: `${canonical} does not support cursor-based pagination` })))
+      ).pipe(bounded(target, o))
+    )) as IterAll
+
+const iterHistory = (core: Core) => <A = unknown, I = unknown>(target: Target, o: HistoryOptions<A, I>): Stream.Stream<A, StreamError> =>
+  decodeItems(o.schema)(
+    Stream.unwrap(
+      Effect.gen(function*() {
+        const { canonical, isCursor, url, wrapper } = yield* listing(core, target)
+        if (!historyPaths.has(canonical)) {
+          return yield* new UrlError({ url, method: "GET", reason: "NotPaginated", detail: `iterHistory supports ${[...historyPaths].join(", ")}` })
+        }
+        if (canonical === "/oncalls") yield* Effect.logWarning("iterHistory may list duplicate on-call entries for GET /oncalls")
+        return Pagination.historyPages(core.client, url, {
+          ...commonOf(wrapper, o as IterOptions),
+          since: o.since,
+          until: o.until,
+          cursor: isCursor,
+          onLimit: o.onLimit
+        })
+      })
+    ).pipe(bounded(target, o as IterOptions))
+  ) as Stream.Stream<A, StreamError>
+
+const iterIncidentNotes = (core: Core) => (incidentId?: string, o?: IterOptions) =>
+  incidentId === undefined
+    ? iterAll(core)("/log_entries", o).pipe(Stream.filter((entry) => isRecord(entry) && entry["type"] === "annotate_log_entry"))
+    : iterAll(core)(`/incidents/${encodeURIComponent(incidentId)}/notes`, o)
+
+const iterAlertGroupingSettings = (core: Core) =>
+(
+  o?: { readonly serviceIds?: ReadonlyArray<string> | undefined; readonly limit?: number | undefined }
+) =>
+  Pagination.cursor(core.client, "/alert_grouping_settings", {
+    wrapper: "alert_grouping_settings",
+    cursorParam: "after",
+    nextCursorField: "after",
+    pageSize: o?.limit,
+    params: o?.serviceIds === undefined ? {} : { "service_ids[]": [...o.serviceIds] }
+  })
+
+/** A page of `POST /analytics/raw/incidents`: `data`, and `last`/`more` to continue. */
+const AnalyticsPage = Schema.Struct({
+  data: Schema.Array(Schema.Unknown),
+  last: Schema.optional(Schema.Unknown),
+  more: Schema.optional(Schema.Unknown)
+})
+const decodeAnalyticsPage = Schema.decodeUnknownEither(AnalyticsPage)
+
+type AnalyticsState = { readonly last: string | undefined; readonly page: number; readonly done: boolean }
+
+const analyticsPage = (core: Core, filters: Readonly<Record<string, unknown>>, o: AnalyticsOptions | undefined, state: AnalyticsState) => {
+  const json = {
+    filters,
+    order: o?.order ?? "desc",
+    order_by: o?.orderBy ?? "created_at",
+    limit: o?.limit ?? 100,
+    ...(o?.timeZone === undefined ? {} : { time_zone: o.timeZone }),
+    ...(state.last === undefined ? {} : { starting_after: state.last })
+  }
+  return core.client.requestOk({ method: "POST", url: "/analytics/raw/incidents", json }).pipe(
+    Effect.flatMap((response) =>
+      Effect.flatMap(ApiClient.parseJson(response), (body) =>
+        Either.match(decodeAnalyticsPage(body), {
+          onLeft: () => Effect.fail(ApiClient.unexpectedBody(response, "UnexpectedBody", `expected a "data" array`)),
+          onRight: (page) => {
+            const last = typeof page.last === "string" && page.last !== "" ? page.last : undefined
+            const more = page.more === true && last !== undefined && last !== state.last
+            return Effect.succeed(Option.some([Chunk.unsafeFromArray([...page.data]), { last, page: state.page + 1, done: !more }] as const))
+          }
+        }))
+    ),
+    Effect.withSpan("PagerDuty.page", { attributes: { path: "/analytics/raw/incidents", cursor: state.last ?? "", page: state.page } })
+  )
+}
+
+const iterAnalyticsRawIncidents = (core: Core) => (filters: Readonly<Record<string, unknown>>, o?: AnalyticsOptions) =>
+  Stream.unfoldChunkEffect<AnalyticsState, unknown, PagerDutyError, never>(
+    { last: undefined, page: 0, done: false },
+    (state) => state.done ? Effect.succeed(Option.none()) : analyticsPage(core, filters, o, state)
+  )
+
+const listAll = (core: Core) => <A = unknown, I = unknown>(target: Target, o?: IterOptions<A, I>) =>
+  Effect.map(Stream.runCollect(iterAll(core)(target, o as IterOptions)), (c) => Chunk.toReadonlyArray(c) as ReadonlyArray<A>)
+
+const dictAll = (core: Core) => <A = unknown, I = unknown>(target: Target, o?: IterOptions<A, I> & { readonly by?: string | undefined }) => {
+  const by = o?.by ?? "id"
+  return Stream.runFoldEffect(
+    iterAllPages(core)(target, o as IterOptions).pipe(
+      Stream.flatMap((p) => Stream.fromIterable(p.items.map((item) => [item, p.response] as const)))
+    ),
+    {} as Record<string, A>,
+    (acc, [item, response]) => {
+      if (!isRecord(item) || !(by in item)) {
+        return Effect.fail(ApiClient.unexpectedBody(response, "UnexpectedBody", `an item has no "${by}" attribute`))
+      }
+      return Effect.map(o?.schema === undefined ? Effect.succeed(item as A) : decodeWith(o.schema, item, response), (a) => {
+        acc[String(item[by])] = a
+        return acc
+      })
+    }
+  )
+}
+
+const getTotal = (core: Core) => (target: Target, o?: { readonly params?: ApiClient.Query | undefined }) =>
+  Effect.flatMap(targetUrl("GET", target), (url) => Pagination.getTotal(core.client, url, { params: normalizeParams(o?.params) }))
+
+const find = (core: Core) =>
+(resource: string, query: string, o?: { readonly attribute?: string | undefined; readonly params?: ApiClient.Query | undefined }) => {
+  const attribute = o?.attribute ?? "name"
+  const wanted = String(query).toLowerCase()
+  return iterAll(core)(resource, { params: { ...o?.params, query } }).pipe(
+    Stream.filter((item): item is Record<string, unknown> =>
+      isRecord(item) && item[attribute] !== undefined && item[attribute] !== null && String(item[attribute]).toLowerCase() === wanted
+    ),
+    Stream.runHead
+  )
+}
+
+/** The fields of `values` whose JSON differs from `current` (with `type` kept for PUT). */
+const changedFields = (current: Readonly<Record<string, unknown>>, values: Readonly<Record<string, unknown>>): Record<string, unknown> => {
+  const changed: Record<string, unknown> = {}
+  for (const [k, v] of Object.entries(values)) {
+    if (JSON.stringify(current[k]) !== JSON.stringify(v)) changed[k] = v
+  }
+  if (Object.keys(changed).length > 0 && typeof current["type"] === "string" && !("type" in changed)) changed["type"] = current["type"]
+  return changed
+}
+
+const persist = (core: Core) =>
+(
+  resource: string,
+  attr: string,
+  values: Readonly<Record<string, unknown>>,
+  o?: { readonly update?: boolean | undefined }
+) =>
+  Effect.gen(function*() {
+    if (!isRecord(values) || !Object.hasOwn(values, attr)) {
+      return yield* new InvalidArgumentError({ method: "persist", detail: `values must contain the idempotency key "${attr}"` })
+    }
+    const existing = yield* find(core)(resource, String(values[attr]), { attribute: attr })
+    if (Option.isNone(existing)) return yield* entityVerb(core, "POST")(resource, { json: values })
+    const current = existing.value
+    if (o?.update !== true) return current
+    const changed = changedFields(current, values)
+    if (Object.keys(changed).length === 0) return current
+    const target: Target = typeof current["self"] === "string" ? current : `${resource.replace(/\/+$/, "")}/${String(current["id"])}`
+    return yield* entityVerb(core, "PUT")(target, { json: changed })
+  })
+
+const accountHasAbility = (core: Core) => (ability: string) =>
+  Effect.flatMap(core.client.request({ method: "GET", url: `/abilities/${encodeURIComponent(ability)}` }), (response) => {
+    switch (response.status) {
+      case 204:
+        return Effect.succeed(true)
+      case 402:
+        return Effect.succeed(false)
+      case 403:
+        return Effect.fail(
+          new HttpError({
+            ...ApiClient.responseError(response),
+            errorMessage: "the identity associated with the credentials does not have permission to read abilities"
+          })
+        )
+      case 404:
+        return Effect.fail(new HttpError({ ...ApiClient.responseError(response), errorMessage: `invalid or unknown ability "${ability}"` }))
+      default:
+        return response.status >= 200 && response.status < 300
+          ? Effect.fail(ApiClient.unexpectedBody(response, "UnexpectedBody", "expected 204 (ability available) or 402 (not available)"))
+          : Effect.fail(ApiClient.responseError(response))
+    }
+  })
+
+const apiKeyAccess = (core: Core): Effect.Effect<KeyAccess, PagerDutyError> =>
+  Effect.flatMap(core.client.request({ method: "GET", url: "/users/me" }), (response) => {
+    if (response.status >= 200 && response.status < 300) return Effect.succeed("user" as const)
+    if (response.status === 400 && /account-level access token/i.test(response.text)) return Effect.succeed("account" as const)
+    return Effect.fail(ApiClient.responseError(response))
+  })
+
+const subdomain = (core: Core): Effect.Effect<string, PagerDutyError> =>
+  Effect.gen(function*() {
+    const response = yield* core.client.requestOk({ method: "GET", url: "/users", params: { limit: 1 } })
+    const users = yield* core.wrapping.unwrap(response, "users")
+    const first = Array.isArray(users) ? users[0] : undefined
+    const htmlUrl = isRecord(first) ? first["html_url"] : undefined
+    if (typeof htmlUrl === "string" && URL.canParse(htmlUrl)) return new URL(htmlUrl).hostname.split(".")[0]!
+    return yield* ApiClient.unexpectedBody(response, "UnexpectedBody", "expected a user with an html_url to read the subdomain from")
+  })
+
+const updateIncidents = (core: Core) =>
+(incidents: ReadonlyArray<Readonly<Record<string, unknown>>>, o?: { readonly from?: string | undefined }) =>
+  Effect.map(
+    entityVerb(core, "PUT")("/incidents", {
+      json: { incidents: incidents.map((i) => ("type" in i ? i : { ...i, type: "incident_reference" })) },
+      ...(o?.from === undefined ? {} : { headers: { From: o.from } })
+    }),
+    (updated) => (Array.isArray(updated) ? updated : [])
+  )
+
+/** The request client of {@link make}: REST headers, auth and canonical paths. */
+const restClient = (options: Options, wrapping: EntityWrapping.EntityWrapping) => {
+  const headers: Record<string, string> = { Accept: accept, ...options.headers }
+  if (options.defaultFrom !== undefined) headers["From"] = options.defaultFrom
+  return ApiClient.make({
+    name: "rest",
+    baseUrl: options.baseUrl ?? Region.origin(options.region ?? "us", "api"),
+    auth: options.auth ?? Auth.fromType(options.authType ?? "token", options.apiKey),
+    permittedMethods,
+    headers,
+    retry: options.retry,
+    timeout: options.timeout,
+    transformClient: options.transformClient,
+    canonicalPath: (path) => Either.getOrElse(wrapping.canonicalPath(path), () => ApiClient.templatePath(path))
+  })
+}
+
 /**
  * Build a REST API client on the `HttpClient` in context (and the `EntityWrappingService` when
  * one is provided; the generated REST tables otherwise).
@@ -556,318 +907,9 @@ const historyPaths = new Set(RestApiTables.historyPaths)
 export const make = (options: Options): Effect.Effect<RestApi, UrlError, HttpClient.HttpClient> =>
   Effect.gen(function*() {
     const wrapping = Option.getOrElse(yield* Effect.serviceOption(EntityWrapping.EntityWrappingService), () => EntityWrapping.rest)
-    const headers: Record<string, string> = { Accept: accept, ...options.headers }
-    if (options.defaultFrom !== undefined) headers["From"] = options.defaultFrom
-    const client = yield* ApiClient.make({
-      name: "rest",
-      baseUrl: options.baseUrl ?? Region.origin(options.region ?? "us", "api"),
-      auth: options.auth ?? Auth.fromType(options.authType ?? "token", options.apiKey),
-      permittedMethods,
-      headers,
-      retry: options.retry,
-      timeout: options.timeout,
-      transformClient: options.transformClient,
-      canonicalPath: (path) => Either.getOrElse(wrapping.canonicalPath(path), () => ApiClient.templatePath(path))
-    })
-
-    const call = (method: string, url: string, o: CallOptions | undefined, json: unknown): ApiClient.RequestOptions => ({
-      method,
-      url,
-      params: normalizeParams(o?.params),
-      headers: o?.headers,
-      json,
-      timeout: o?.timeout,
-      retry: o?.retry
-    })
-
-    const request = (method: string, target: Target, o?: CallOptions) =>
-      Effect.flatMap(targetUrl(method, target), (url) => client.request(call(method, url, o, o?.json)))
-
-    const jverb = (method: string) => (target: Target, o?: CallOptions) =>
-      Effect.flatMap(targetUrl(method, target), (url) =>
-        Effect.flatMap(client.requestOk(call(method, url, o, o?.json)), ApiClient.parseJson))
-
-    /** Resolve a target to its URL and canonical path, before anything is sent. */
-    const locate = (method: string, target: Target) =>
-      Effect.gen(function*() {
-        const url = yield* targetUrl(method, target)
-        const resolved = yield* client.resolveUrl(url)
-        const canonical = yield* Either.match(wrapping.canonicalPath(client.relativePath(resolved)), {
-          onLeft: (e) => Effect.fail(new UrlError({ ...e, url, method })),
-          onRight: Effect.succeed
-        })
-        return { url, canonical }
-      })
-
-    const rverb = (method: string): EntityVerb =>
-      ((target: Target, o?: EntityOptions<unknown, unknown>) =>
-        Effect.gen(function*() {
-          const { canonical, url } = yield* locate(method, target)
-          const { response: responseWrapper } = wrapping.wrappers(method, canonical)
-          const body = yield* Either.match(wrapping.wrap(method, canonical, o?.json, { passThrough: o?.passThrough }), {
-            onLeft: Effect.fail,
-            onRight: Effect.succeed
-          })
-          const response = yield* client.requestOk(call(method, url, o, body))
-          const entity = yield* wrapping.unwrap(response, responseWrapper)
-          return o?.schema === undefined ? entity : yield* decodeWith(o.schema, entity, response)
-        })) as EntityVerb
-
-    /** The GET response wrapper of a listing, or a UrlError when the path is not a collection. */
-    const listing = (target: Target) =>
-      Effect.gen(function*() {
-        const { canonical, url } = yield* locate("GET", target)
-        const nodes = canonical.split("/")
-        if (EntityWrapping.isPathParam(nodes[nodes.length - 1] ?? "")) {
-          return yield* new UrlError({
-            url,
-            method: "GET",
-            reason: "NotPaginated",
-            detail: `${canonical} is an individual resource, not a collection`
-          })
-        }
-        const isCursor = cursorPaths.has(canonical)
-        let wrapper = wrapping.wrappers("GET", canonical).response
-        // the spec leaves some listing schemas empty; fall back to Python's inference for
-        // known paginated paths (e.g. `records` for the audit trails)
-        if (wrapper === null && (isCursor || classicPaths.has(canonical))) wrapper = EntityWrapping.inferWrapper("GET", canonical)
-        if (wrapper === null) {
-          return yield* new UrlError({ url, method: "GET", reason: "NotPaginated", detail: `pagination is not supported for GET ${canonical}` })
-        }
-        return { url, canonical, wrapper, isCursor }
-      })
-
-    const decodeItems = <A, I>(schema: Schema.Schema<A, I, never> | undefined) =>
-    (pages: Stream.Stream<Pagination.Page, StreamError>): Stream.Stream<unknown, StreamError> =>
-      schema === undefined
-        ? Stream.mapChunks(pages, (chunk) => Chunk.flatMap(chunk, (p) => Chunk.unsafeFromArray(p.items as Array<unknown>)))
-        : Stream.mapChunksEffect(pages, (chunk) =>
-          Effect.map(
-            Effect.forEach(chunk, (page) => decodePage(schema, page)),
-            (decoded) => Chunk.unsafeFromArray(decoded.flat())
-          ))
-
-    const iterAllPages = (target: Target, o?: IterOptions<unknown, unknown>): Stream.Stream<Pagination.Page, StreamError> =>
-      Stream.unwrap(
-        Effect.map(listing(target), ({ isCursor, url, wrapper }) => {
-          const common = { wrapper, params: normalizeParams(o?.params), headers: o?.headers, pageSize: o?.pageSize }
-          return isCursor
-            ? Pagination.cursorPages(client, url, common)
-            : Pagination.classicPages(client, url, { ...common, concurrency: o?.concurrency, onLimit: o?.onLimit })
-        })
-      )
-
-    const iterAll = ((target: Target, o?: IterOptions<unknown, unknown>) => decodeItems(o?.schema)(iterAllPages(target, o))) as IterAll
-
-    const iterCursor = ((target: Target, o?: IterOptions<unknown, unknown>) =>
-      decodeItems(o?.schema)(
-        Stream.unwrap(
-          Effect.flatMap(listing(target), ({ canonical, isCursor, url, wrapper }) =>
-            isCursor
-              ? Effect.succeed(
-                Pagination.cursorPages(client, url, { wrapper, params: normalizeParams(o?.params), headers: o?.headers, pageSize: o?.pageSize })
-              )
-              : Effect.fail(new UrlError({ url, method: "GET", reason: "NotPaginated", detail: `${canonical} does not support cursor-based pagination` })))
-        )
-      )) as IterAll
-
-    const iterHistory = <A = unknown, I = unknown>(target: Target, o: HistoryOptions<A, I>): Stream.Stream<A, StreamError> =>
-      decodeItems(o.schema)(
-        Stream.unwrap(
-          Effect.gen(function*() {
-            const { canonical, isCursor, url, wrapper } = yield* listing(target)
-            if (!historyPaths.has(canonical)) {
-              return yield* new UrlError({
-                url,
-                method: "GET",
-                reason: "NotPaginated",
-                detail: `iterHistory supports ${[...historyPaths].join(", ")}`
-              })
-            }
-            if (canonical === "/oncalls") yield* Effect.logWarning("iterHistory may list duplicate on-call entries for GET /oncalls")
-            return Pagination.historyPages(client, url, {
-              wrapper,
-              since: o.since,
-              until: o.until,
-              cursor: isCursor,
-              params: normalizeParams(o.params),
-              headers: o.headers,
-              pageSize: o.pageSize,
-              onLimit: o.onLimit
-            })
-          })
-        )
-      ) as Stream.Stream<A, StreamError>
-
-    const iterIncidentNotes = (incidentId?: string, o?: IterOptions) =>
-      incidentId === undefined
-        ? iterAll("/log_entries", o).pipe(Stream.filter((entry) => isRecord(entry) && entry["type"] === "annotate_log_entry"))
-        : iterAll(`/incidents/${encodeURIComponent(incidentId)}/notes`, o)
-
-    const iterAlertGroupingSettings = (
-      o?: { readonly serviceIds?: ReadonlyArray<string> | undefined; readonly limit?: number | undefined }
-    ) =>
-      Pagination.cursor(client, "/alert_grouping_settings", {
-        wrapper: "alert_grouping_settings",
-        cursorParam: "after",
-        nextCursorField: "after",
-        pageSize: o?.limit,
-        params: o?.serviceIds === undefined ? {} : { "service_ids[]": [...o.serviceIds] }
-      })
-
-    const iterAnalyticsRawIncidents = (filters: Readonly<Record<string, unknown>>, o?: AnalyticsOptions) => {
-      type State = { readonly last: string | undefined; readonly page: number; readonly done: boolean }
-      return Stream.unfoldChunkEffect<State, unknown, PagerDutyError, never>({ last: undefined, page: 0, done: false }, (state) => {
-        if (state.done) return Effect.succeed(Option.none())
-        const json = {
-          filters,
-          order: o?.order ?? "desc",
-          order_by: o?.orderBy ?? "created_at",
-          limit: o?.limit ?? 100,
-          ...(o?.timeZone === undefined ? {} : { time_zone: o.timeZone }),
-          ...(state.last === undefined ? {} : { starting_after: state.last })
-        }
-        return client.requestOk({ method: "POST", url: "/analytics/raw/incidents", json }).pipe(
-          Effect.flatMap((response) =>
-            Effect.flatMap(ApiClient.parseJson(response), (body) => {
-              const data = isRecord(body) ? body["data"] : undefined
-              if (!Array.isArray(data)) {
-                return Effect.fail(ApiClient.unexpectedBody(response, "UnexpectedBody", `expected a "data" array`))
-              }
-              const last = isRecord(body) && typeof body["last"] === "string" && body["last"] !== "" ? body["last"] : undefined
-              const more = isRecord(body) && body["more"] === true && last !== undefined && last !== state.last
-              return Effect.succeed(Option.some([Chunk.unsafeFromArray(data), { last, page: state.page + 1, done: !more }] as const))
-            })
-          ),
-          Effect.withSpan("PagerDuty.page", { attributes: { path: "/analytics/raw/incidents", cursor: state.last ?? "", page: state.page } })
-        )
-      })
-    }
-
-    const listAll = <A = unknown, I = unknown>(target: Target, o?: IterOptions<A, I>) =>
-      Effect.map(Stream.runCollect(iterAll(target, o as IterOptions)), (c) => Chunk.toReadonlyArray(c) as ReadonlyArray<A>)
-
-    const dictAll = <A = unknown, I = unknown>(target: Target, o?: IterOptions<A, I> & { readonly by?: string | undefined }) => {
-      const by = o?.by ?? "id"
-      return Stream.runFoldEffect(
-        iterAllPages(target, o as IterOptions).pipe(
-          Stream.flatMap((p) => Stream.fromIterable(p.items.map((item) => [item, p.response] as const)))
-        ),
-        {} as Record<string, A>,
-        (acc, [item, response]) => {
-          if (!isRecord(item) || !(by in item)) {
-            return Effect.fail(ApiClient.unexpectedBody(response, "UnexpectedBody", `an item has no "${by}" attribute`))
-          }
-          return Effect.map(o?.schema === undefined ? Effect.succeed(item as A) : decodeWith(o.schema, item, response), (a) => {
-            acc[String(item[by])] = a
-            return acc
-          })
-        }
-      )
-    }
-
-    const getTotal = (target: Target, o?: { readonly params?: ApiClient.Query | undefined }) =>
-      Effect.flatMap(targetUrl("GET", target), (url) => Pagination.getTotal(client, url, { params: normalizeParams(o?.params) }))
-
-    const find = (resource: string, query: string, o?: { readonly attribute?: string | undefined; readonly params?: ApiClient.Query | undefined }) => {
-      const attribute = o?.attribute ?? "name"
-      const wanted = String(query).toLowerCase()
-      return iterAll(resource, { params: { ...o?.params, query } }).pipe(
-        Stream.filter((item): item is Record<string, unknown> =>
-          isRecord(item) && item[attribute] !== undefined && item[attribute] !== null && String(item[attribute]).toLowerCase() === wanted
-        ),
-        Stream.runHead
-      )
-    }
-
-    const rget = rverb("GET")
-    const rpost = rverb("POST")
-    const rput = rverb("PUT")
-
-    const persist = (
-      resource: string,
-      attr: string,
-      values: Readonly<Record<string, unknown>>,
-      o?: { readonly update?: boolean | undefined }
-    ) =>
-      Effect.gen(function*() {
-        if (!isRecord(values) || !Object.hasOwn(values, attr)) {
-          return yield* new InvalidArgumentError({
-            method: "persist",
-            detail: `values must contain the idempotency key "${attr}"`
-          })
-        }
-        const existing = yield* find(resource, String(values[attr]), { attribute: attr })
-        if (Option.isNone(existing)) return yield* rpost(resource, { json: values })
-        const current = existing.value
-        if (o?.update !== true) return current
-        const changed: Record<string, unknown> = {}
-        for (const [k, v] of Object.entries(values)) {
-          if (JSON.stringify(current[k]) !== JSON.stringify(v)) changed[k] = v
-        }
-        if (Object.keys(changed).length === 0) return current
-        if (typeof current["type"] === "string" && !("type" in changed)) changed["type"] = current["type"]
-        const target: Target = typeof current["self"] === "string" ? current : `${resource.replace(/\/+$/, "")}/${String(current["id"])}`
-        return yield* rput(target, { json: changed })
-      })
-
-    const accountHasAbility = (ability: string) =>
-      Effect.flatMap(client.request({ method: "GET", url: `/abilities/${encodeURIComponent(ability)}` }), (response) => {
-        switch (response.status) {
-          case 204:
-            return Effect.succeed(true)
-          case 402:
-            return Effect.succeed(false)
-          case 403:
-            return Effect.fail(
-              new HttpError({
-                ...ApiClient.responseError(response),
-                errorMessage: "the identity associated with the credentials does not have permission to read abilities"
-              })
-            )
-          case 404:
-            return Effect.fail(new HttpError({ ...ApiClient.responseError(response), errorMessage: `invalid or unknown ability "${ability}"` }))
-          default:
-            return response.status >= 200 && response.status < 300
-              ? Effect.fail(ApiClient.unexpectedBody(response, "UnexpectedBody", "expected 204 (ability available) or 402 (not available)"))
-              : Effect.fail(ApiClient.responseError(response))
-        }
-      })
-
-    const apiKeyAccess = yield* memoSuccess(
-      Effect.flatMap(client.request({ method: "GET", url: "/users/me" }), (response): Effect.Effect<KeyAccess, PagerDutyError> => {
-        if (response.status >= 200 && response.status < 300) return Effect.succeed("user")
-        if (response.status === 400 && /account-level access token/i.test(response.text)) return Effect.succeed("account")
-        return Effect.fail(ApiClient.responseError(response))
-      })
-    )
-
-    const subdomain = yield* memoSuccess(
-      Effect.gen(function*() {
-        const response = yield* client.requestOk({ method: "GET", url: "/users", params: { limit: 1 } })
-        const users = yield* wrapping.unwrap(response, "users")
-        const first = Array.isArray(users) ? users[0] : undefined
-        const htmlUrl = isRecord(first) ? first["html_url"] : undefined
-        if (typeof htmlUrl === "string") {
-          try {
-            return new URL(htmlUrl).hostname.split(".")[0]!
-          } catch {
-            // reported below
-          }
-        }
-        return yield* ApiClient.unexpectedBody(response, "UnexpectedBody", "expected a user with an html_url to read the subdomain from")
-      })
-    )
-
-    const updateIncidents = (incidents: ReadonlyArray<Readonly<Record<string, unknown>>>, o?: { readonly from?: string | undefined }) =>
-      Effect.map(
-        rput("/incidents", {
-          json: { incidents: incidents.map((i) => ("type" in i ? i : { ...i, type: "incident_reference" })) },
-          ...(o?.from === undefined ? {} : { headers: { From: o.from } })
-        }),
-        (updated) => (Array.isArray(updated) ? updated : [])
-      )
-
+    const client = yield* restClient(options, wrapping)
+    const core: Core = { client, wrapping }
+    const request = rawRequest(core)
     return {
       client,
       wrapping,
@@ -877,30 +919,30 @@ export const make = (options: Options): Effect.Effect<RestApi, UrlError, HttpCli
       put: (target, o) => request("PUT", target, o),
       patch: (target, o) => request("PATCH", target, o),
       delete: (target, o) => request("DELETE", target, o),
-      jget: jverb("GET"),
-      jpost: jverb("POST"),
-      jput: jverb("PUT"),
-      rget,
-      rpost,
-      rput,
-      rpatch: rverb("PATCH"),
-      rdelete: rverb("DELETE"),
-      iterAll,
-      iterAllPages,
-      iterCursor,
-      iterHistory,
-      iterIncidentNotes,
-      iterAlertGroupingSettings,
-      iterAnalyticsRawIncidents,
-      listAll,
-      dictAll,
-      getTotal,
-      find,
-      persist,
-      accountHasAbility,
-      apiKeyAccess,
-      subdomain,
-      updateIncidents
+      jget: jsonVerb(core, "GET"),
+      jpost: jsonVerb(core, "POST"),
+      jput: jsonVerb(core, "PUT"),
+      rget: entityVerb(core, "GET"),
+      rpost: entityVerb(core, "POST"),
+      rput: entityVerb(core, "PUT"),
+      rpatch: entityVerb(core, "PATCH"),
+      rdelete: entityVerb(core, "DELETE"),
+      iterAll: iterAll(core),
+      iterAllPages: iterAllPages(core),
+      iterCursor: iterCursor(core),
+      iterHistory: iterHistory(core),
+      iterIncidentNotes: iterIncidentNotes(core),
+      iterAlertGroupingSettings: iterAlertGroupingSettings(core),
+      iterAnalyticsRawIncidents: iterAnalyticsRawIncidents(core),
+      listAll: listAll(core),
+      dictAll: dictAll(core),
+      getTotal: getTotal(core),
+      find: find(core),
+      persist: persist(core),
+      accountHasAbility: accountHasAbility(core),
+      apiKeyAccess: yield* memoSuccess(apiKeyAccess(core)),
+      subdomain: yield* memoSuccess(subdomain(core)),
+      updateIncidents: updateIncidents(core)
     } satisfies RestApi
   })
 
