@@ -141,6 +141,11 @@ export class McpService extends Context.Tag("@effect-pagerduty/client/Mcp")<McpS
 
 const newId = (): string => globalThis.crypto.randomUUID()
 
+/** Python sends `params` only when truthy: absent, `null`, `{}` and `[]` are all left out. */
+const isEmptyParams = (params: unknown): boolean =>
+  params === undefined || params === null ||
+  (Array.isArray(params) ? params.length === 0 : typeof params === "object" && Object.keys(params).length === 0)
+
 /**
  * Build the client on the `HttpClient` in context.
  *
@@ -216,7 +221,7 @@ export const make = (options: Options): Effect.Effect<Mcp, UrlError, HttpClient.
       return api.requestOk({
         method: "POST",
         url: "/mcp",
-        json: { jsonrpc: "2.0", id, method, ...(params === undefined ? {} : { params }) },
+        json: { jsonrpc: "2.0", id, method, ...(isEmptyParams(params) ? {} : { params }) },
         headers: callOptions?.headers
       }).pipe(
         Effect.flatMap((response) => decode(response, method, id)),

@@ -22,6 +22,20 @@ describe("Mcp", () => {
       assert.deepStrictEqual(JSON.parse(second!.body!), { jsonrpc: "2.0", id: 2, method: "tools/call", params: { name: "x" } })
     }).pipe(Effect.provide(Mock.layer((req) => Mock.json({ jsonrpc: "2.0", id: JSON.parse(req.body!).id, result: { tools: [] } })))))
 
+  it.effect("empty params are left out, as Python sends params only when truthy", () =>
+    Effect.gen(function*() {
+      const mcp = yield* Mcp.make({ auth: Redacted.make("u+MCP") })
+      yield* mcp.call("tools/list", {}, { id: 1 })
+      yield* mcp.call("tools/list", [], { id: 2 })
+      yield* mcp.call("tools/list", null, { id: 3 })
+      yield* mcp.call("tools/call", { name: "x", arguments: {} }, { id: 4 })
+      yield* mcp.call("custom", [1], { id: 5 })
+      const bodies = (yield* Mock.recorded).map((r) => JSON.parse(r.body!) as Record<string, unknown>)
+      assert.deepStrictEqual(bodies.map((b) => "params" in b), [false, false, false, true, true])
+      assert.deepStrictEqual(bodies[0], { jsonrpc: "2.0", id: 1, method: "tools/list" })
+      assert.deepStrictEqual(bodies[3]!["params"], { name: "x", arguments: {} })
+    }).pipe(Effect.provide(Mock.layer((req) => Mock.json({ jsonrpc: "2.0", id: JSON.parse(req.body!).id, result: {} })))))
+
   it.effect("SSE responses: multi-line data, comments, CRLF, the message with our id", () =>
     Effect.gen(function*() {
       const mcp = yield* Mcp.make({ auth: Redacted.make("u+MCP") })
