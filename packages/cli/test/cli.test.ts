@@ -252,6 +252,52 @@ describe("global flags in any position", () => {
     })))
 })
 
+describe("REST commands", () => {
+  it.effect("incidents list, oncall and get --all in every format, filters sent as lists", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const { httpClient, sim } = yield* simulator({ incidents: 40 })
+      const all = yield* sim.state.incidents()
+      const open = (yield* sim.state.incidents({ statuses: ["triggered", "acknowledged"] })).filter((i) => i.service.id === "PV00000")
+
+      // json: one array, every incident of the default window
+      const json = yield* run(["incidents", "list", ...key], { httpClient })
+      assert.strictEqual(json.code, 0, json.stderr)
+      assert.strictEqual(json.stderr, "")
+      assert.deepStrictEqual((JSON.parse(json.stdout) as Array<{ id: string }>).map((i) => i.id), all.map((i) => i.id))
+
+      // ndjson with --limit: exactly 7 lines
+      const nd = yield* run(["incidents", "list", ...key, "--format", "ndjson", "--limit", "7"], { httpClient })
+      assert.deepStrictEqual(ndjson(nd.stdout).map((i) => i.id), all.slice(0, 7).map((i) => i.id))
+
+      // table; repeated --status and --service are sent as statuses[] / service_ids[]
+      const table = yield* run(
+        ["incidents", "list", ...key, "--format", "table", "--status", "triggered", "--status", "acknowledged", "--service", "PV00000"],
+        { httpClient }
+      )
+      assert.strictEqual(table.code, 0, table.stderr)
+      const rows = table.stdout.trimEnd().split("\n")
+      assert.match(rows[0]!, /^ID\s+#\s+STATUS\s+URGENCY\s+CREATED\s+SERVICE\s+TITLE$/)
+      assert.isAbove(open.length, 0)
+      assert.deepStrictEqual(rows.slice(1).map((l) => l.split(/\s+/)[0]), open.map((i) => i.id))
+      const sent = (yield* sim.requests).filter((r) => r.path === "/incidents").map((r) => new URL(r.url).searchParams).at(-1)!
+      assert.deepStrictEqual(sent.getAll("statuses[]"), ["triggered", "acknowledged"])
+      assert.deepStrictEqual(sent.getAll("service_ids[]"), ["PV00000"])
+
+      const oncall = yield* run(["oncall", ...key, "--schedule", "PC00000", "--format", "ndjson"], { httpClient })
+      assert.strictEqual(oncall.code, 0, oncall.stderr)
+      const scheduled = ndjson(oncall.stdout)
+      assert.isAbove(scheduled.length, 0)
+      assert.isTrue(scheduled.every((o) => (o.schedule as { id: string }).id === "PC00000"))
+
+      // --all follows pagination (3 per page here)
+      const users = yield* sim.state.users
+      assert.isAbove(users.length, 3)
+      const getAll = yield* run(["get", "/users", "--all", "--param", "limit=3", ...key], { httpClient })
+      assert.strictEqual(getAll.code, 0, getAll.stderr)
+      assert.deepStrictEqual((JSON.parse(getAll.stdout) as Array<{ id: string }>).map((u) => u.id), users.map((u) => u.id))
+    })))
+})
+
 /** An `HttpClient` answering every request with an empty listing (or an Events 202), recording the URLs. */
 const recording = (urls: Array<string>) =>
   Layer.succeed(
