@@ -10,7 +10,8 @@
 // package itself:
 // - the examples import the package by its published name (`@effect-pagerduty/client/RestApi`)
 //   and resolve it through its `exports` to the built dist/ (`pnpm docs` builds first), so they
-//   are checked against the declarations users get, not re-type-checked src/ under other options;
+//   are checked against the declarations users get, not re-type-checked src/ under other options
+//   (a package whose `exports` has no "." entry, the bundled CLI, is checked against its src/);
 // - docgen's output (docs/, its examples/ scratch directory) never lands in a package.
 // The generated pages are moved to docs/api/<package>/ (gitignored: a build output) with an
 // index, docs/api/README.md.
@@ -55,11 +56,14 @@ const stage = (name) => {
   fs.rmSync(dir, { recursive: true, force: true })
   fs.mkdirSync(dir, { recursive: true })
   const pkg = JSON.parse(fs.readFileSync(path.join(pkgDir, "package.json"), "utf8"))
-  // A name of its own, so docgen does not rewrite `from "@effect-pagerduty/<name>"` to ../../src:
-  // the examples then resolve the package like a user's program does.
+  // A package with an `exports` "." entry gets a name of its own here, so docgen does not rewrite
+  // `from "@effect-pagerduty/<name>"` to ../../src: its examples resolve the package like a
+  // user's program does. One without (the CLI ships a single bundled file) keeps its name, and
+  // its examples import its src/ (docgen's default).
+  const published = typeof pkg.exports === "string" || pkg.exports?.["."] !== undefined
   fs.writeFileSync(
     path.join(dir, "package.json"),
-    JSON.stringify({ name: `${pkg.name}-api-reference`, private: true, type: "module", homepage: pkg.homepage ?? "../../README.md" }, null, 2)
+    JSON.stringify({ name: published ? `${pkg.name}-api-reference` : pkg.name, private: true, type: "module", homepage: pkg.homepage ?? "../../README.md" }, null, 2)
   )
   fs.copyFileSync(path.join(pkgDir, "docgen.json"), path.join(dir, "docgen.json"))
   fs.symlinkSync(path.relative(dir, path.join(pkgDir, "src")), path.join(dir, "src"), "dir")
@@ -104,6 +108,7 @@ for (const name of packages) {
   fs.rmSync(out, { recursive: true, force: true })
   fs.mkdirSync(path.dirname(out), { recursive: true })
   fs.renameSync(path.join(dir, "docs", "modules"), out)
+  fs.rmSync(path.join(out, "index.md"), { force: true }) // docgen's empty "Modules" front-matter page
   fs.rmSync(dir, { recursive: true, force: true })
   const pages = modulePages(out)
   results.push({ name, pages, examples, seconds })

@@ -20,7 +20,7 @@ import type { Scope } from "effect"
  * import { Effect } from "effect"
  * import type { Progress } from "@effect-pagerduty/cli"
  *
- * const onPage = (progress: Progress.Progress, items: number) => progress.page(items)
+ * const onPage = (progress: Progress.Progress, items: number) => Effect.zipRight(progress.page, progress.items(items))
  * ```
  *
  * @since 0.1.0
