@@ -71,7 +71,8 @@ export type SignatureFailure = "MissingSignature" | "MalformedSignature" | "Inva
  * import { Webhooks } from "@effect-pagerduty/client"
  *
  * const reason = (e: Webhooks.WebhookSignatureError) => e.reason // "InvalidSignature", ...
- * const onBad = Effect.catchTag("WebhookSignatureError", (e: Webhooks.WebhookSignatureError) => Effect.logWarning(e.message))
+ * const logBad = <A, R>(self: Effect.Effect<A, Webhooks.WebhookSignatureError, R>) =>
+ *   Effect.catchTag(self, "WebhookSignatureError", (e) => Effect.logWarning(e.message))
  * ```
  *
  * @since 0.2.0
