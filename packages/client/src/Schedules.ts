@@ -561,6 +561,264 @@ export const hoursOnCall = (entries: Iterable<Entry>): ReadonlyArray<UserHours> 
     .sort((a, b) => b.hours - a.hours || (a.user.id < b.user.id ? -1 : a.user.id > b.user.id ? 1 : 0))
 }
 
+// ---------------------------------------------------------------------------------------
+// The service's parts: module functions over the REST client
+// ---------------------------------------------------------------------------------------
+
+
+const getSchedule = (pd: RestApi.RestApi, method: string, scheduleId: string, params: ApiClient.Query) =>
+  Effect.flatMap(
+    pd.client.requestOk({ method: "GET", url: `/schedules/${encodeURIComponent(scheduleId)}`, params }),
+    (response) => Effect.map(pd.wrapping.unwrap(response, "schedule"), (schedule) => ({ response, schedule }))
+  ).pipe(Effect.withSpan("PagerDuty.Schedules.chunk", { attributes: { method, scheduleId, since: String(params["since"]), until: String(params["until"]) } }))
+
+const entriesOf = (
+  response: ApiClient.ApiResponse,
+  schedule: unknown,
+  layer: "final" | "overrides" | number
+): Effect.Effect<ReadonlyArray<unknown>, ServerHttpError | ScheduleQueryError> => {
+  if (!isRecord(schedule)) return Effect.fail(ApiClient.unexpectedBody(response, "UnexpectedBody", "expected a schedule object"))
+  let sub: unknown
+  let where: string
+  if (layer === "final") {
+    sub = schedule["final_schedule"]
+    where = "final_schedule"
+  } else if (layer === "overrides") {
+    sub = schedule["overrides_subschedule"]
+    where = "overrides_subschedule"
+  } else {
+    const layers = schedule["schedule_layers"]
+    if (!Array.isArray(layers)) return Effect.fail(ApiClient.unexpectedBody(response, "UnexpectedBody", "expected schedule_layers"))
+    if (layer >= layers.length) {
+      return fail("renderedEntries", "UnknownLayer", `the schedule has ${layers.length} layer(s); layer ${layer} does not exist`)
+    }
+    sub = layers[layer]
+    where = `schedule_layers[${layer}]`
+  }
+  const entries = isRecord(sub) ? sub["rendered_schedule_entries"] : undefined
+  return Array.isArray(entries)
+    ? Effect.succeed(entries)
+    : Effect.fail(ApiClient.unexpectedBody(response, "UnexpectedBody", `expected ${where}.rendered_schedule_entries to be an array`))
+}
+
+const renderedEntries = (pd: RestApi.RestApi) => ((scheduleId: string, options: RenderOptions<unknown, unknown>) =>
+  Stream.unwrap(
+    Effect.gen(function*() {
+      const method = "renderedEntries"
+      const id = yield* checkId(method, "scheduleId", scheduleId)
+      if (!isRecord(options)) return yield* fail(method, "MissingArgument", "since and until are required")
+      const { since, until } = yield* checkRange(method, options.since, options.until)
+      const timeZone = yield* checkTimeZone(method, options.timeZone)
+      const userIds = yield* checkIds(method, "userIds", options.userIds)
+      const maxMs = yield* checkWindow(method, options.maxWindow)
+      const layer = options.layer ?? "final"
+      if (layer !== "final" && layer !== "overrides" && !(Number.isInteger(layer) && layer >= 0)) {
+        return yield* fail(method, "InvalidOption", `layer must be "final", "overrides" or a layer index, got ${JSON.stringify(layer)}`)
+      }
+      const overflow = options.overflow === true
+      const users = userIds === undefined ? undefined : new Set(userIds)
+      const stitcher = new Internal.Stitcher<ApiClient.ApiResponse>()
+      let zone = timeZone ?? "UTC"
+
+      const chunk = ([from, to]: readonly [number, number]) =>
+        Effect.gen(function*() {
+          const params: Record<string, string> = { since: iso(from), until: iso(to), overflow: "true" }
+          if (timeZone !== undefined) params["time_zone"] = timeZone
+          const { response, schedule } = yield* getSchedule(pd, method, id, params)
+          if (timeZone === undefined && isRecord(schedule) && typeof schedule["time_zone"] === "string" && Internal.isValidTimeZone(schedule["time_zone"])) {
+            zone = schedule["time_zone"]
+          }
+          const raw = yield* entriesOf(response, schedule, layer)
+          const pieces: Array<Internal.Piece<ApiClient.ApiResponse>> = []
+          for (const entry of raw) {
+            const piece = Internal.toPiece(entry, response)
+            if (piece === undefined) {
+              return yield* ApiClient.unexpectedBody(response, "UnexpectedBody", `a rendered entry lacks a valid start, end or user.id: ${JSON.stringify(entry).slice(0, 200)}`)
+            }
+            pieces.push(piece)
+          }
+          return stitcher.push(from, to, pieces)
+        })
+
+      const finish = (piece: Internal.Piece<ApiClient.ApiResponse>) => {
+        const cut = Internal.applyOuterEdges(piece, since, until, overflow, zone)
+        return cut === undefined || (users !== undefined && !users.has(cut.userId)) ? Option.none() : Option.some(cut)
+      }
+
+      const stitched = Stream.fromIterable(Internal.splitWindow(since, until, maxMs)).pipe(
+        Stream.mapEffect(chunk),
+        Stream.concat(Stream.sync(() => stitcher.flush())),
+        Stream.mapConcat((pieces) => pieces),
+        Stream.filterMap(finish)
+      )
+      const schema = options.schema
+      return schema === undefined
+        ? Stream.map(stitched, (p) => p.raw as unknown)
+        : Stream.mapEffect(stitched, (p) => decodeWith(schema, p.raw, p.origin))
+    })
+  )) as SchedulesService["renderedEntries"]
+
+const oncallParams = (method: string, o: OnCallFilters<unknown, unknown> | undefined) =>
+  Effect.gen(function*() {
+    const escalationPolicyIds = yield* checkIds(method, "escalationPolicyIds", o?.escalationPolicyIds)
+    const scheduleIds = yield* checkIds(method, "scheduleIds", o?.scheduleIds)
+    const userIds = yield* checkIds(method, "userIds", o?.userIds)
+    const timeZone = yield* checkTimeZone(method, o?.timeZone)
+    const pageSize = o?.pageSize ?? 100
+    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 100) {
+      return yield* fail(method, "InvalidOption", `pageSize must be an integer from 1 to 100, got ${pageSize}`)
+    }
+    const params: Record<string, ApiClient.QueryValue> = {}
+    if (escalationPolicyIds !== undefined) params["escalation_policy_ids[]"] = escalationPolicyIds
+    if (scheduleIds !== undefined) params["schedule_ids[]"] = scheduleIds
+    if (userIds !== undefined) params["user_ids[]"] = userIds
+    if (timeZone !== undefined) params["time_zone"] = timeZone
+    return { params, pageSize }
+  })
+
+type Row = { readonly item: unknown; readonly response: ApiClient.ApiResponse }
+
+const oncallRows = (pd: RestApi.RestApi, params: ApiClient.Query, pageSize: number): Stream.Stream<Row, RestApi.StreamError> =>
+  pd.iterAllPages("/oncalls", { params, pageSize }).pipe(
+    Stream.mapConcat((page) => page.items.map((item) => ({ item, response: page.response })))
+  )
+
+const decodeRows = <A, I>(rows: Stream.Stream<Row, RestApi.StreamError | ScheduleQueryError>, schema: Schema.Schema<A, I, never> | undefined) =>
+  schema === undefined
+    ? Stream.map(rows, (r) => r.item)
+    : Stream.mapEffect(rows, (r) => decodeWith(schema, r.item, r.response))
+
+const onCallNow = (pd: RestApi.RestApi) => ((o?: OnCallNowOptions<unknown, unknown>) =>
+  Stream.unwrap(
+    Effect.gen(function*() {
+      const method = "onCallNow"
+      const { pageSize, params } = yield* oncallParams(method, o)
+      if (o?.at !== undefined) {
+        const at = iso(yield* checkInstant(method, "at", o.at))
+        params["since"] = at
+        params["until"] = at
+      }
+      return decodeRows(oncallRows(pd, params, pageSize), o?.schema)
+    })
+  )) as SchedulesService["onCallNow"]
+
+const onCallsBetween = (pd: RestApi.RestApi) => ((o: OnCallsBetweenOptions<unknown, unknown>) =>
+  Stream.unwrap(
+    Effect.gen(function*() {
+      const method = "onCallsBetween"
+      if (!isRecord(o)) return yield* fail(method, "MissingArgument", "since and until are required")
+      const { since, until } = yield* checkRange(method, o.since, o.until, true)
+      const { pageSize, params } = yield* oncallParams(method, o)
+      const maxMs = yield* checkWindow(method, o.maxWindow)
+      if (o.earliest === true) params["earliest"] = true
+      const windows = Internal.splitWindow(since, until, maxMs)
+      const rows = Stream.flatMap(
+        Stream.fromIterable(windows),
+        ([from, to]) => oncallRows(pd, { ...params, since: iso(from), until: iso(to) }, pageSize)
+      )
+      if (windows.length === 1) return decodeRows(rows, o.schema)
+      // Several windows: an on-call crossing a window edge comes back in each; keep it once
+      // (and, with `earliest`, only the first of each policy, level and user).
+      const seen = new Set<string>()
+      const deduped = Stream.filter(rows, (r) => {
+        const key = o.earliest === true ? Internal.earliestKey(r.item) : Internal.oncallKey(r.item)
+        if (seen.has(key)) return false
+        seen.add(key)
+        return true
+      })
+      return decodeRows(deduped, o.schema)
+    })
+  )) as SchedulesService["onCallsBetween"]
+
+const listOverrides = (pd: RestApi.RestApi): SchedulesService["listOverrides"] => (scheduleId, o) =>
+  Effect.gen(function*() {
+    const method = "listOverrides"
+    const id = yield* checkId(method, "scheduleId", scheduleId)
+    if (!isRecord(o)) return yield* fail(method, "MissingArgument", "since and until are required")
+    const { since, until } = yield* checkRange(method, o.since, o.until)
+    const timeZone = yield* checkTimeZone(method, o.timeZone)
+    const params: Record<string, ApiClient.QueryValue> = { since: iso(since), until: iso(until) }
+    if (timeZone !== undefined) params["time_zone"] = timeZone
+    if (o.editable === true) params["editable"] = true
+    const overrides = yield* pd.rget(`/schedules/${id}/overrides`, { params })
+    return Array.isArray(overrides) ? overrides as ReadonlyArray<Override> : []
+  })
+
+const overrideBody = (method: string, input: OverrideInput, index: number) =>
+  Effect.gen(function*() {
+    if (!isRecord(input)) return yield* fail(method, "MissingArgument", `override ${index}: start, end and userId are required`)
+    const { since: start, until: end } = yield* checkRange(method, input.start, input.end).pipe(
+      Effect.mapError((e) => new ScheduleQueryError({ ...e, detail: `override ${index}: ${e.detail.replace(/\bsince\b/g, "start").replace(/\buntil\b/g, "end")}` }))
+    )
+    const userId = yield* checkId(method, "userId", input.userId)
+    const timeZone = yield* checkTimeZone(method, input.timeZone)
+    return {
+      start: iso(start),
+      end: iso(end),
+      user: { id: userId, type: "user_reference" },
+      ...(timeZone === undefined ? {} : { time_zone: timeZone })
+    }
+  })
+
+const createOverrides = (pd: RestApi.RestApi): SchedulesService["createOverrides"] => (scheduleId, overrides) =>
+  Effect.gen(function*() {
+    const method = "createOverrides"
+    const id = yield* checkId(method, "scheduleId", scheduleId)
+    if (!Array.isArray(overrides) || overrides.length === 0) return yield* fail(method, "MissingArgument", "at least one override is required")
+    const body = yield* Effect.forEach(overrides, (o, i) => overrideBody(method, o, i))
+    const response = yield* pd.client.requestOk({ method: "POST", url: `/schedules/${id}/overrides`, json: { overrides: body } })
+    const results = yield* ApiClient.parseJson(response)
+    // The spec answers an array of `{status, override, errors?}`; accept a wrapped `overrides` too.
+    const list = Array.isArray(results) ? results : isRecord(results) && Array.isArray(results["overrides"]) ? results["overrides"] : undefined
+    if (list === undefined || list.length !== body.length) {
+      return yield* ApiClient.unexpectedBody(response, "UnexpectedBody", `expected an array of ${body.length} override result(s)`)
+    }
+    return list.map((r): OverrideResult => {
+      const rec = isRecord(r) ? r : {}
+      const hasStatus = typeof rec["status"] === "number"
+      const override = isRecord(rec["override"]) ? rec["override"] : hasStatus ? {} : rec
+      return {
+        status: hasStatus ? rec["status"] as number : response.status,
+        override: override as Override,
+        errors: Array.isArray(rec["errors"]) ? rec["errors"].map(String) : []
+      }
+    })
+  })
+
+const createOverride = (pd: RestApi.RestApi): SchedulesService["createOverride"] => (scheduleId, override) =>
+  Effect.flatMap(
+    createOverrides(pd)(scheduleId, [override]).pipe(
+      Effect.mapError((e) => (e._tag === "ScheduleQueryError" ? new ScheduleQueryError({ ...e, method: "createOverride" }) : e))
+    ),
+    ([result]) =>
+      result !== undefined && result.status >= 200 && result.status < 300
+        ? Effect.succeed(result.override)
+        : Effect.fail(new OverrideRejectedError({ status: result?.status ?? 0, errors: result?.errors ?? [], override: result?.override ?? null }))
+  )
+
+const deleteOverride = (pd: RestApi.RestApi): SchedulesService["deleteOverride"] => (scheduleId, overrideId) =>
+  Effect.gen(function*() {
+    const method = "deleteOverride"
+    const id = yield* checkId(method, "scheduleId", scheduleId)
+    const oid = yield* checkId(method, "overrideId", overrideId)
+    yield* pd.client.requestOk({ method: "DELETE", url: `/schedules/${id}/overrides/${oid}` })
+  })
+
+const scheduleUsers = (pd: RestApi.RestApi): SchedulesService["scheduleUsers"] => (scheduleId, o) =>
+  Effect.gen(function*() {
+    const method = "scheduleUsers"
+    const id = yield* checkId(method, "scheduleId", scheduleId)
+    const params: Record<string, ApiClient.QueryValue> = {}
+    if (o?.since !== undefined && o?.until !== undefined) {
+      const range = yield* checkRange(method, o.since, o.until)
+      params["since"] = iso(range.since)
+      params["until"] = iso(range.until)
+    } else if (o?.since !== undefined) params["since"] = iso(yield* checkInstant(method, "since", o.since))
+    else if (o?.until !== undefined) params["until"] = iso(yield* checkInstant(method, "until", o.until))
+    const users = yield* pd.rget(`/schedules/${id}/users`, { params })
+    return Array.isArray(users) ? users.filter(isRecord) : []
+  })
+
 /**
  * Build the service on the {@link RestApi.RestApiService} in context.
  *
@@ -578,273 +836,17 @@ export const hoursOnCall = (entries: Iterable<Entry>): ReadonlyArray<UserHours> 
  * @since 0.1.0
  * @category constructors
  */
-export const make: Effect.Effect<SchedulesService, never, RestApi.RestApiService> = Effect.gen(function*() {
-  const pd = yield* RestApi.RestApiService
-
-  const getSchedule = (method: string, scheduleId: string, params: ApiClient.Query) =>
-    Effect.flatMap(
-      pd.client.requestOk({ method: "GET", url: `/schedules/${encodeURIComponent(scheduleId)}`, params }),
-      (response) => Effect.map(pd.wrapping.unwrap(response, "schedule"), (schedule) => ({ response, schedule }))
-    ).pipe(Effect.withSpan("PagerDuty.Schedules.chunk", { attributes: { method, scheduleId, since: String(params["since"]), until: String(params["until"]) } }))
-
-  const entriesOf = (
-    response: ApiClient.ApiResponse,
-    schedule: unknown,
-    layer: "final" | "overrides" | number
-  ): Effect.Effect<ReadonlyArray<unknown>, ServerHttpError | ScheduleQueryError> => {
-    if (!isRecord(schedule)) return Effect.fail(ApiClient.unexpectedBody(response, "UnexpectedBody", "expected a schedule object"))
-    let sub: unknown
-    let where: string
-    if (layer === "final") {
-      sub = schedule["final_schedule"]
-      where = "final_schedule"
-    } else if (layer === "overrides") {
-      sub = schedule["overrides_subschedule"]
-      where = "overrides_subschedule"
-    } else {
-      const layers = schedule["schedule_layers"]
-      if (!Array.isArray(layers)) return Effect.fail(ApiClient.unexpectedBody(response, "UnexpectedBody", "expected schedule_layers"))
-      if (layer >= layers.length) {
-        return fail("renderedEntries", "UnknownLayer", `the schedule has ${layers.length} layer(s); layer ${layer} does not exist`)
-      }
-      sub = layers[layer]
-      where = `schedule_layers[${layer}]`
-    }
-    const entries = isRecord(sub) ? sub["rendered_schedule_entries"] : undefined
-    return Array.isArray(entries)
-      ? Effect.succeed(entries)
-      : Effect.fail(ApiClient.unexpectedBody(response, "UnexpectedBody", `expected ${where}.rendered_schedule_entries to be an array`))
-  }
-
-  const renderedEntries = ((scheduleId: string, options: RenderOptions<unknown, unknown>) =>
-    Stream.unwrap(
-      Effect.gen(function*() {
-        const method = "renderedEntries"
-        const id = yield* checkId(method, "scheduleId", scheduleId)
-        if (!isRecord(options)) return yield* fail(method, "MissingArgument", "since and until are required")
-        const { since, until } = yield* checkRange(method, options.since, options.until)
-        const timeZone = yield* checkTimeZone(method, options.timeZone)
-        const userIds = yield* checkIds(method, "userIds", options.userIds)
-        const maxMs = yield* checkWindow(method, options.maxWindow)
-        const layer = options.layer ?? "final"
-        if (layer !== "final" && layer !== "overrides" && !(Number.isInteger(layer) && layer >= 0)) {
-          return yield* fail(method, "InvalidOption", `layer must be "final", "overrides" or a layer index, got ${JSON.stringify(layer)}`)
-        }
-        const overflow = options.overflow === true
-        const users = userIds === undefined ? undefined : new Set(userIds)
-        const stitcher = new Internal.Stitcher<ApiClient.ApiResponse>()
-        let zone = timeZone ?? "UTC"
-
-        const chunk = ([from, to]: readonly [number, number]) =>
-          Effect.gen(function*() {
-            const params: Record<string, string> = { since: iso(from), until: iso(to), overflow: "true" }
-            if (timeZone !== undefined) params["time_zone"] = timeZone
-            const { response, schedule } = yield* getSchedule(method, id, params)
-            if (timeZone === undefined && isRecord(schedule) && typeof schedule["time_zone"] === "string" && Internal.isValidTimeZone(schedule["time_zone"])) {
-              zone = schedule["time_zone"]
-            }
-            const raw = yield* entriesOf(response, schedule, layer)
-            const pieces: Array<Internal.Piece<ApiClient.ApiResponse>> = []
-            for (const entry of raw) {
-              const piece = Internal.toPiece(entry, response)
-              if (piece === undefined) {
-                return yield* ApiClient.unexpectedBody(response, "UnexpectedBody", `a rendered entry lacks a valid start, end or user.id: ${JSON.stringify(entry).slice(0, 200)}`)
-              }
-              pieces.push(piece)
-            }
-            return stitcher.push(from, to, pieces)
-          })
-
-        const finish = (piece: Internal.Piece<ApiClient.ApiResponse>) => {
-          const cut = Internal.applyOuterEdges(piece, since, until, overflow, zone)
-          return cut === undefined || (users !== undefined && !users.has(cut.userId)) ? Option.none() : Option.some(cut)
-        }
-
-        const stitched = Stream.fromIterable(Internal.splitWindow(since, until, maxMs)).pipe(
-          Stream.mapEffect(chunk),
-          Stream.concat(Stream.sync(() => stitcher.flush())),
-          Stream.mapConcat((pieces) => pieces),
-          Stream.filterMap(finish)
-        )
-        const schema = options.schema
-        return schema === undefined
-          ? Stream.map(stitched, (p) => p.raw as unknown)
-          : Stream.mapEffect(stitched, (p) => decodeWith(schema, p.raw, p.origin))
-      })
-    )) as SchedulesService["renderedEntries"]
-
-  const oncallParams = (method: string, o: OnCallFilters<unknown, unknown> | undefined) =>
-    Effect.gen(function*() {
-      const escalationPolicyIds = yield* checkIds(method, "escalationPolicyIds", o?.escalationPolicyIds)
-      const scheduleIds = yield* checkIds(method, "scheduleIds", o?.scheduleIds)
-      const userIds = yield* checkIds(method, "userIds", o?.userIds)
-      const timeZone = yield* checkTimeZone(method, o?.timeZone)
-      const pageSize = o?.pageSize ?? 100
-      if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 100) {
-        return yield* fail(method, "InvalidOption", `pageSize must be an integer from 1 to 100, got ${pageSize}`)
-      }
-      const params: Record<string, ApiClient.QueryValue> = {}
-      if (escalationPolicyIds !== undefined) params["escalation_policy_ids[]"] = escalationPolicyIds
-      if (scheduleIds !== undefined) params["schedule_ids[]"] = scheduleIds
-      if (userIds !== undefined) params["user_ids[]"] = userIds
-      if (timeZone !== undefined) params["time_zone"] = timeZone
-      return { params, pageSize }
-    })
-
-  type Row = { readonly item: unknown; readonly response: ApiClient.ApiResponse }
-
-  const oncallRows = (params: ApiClient.Query, pageSize: number): Stream.Stream<Row, RestApi.StreamError> =>
-    pd.iterAllPages("/oncalls", { params, pageSize }).pipe(
-      Stream.mapConcat((page) => page.items.map((item) => ({ item, response: page.response })))
-    )
-
-  const decodeRows = <A, I>(rows: Stream.Stream<Row, RestApi.StreamError | ScheduleQueryError>, schema: Schema.Schema<A, I, never> | undefined) =>
-    schema === undefined
-      ? Stream.map(rows, (r) => r.item)
-      : Stream.mapEffect(rows, (r) => decodeWith(schema, r.item, r.response))
-
-  const onCallNow = ((o?: OnCallNowOptions<unknown, unknown>) =>
-    Stream.unwrap(
-      Effect.gen(function*() {
-        const method = "onCallNow"
-        const { pageSize, params } = yield* oncallParams(method, o)
-        if (o?.at !== undefined) {
-          const at = iso(yield* checkInstant(method, "at", o.at))
-          params["since"] = at
-          params["until"] = at
-        }
-        return decodeRows(oncallRows(params, pageSize), o?.schema)
-      })
-    )) as SchedulesService["onCallNow"]
-
-  const onCallsBetween = ((o: OnCallsBetweenOptions<unknown, unknown>) =>
-    Stream.unwrap(
-      Effect.gen(function*() {
-        const method = "onCallsBetween"
-        if (!isRecord(o)) return yield* fail(method, "MissingArgument", "since and until are required")
-        const { since, until } = yield* checkRange(method, o.since, o.until, true)
-        const { pageSize, params } = yield* oncallParams(method, o)
-        const maxMs = yield* checkWindow(method, o.maxWindow)
-        if (o.earliest === true) params["earliest"] = true
-        const windows = Internal.splitWindow(since, until, maxMs)
-        const rows = Stream.flatMap(
-          Stream.fromIterable(windows),
-          ([from, to]) => oncallRows({ ...params, since: iso(from), until: iso(to) }, pageSize)
-        )
-        if (windows.length === 1) return decodeRows(rows, o.schema)
-        // Several windows: an on-call crossing a window edge comes back in each; keep it once
-        // (and, with `earliest`, only the first of each policy, level and user).
-        const seen = new Set<string>()
-        const deduped = Stream.filter(rows, (r) => {
-          const key = o.earliest === true ? Internal.earliestKey(r.item) : Internal.oncallKey(r.item)
-          if (seen.has(key)) return false
-          seen.add(key)
-          return true
-        })
-        return decodeRows(deduped, o.schema)
-      })
-    )) as SchedulesService["onCallsBetween"]
-
-  const listOverrides: SchedulesService["listOverrides"] = (scheduleId, o) =>
-    Effect.gen(function*() {
-      const method = "listOverrides"
-      const id = yield* checkId(method, "scheduleId", scheduleId)
-      if (!isRecord(o)) return yield* fail(method, "MissingArgument", "since and until are required")
-      const { since, until } = yield* checkRange(method, o.since, o.until)
-      const timeZone = yield* checkTimeZone(method, o.timeZone)
-      const params: Record<string, ApiClient.QueryValue> = { since: iso(since), until: iso(until) }
-      if (timeZone !== undefined) params["time_zone"] = timeZone
-      if (o.editable === true) params["editable"] = true
-      const overrides = yield* pd.rget(`/schedules/${id}/overrides`, { params })
-      return Array.isArray(overrides) ? overrides as ReadonlyArray<Override> : []
-    })
-
-  const overrideBody = (method: string, input: OverrideInput, index: number) =>
-    Effect.gen(function*() {
-      if (!isRecord(input)) return yield* fail(method, "MissingArgument", `override ${index}: start, end and userId are required`)
-      const { since: start, until: end } = yield* checkRange(method, input.start, input.end).pipe(
-        Effect.mapError((e) => new ScheduleQueryError({ ...e, detail: `override ${index}: ${e.detail.replace(/\bsince\b/g, "start").replace(/\buntil\b/g, "end")}` }))
-      )
-      const userId = yield* checkId(method, "userId", input.userId)
-      const timeZone = yield* checkTimeZone(method, input.timeZone)
-      return {
-        start: iso(start),
-        end: iso(end),
-        user: { id: userId, type: "user_reference" },
-        ...(timeZone === undefined ? {} : { time_zone: timeZone })
-      }
-    })
-
-  const createOverrides: SchedulesService["createOverrides"] = (scheduleId, overrides) =>
-    Effect.gen(function*() {
-      const method = "createOverrides"
-      const id = yield* checkId(method, "scheduleId", scheduleId)
-      if (!Array.isArray(overrides) || overrides.length === 0) return yield* fail(method, "MissingArgument", "at least one override is required")
-      const body = yield* Effect.forEach(overrides, (o, i) => overrideBody(method, o, i))
-      const response = yield* pd.client.requestOk({ method: "POST", url: `/schedules/${id}/overrides`, json: { overrides: body } })
-      const results = yield* ApiClient.parseJson(response)
-      // The spec answers an array of `{status, override, errors?}`; accept a wrapped `overrides` too.
-      const list = Array.isArray(results) ? results : isRecord(results) && Array.isArray(results["overrides"]) ? results["overrides"] : undefined
-      if (list === undefined || list.length !== body.length) {
-        return yield* ApiClient.unexpectedBody(response, "UnexpectedBody", `expected an array of ${body.length} override result(s)`)
-      }
-      return list.map((r): OverrideResult => {
-        const rec = isRecord(r) ? r : {}
-        const hasStatus = typeof rec["status"] === "number"
-        const override = isRecord(rec["override"]) ? rec["override"] : hasStatus ? {} : rec
-        return {
-          status: hasStatus ? rec["status"] as number : response.status,
-          override: override as Override,
-          errors: Array.isArray(rec["errors"]) ? rec["errors"].map(String) : []
-        }
-      })
-    })
-
-  const createOverride: SchedulesService["createOverride"] = (scheduleId, override) =>
-    Effect.flatMap(
-      createOverrides(scheduleId, [override]).pipe(
-        Effect.mapError((e) => (e._tag === "ScheduleQueryError" ? new ScheduleQueryError({ ...e, method: "createOverride" }) : e))
-      ),
-      ([result]) =>
-        result !== undefined && result.status >= 200 && result.status < 300
-          ? Effect.succeed(result.override)
-          : Effect.fail(new OverrideRejectedError({ status: result?.status ?? 0, errors: result?.errors ?? [], override: result?.override ?? null }))
-    )
-
-  const deleteOverride: SchedulesService["deleteOverride"] = (scheduleId, overrideId) =>
-    Effect.gen(function*() {
-      const method = "deleteOverride"
-      const id = yield* checkId(method, "scheduleId", scheduleId)
-      const oid = yield* checkId(method, "overrideId", overrideId)
-      yield* pd.client.requestOk({ method: "DELETE", url: `/schedules/${id}/overrides/${oid}` })
-    })
-
-  const scheduleUsers: SchedulesService["scheduleUsers"] = (scheduleId, o) =>
-    Effect.gen(function*() {
-      const method = "scheduleUsers"
-      const id = yield* checkId(method, "scheduleId", scheduleId)
-      const params: Record<string, ApiClient.QueryValue> = {}
-      if (o?.since !== undefined && o?.until !== undefined) {
-        const range = yield* checkRange(method, o.since, o.until)
-        params["since"] = iso(range.since)
-        params["until"] = iso(range.until)
-      } else if (o?.since !== undefined) params["since"] = iso(yield* checkInstant(method, "since", o.since))
-      else if (o?.until !== undefined) params["until"] = iso(yield* checkInstant(method, "until", o.until))
-      const users = yield* pd.rget(`/schedules/${id}/users`, { params })
-      return Array.isArray(users) ? users.filter(isRecord) : []
-    })
-
-  return Schedules.of({
-    renderedEntries,
-    onCallNow,
-    onCallsBetween,
-    listOverrides,
-    createOverride,
-    createOverrides,
-    deleteOverride,
-    scheduleUsers
-  })
-})
+export const make: Effect.Effect<SchedulesService, never, RestApi.RestApiService> = Effect.map(RestApi.RestApiService, (pd) =>
+  Schedules.of({
+    renderedEntries: renderedEntries(pd),
+    onCallNow: onCallNow(pd),
+    onCallsBetween: onCallsBetween(pd),
+    listOverrides: listOverrides(pd),
+    createOverride: createOverride(pd),
+    createOverrides: createOverrides(pd),
+    deleteOverride: deleteOverride(pd),
+    scheduleUsers: scheduleUsers(pd)
+  }))
 
 /**
  * A layer providing {@link Schedules} on the {@link RestApi.RestApiService} in context.
