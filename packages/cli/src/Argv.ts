@@ -6,9 +6,10 @@
  * `pagerduty` defines the global flags itself, so {@link normalize} only has to move the global
  * flags written before (or between) the command names to just after them: it walks the
  * command names of the tree, collects the global flags it meets with their values, and leaves
- * everything after the command names untouched (`@effect/cli` parses that part, with every
- * flag's own arity). It stops at the first token it does not recognise, so nothing it does
- * not understand is ever reordered, and it never looks past `--`.
+ * the command's own flags and arguments in their order (`@effect/cli` parses them, with every
+ * flag's own arity). Only `@effect/cli`'s built-in flags (`--help`, `--version`,
+ * `--log-level LEVEL`, `--completions SHELL`, `--wizard`) are also taken from after the command
+ * names, because `@effect/cli` reads them only before the first value. It never looks past `--`.
  *
  * @since 0.2.0
  */
@@ -192,8 +193,8 @@ export const suggest = (name: string, candidates: Iterable<string>): ReadonlyArr
 
 /**
  * Reorders a command line so `@effect/cli` reads every global flag: the global flags before or
- * between the command names move to just after them (in their order), the built-in flags
- * (`--help`, `--log-level debug`...) stay, and the rest is untouched.
+ * between the command names move to just after them (in their order), after the built-in
+ * flags (`--help`, `--log-level debug`...) found anywhere before `--`; the rest keeps its order.
  *
  * @example
  * ```ts
@@ -250,7 +251,24 @@ export const normalize = (root: Descriptor.Command<unknown>, argv: ReadonlyArray
     path.push(arg)
     i += 1
   }
-  const rest = args.slice(i)
+  // `@effect/cli` reads its own flags only before the first value of a command's flags or
+  // arguments (`incidents list --limit 5 --help` would be "unknown argument"): they move too.
+  const rest: Array<string> = []
+  for (let j = i; j < args.length; j++) {
+    const arg = args[j]!
+    if (arg === "--") {
+      rest.push(...args.slice(j))
+      break
+    }
+    const name = flagName(arg)
+    const builtIn = builtInFlags.get(name)
+    if (builtIn === undefined) {
+      rest.push(arg)
+      continue
+    }
+    kept.push(arg)
+    if (builtIn && name === arg && j + 1 < args.length) kept.push(args[++j]!)
+  }
   const asksForInformation = kept.some((arg) => informational.has(flagName(arg)))
   if (!asksForInformation && rest.length === 0 && childrenOf(node).size > 0) {
     return { _tag: "Usage", path }

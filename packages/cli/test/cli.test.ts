@@ -74,10 +74,14 @@ describe("Argv.normalize", () => {
       Argv.normalize(root, argv("--base-url", "get", "get", "/users")),
       { _tag: "Run", argv: argv("get", "--base-url", "get", "/users"), path: ["get"] }
     )
-    // built-in flags stay; after the command names nothing moves
+    // built-in flags come first wherever they are (before --); the command's own flags keep their order
     assert.deepStrictEqual(
-      Argv.normalize(root, argv("--log-level", "debug", "--region", "eu", "oncall", "--schedule", "--region")),
-      { _tag: "Run", argv: argv("oncall", "--log-level", "debug", "--region", "eu", "--schedule", "--region"), path: ["oncall"] }
+      Argv.normalize(root, argv("--log-level", "debug", "--region", "eu", "oncall", "--schedule", "P1", "--help", "--region", "us")),
+      { _tag: "Run", argv: argv("oncall", "--log-level", "debug", "--help", "--region", "eu", "--schedule", "P1", "--region", "us"), path: ["oncall"] }
+    )
+    assert.deepStrictEqual(
+      Argv.normalize(root, argv("get", "/users", "--limit", "5", "--log-level=debug", "--completions", "bash", "--", "--help")),
+      { _tag: "Run", argv: argv("get", "--log-level=debug", "--completions", "bash", "/users", "--limit", "5", "--", "--help"), path: ["get"] }
     )
   })
 
@@ -178,6 +182,10 @@ describe("help", () => {
       const group = yield* run(["incidents"])
       assert.strictEqual(group.code, 2)
       assert.include(group.stderr, "list")
+      // help after a flag's value (which @effect/cli alone would call an unknown argument)
+      const late = yield* run(["incidents", "list", "--limit", "5", "--help"])
+      assert.strictEqual(late.code, 0, late.stderr)
+      assert.include(late.stdout, "$ pagerduty incidents list")
       const unknown = yield* run(["trigegr", "-k", "SECRET-KEY-1"])
       assert.strictEqual(unknown.code, 2)
       assert.strictEqual(unknown.stdout, "")
