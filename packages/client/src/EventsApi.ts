@@ -8,10 +8,12 @@
  *   most 1024 characters, one of the four severities, dedup key at most 255 characters, ISO
  *   8601 timestamps, link and image shapes): a bad event fails with {@link InvalidEvent} and
  *   nothing is sent.
- * - 429, 5xx and network errors are retried ({@link RetryPolicy.events}: bounded, jittered).
+ * - 429, 5xx and network errors are retried ({@link RetryPolicy.events}: bounded, jittered),
+ *   and so is a 2xx alert-event answer whose body is unreadable (truncated or garbled JSON).
  *   That is safe because a trigger without a dedup key gets one assigned by the client
  *   before the first attempt: every retry carries the same key, so a retried trigger never
- *   opens two incidents. The key is returned.
+ *   opens two incidents. The key is returned. (A change event has no key: an unreadable
+ *   answer to one is not repeated.)
  * - A 2xx answer without `dedup_key` is a `ServerHttpError` (`UnexpectedBody`); a 400 is an
  *   `HttpError` carrying PagerDuty's `errors[]`.
  * - Exactly once: every `HttpError`, `ServerHttpError` and `TransportError` raised after an
@@ -473,8 +475,10 @@ export const make = (options: Options): Effect.Effect<EventsApi, UrlError | Miss
       canonicalPath: (path) => path
     })
 
+    // An unreadable 2xx is retried (within the network budget) only for alert events: their
+    // dedup key makes a repeat harmless. A change event has no key, so it is not repeated.
     const post = <A, I>(path: string, body: Record<string, unknown>, answer: Schema.Schema<A, I>, missing: string) =>
-      Effect.flatMap(client.requestOk({ method: "POST", url: path, json: body }), (response) =>
+      Effect.flatMap(client.requestOk({ method: "POST", url: path, json: body, retryUnreadableBody: path === "/v2/enqueue" }), (response) =>
         Effect.flatMap(ApiClient.parseJson(response), (json) =>
           Either.match(Schema.decodeUnknownEither(answer)(json), {
             onLeft: (cause) => Effect.fail(ApiClient.unexpectedBody(response, "UnexpectedBody", missing, cause)),

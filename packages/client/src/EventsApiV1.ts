@@ -369,7 +369,8 @@ export const make = (options: Options): Effect.Effect<EventsApiV1, UrlError | Mi
       Either.match(Internal.validate(Internal.V1Body, body), {
         onLeft: (issues) => Effect.fail(new InvalidEvent({ field: issues[0]!.field, reason: issues[0]!.reason, issues })),
         onRight: (valid) =>
-          Effect.flatMap(client.requestOk({ method: "POST", url: path, json: body }), (response) =>
+          // the incident key makes a repeat harmless: an unreadable 2xx is retried too
+          Effect.flatMap(client.requestOk({ method: "POST", url: path, json: body, retryUnreadableBody: true }), (response) =>
             Effect.flatMap(ApiClient.parseJson(response), (json) =>
               Either.match(Schema.decodeUnknownEither(Internal.V1Answer)(json), {
                 onLeft: (cause) =>

@@ -70,7 +70,10 @@ export type Target = string | object
 export interface CallOptions {
   /** Query parameters; list values are sent as `name[]` (see {@link normalizeParams}). */
   readonly params?: ApiClient.Query | undefined
+  /** Extra headers (they cannot replace the credential or the client's `From`: use `from`). */
   readonly headers?: Readonly<Record<string, string>> | undefined
+  /** `From` for this call, replacing the client's `defaultFrom`. */
+  readonly from?: string | undefined
   /** JSON body. */
   readonly json?: unknown
   readonly timeout?: Duration.DurationInput | undefined
@@ -562,6 +565,7 @@ const callOptions = (method: string, url: string, o: CallOptions | undefined, js
   url,
   params: normalizeParams(o?.params),
   headers: o?.headers,
+  from: o?.from,
   json,
   timeout: o?.timeout,
   retry: o?.retry
@@ -864,7 +868,7 @@ const updateIncidents = (core: Core) =>
   Effect.map(
     entityVerb(core, "PUT")("/incidents", {
       json: { incidents: incidents.map((i) => ("type" in i ? i : { ...i, type: "incident_reference" })) },
-      ...(o?.from === undefined ? {} : { headers: { From: o.from } })
+      from: o?.from
     }),
     (updated) => (Array.isArray(updated) ? updated : [])
   )

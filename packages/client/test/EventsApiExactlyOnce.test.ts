@@ -5,10 +5,11 @@
  */
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Either, Redacted } from "effect"
+import { Effect, Either, Fiber, Option, Redacted, TestClock } from "effect"
 import * as http from "node:http"
 import type { AddressInfo } from "node:net"
 import { EventsApi, EventsApiV1, PagerDutyError } from "../src/index.js"
+import * as Mock from "./utils/mock.js"
 
 type Mode = "drop" | "garble" | "ok" | "reject"
 
@@ -189,4 +190,45 @@ describe("EventsApiV1 exactly once (real server, answers lost)", () => {
       assert.strictEqual(server.incidents.size, 2) // two logical triggers, four sends
       assert.strictEqual(server.requests(), 4)
     }).pipe(Effect.scoped, Effect.provide(NodeHttpClient.layerUndici)))
+})
+
+describe("unreadable 2xx answers are retried inside the client with the same key (TestClock)", () => {
+  const garbledThenOk = (key: (body: Record<string, unknown>) => Record<string, unknown>) => (request: Mock.Recorded, n: number) =>
+    n === 1
+      ? new Response("{\"status\":\"succ", { status: 202, headers: { "content-type": "application/json" } })
+      : Mock.json(key(JSON.parse(request.body!) as Record<string, unknown>), 202)
+
+  /** Runs `self` in a fiber and moves the TestClock a second at a time until it is done. */
+  const settle = <A, E, R>(self: Effect.Effect<A, E, R>) =>
+    Effect.gen(function*() {
+      const fiber = yield* Effect.fork(self)
+      for (let i = 0; i < 120 && Option.isNone(yield* Fiber.poll(fiber)); i++) yield* TestClock.adjust("1 second")
+      return yield* Fiber.join(fiber)
+    })
+
+  it.effect("v2 trigger: the garbled answer is retried, both sends carry one dedup key", () =>
+    Effect.gen(function*() {
+      const events = yield* EventsApi.make({ routingKey: Redacted.make("R0UT1NGKEY") })
+      const result = yield* settle(events.trigger(trigger))
+      const sent = (yield* Mock.recorded).map((r) => (JSON.parse(r.body!) as { dedup_key: string }).dedup_key)
+      assert.strictEqual(sent.length, 2)
+      assert.deepStrictEqual(sent, [result.dedupKey, result.dedupKey])
+    }).pipe(Effect.provide(Mock.layer(garbledThenOk((b) => ({ status: "success", message: "Event processed", dedup_key: b["dedup_key"] }))))))
+
+  it.effect("v1 trigger: likewise, with the incident key", () =>
+    Effect.gen(function*() {
+      const v1 = yield* EventsApiV1.make({ serviceKey: Redacted.make("4baa5d20cfba466a5e075b02698f455c") })
+      const result = yield* settle(v1.trigger({ description: "Disk full", incidentKey: "v1-k" }))
+      assert.strictEqual(result.incidentKey, "v1-k")
+      assert.strictEqual((yield* Mock.recorded).length, 2)
+    }).pipe(Effect.provide(Mock.layer(garbledThenOk((b) => ({ status: "success", message: "Event processed", incident_key: b["incident_key"] }))))))
+
+  it.effect("a change event (no key to deduplicate it) is not repeated on a garbled answer", () =>
+    Effect.gen(function*() {
+      const events = yield* EventsApi.make({ routingKey: Redacted.make("R0UT1NGKEY") })
+      const error = yield* settle(Effect.flip(events.submit("Deployed v42")))
+      assert.strictEqual(error._tag, "ServerHttpError")
+      assert.strictEqual((error as PagerDutyError.ServerHttpError).reason, "InvalidJson")
+      assert.strictEqual((yield* Mock.recorded).length, 1)
+    }).pipe(Effect.provide(Mock.layer(garbledThenOk(() => ({ status: "success", message: "Change event processed" }))))))
 })
