@@ -57,7 +57,33 @@ export const extractBlocks = (text) => {
   return blocks
 }
 
-/** Type-checks every block; returns the process exit code. */
+/**
+ * Relative links of a Markdown text (`[text](target)`, outside code blocks) whose file does not
+ * exist. Links into docs/api/ are skipped: that directory is built by `pnpm docs`.
+ */
+export const brokenLinks = (root, file, text) => {
+  const out = []
+  let fence = null
+  text.split("\n").forEach((line, i) => {
+    const open = /^\s*(`{3,}|~{3,})/.exec(line)
+    if (open !== null) {
+      if (fence === null) fence = open[1][0]
+      else if (open[1][0] === fence) fence = null
+      return
+    }
+    if (fence !== null) return
+    for (const match of line.replace(/`[^`]*`/g, "").matchAll(/\]\(([^)\s]+)\)/g)) {
+      const target = match[1]
+      if (/^[a-z][a-z0-9+.-]*:/i.test(target) || target.startsWith("#")) continue
+      const resolved = path.resolve(path.dirname(file), decodeURIComponent(target.replace(/#.*$/, "")))
+      if (path.relative(path.join(root, "docs", "api"), resolved).startsWith("..") === false) continue
+      if (!fs.existsSync(resolved)) out.push({ file: path.relative(root, file), line: i + 1, target })
+    }
+  })
+  return out
+}
+
+/** Type-checks every block and checks every relative link; returns the process exit code. */
 export const checkBlocks = (root, targets, json) => {
   const files = markdownFiles(root, targets)
   // The blocks are virtual files in examples/ (never written): they resolve modules from there.
@@ -107,11 +133,13 @@ export const checkBlocks = (root, targets, json) => {
     }
   }
   const blocks = [...origin.values()]
+  const links = files.flatMap((file) => brokenLinks(root, file, fs.readFileSync(file, "utf8")))
   if (json) {
-    process.stdout.write(JSON.stringify({ files: files.map((f) => path.relative(root, f)), blocks, errors }, null, 2) + "\n")
+    process.stdout.write(JSON.stringify({ files: files.map((f) => path.relative(root, f)), blocks, errors, brokenLinks: links }, null, 2) + "\n")
   } else {
     for (const e of errors) process.stdout.write(`${e.file}:${e.line}: ${e.message}\n`)
-    process.stdout.write(`docs check: ${files.length} Markdown files, ${blocks.length} ts blocks, ${errors.length} errors\n`)
+    for (const l of links) process.stdout.write(`${l.file}:${l.line}: broken link ${l.target}\n`)
+    process.stdout.write(`docs check: ${files.length} Markdown files, ${blocks.length} ts blocks, ${errors.length} errors, ${links.length} broken links\n`)
   }
-  return errors.length > 0 ? 1 : 0
+  return errors.length > 0 || links.length > 0 ? 1 : 0
 }

@@ -25,6 +25,7 @@ interface BlocksReport {
   readonly files: ReadonlyArray<string>
   readonly blocks: ReadonlyArray<{ readonly file: string; readonly line: number }>
   readonly errors: ReadonlyArray<{ readonly file: string; readonly line: number; readonly message: string }>
+  readonly brokenLinks: ReadonlyArray<{ readonly file: string; readonly line: number; readonly target: string }>
 }
 
 const checkBlocks = (...targets: ReadonlyArray<string>): { readonly status: number | null; readonly report: BlocksReport } => {
@@ -100,7 +101,7 @@ describe("doc comments", () => {
     expect(new Set(report.blocks.map((b) => b.file)).size).toBeGreaterThan(10)
   })
 
-  it("reports a block that does not compile at its line in the Markdown file; sh and text blocks are not checked", { timeout: 120_000 }, () => {
+  it("reports a block that does not compile and a broken link at their lines in the Markdown file; sh and text blocks are not checked", { timeout: 120_000 }, () => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "docs-blocks-"))
     try {
       const md = path.join(tmp, "page.md")
@@ -127,6 +128,8 @@ describe("doc comments", () => {
           "```text", // 18
           "const x: number = 'text'", // 19
           "```", // 20
+          "[here](page.md#page), [the web](https://example.com/x.md), [top](#page), `[code](nope.md)`", // 21
+          "[gone](missing.md) and [api](../docs/api/client/RestApi.ts.md)", // 22
           ""
         ].join("\n")
       )
@@ -135,6 +138,10 @@ describe("doc comments", () => {
       expect(report.blocks.map((b) => b.line)).toEqual([4, 9])
       expect(report.errors.map((e) => [path.basename(e.file), e.line, e.message])).toEqual([
         ["page.md", 11, "Cannot find name 'userSuppliedKey'."]
+      ])
+      expect(report.brokenLinks.map((l) => [path.basename(l.file), l.line, l.target])).toEqual([
+        ["page.md", 22, "missing.md"],
+        ["page.md", 22, "../docs/api/client/RestApi.ts.md"]
       ])
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true })
