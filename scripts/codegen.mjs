@@ -635,7 +635,7 @@ const schemaModule = ({ spec, file, module, roots, pure = false, sinceOf = () =>
     const lines = fields.map((f) => {
       const p = m.properties[f]
       const pn = p && p.$ref && !COMPONENT.test(p.$ref) ? pointer(spec, p.$ref) : p
-      const required = (m.required.has(f) && !(pn && pn.readOnly === true) && ALWAYS_PRESENT.has(f)) || (depth === 0 && present.get(owner)?.has(f) === true)
+      const required = (m.required.has(f) && !(pn && pn.readOnly === true) && ALWAYS_PRESENT.has(f)) || (depth === 0 && !inputMode && present.get(owner)?.has(f) === true)
       let e = expr(p, mode, depth + 1, owner)
       // Optional fields also accept null: PagerDuty sends null for unset fields even where
       // the spec does not say `nullable` (e.g. `alert_grouping.ended_at` in its own examples).
@@ -649,6 +649,17 @@ const schemaModule = ({ spec, file, module, roots, pure = false, sinceOf = () =>
     return `{\n  ${[...lines, "readonly [key: string]: unknown"].join("\n  ")}\n}`
   }
 
+  // `<Name>Input`: the type of a component with `presentFields` as a request body, where the
+  // fields PagerDuty always sends in responses (`id`, ...) are optional again.
+  let inputMode = false
+  const inputTypeOf = (ptr) => {
+    inputMode = true
+    try {
+      return expr({ ...pointer(spec, ptr), nullable: false }, "type", 0, ptr)
+    } finally {
+      inputMode = false
+    }
+  }
   const sections = []
   for (const ptr of order) {
     const n = nameOf(ptr)
@@ -665,6 +676,15 @@ const schemaModule = ({ spec, file, module, roots, pure = false, sinceOf = () =>
     } else {
       sections.push(doc(lines, ex, sinceOf(n)) + `export const ${n} = ${pure ? PURE : ""}${expr(node, "schema", 0, ptr)}.annotations({ identifier: ${q(n)} })\n`)
       sections.push(doc([`Type of {@link ${n}}.`], [`import type * as ${module} from "@effect-pagerduty/client/generated/${module}"`, "", `const f = (value: ${module}.${n}) => value`], sinceOf(n)) + `export type ${n} = typeof ${n}.Type\n`)
+    }
+    if (present.has(ptr)) {
+      sections.push(
+        doc(
+          [`{@link ${n}} as a request body: the fields PagerDuty always sends in responses (codegen-overrides \`presentFields\`) are optional.`],
+          [`import type * as ${module} from "@effect-pagerduty/client/generated/${module}"`, "", `const f = (value: ${module}.${n}Input) => value`],
+          "0.2.0"
+        ) + `export type ${n}Input = ${inputTypeOf(ptr)}\n`
+      )
     }
     emitted.add(ptr)
   }
@@ -802,7 +822,7 @@ const schemaModule = ({ spec, file, module, roots, pure = false, sinceOf = () =>
   return {
     name: `${module}.ts`,
     content: header([file]) + intro + `import { Schema } from "effect"\n\n` + sections.join("\n"),
-    info: { count: order.length, names: order.map(nameOf), nameOf, checks }
+    info: { count: order.length, names: order.map(nameOf), nameOf, checks, hasInput: (ptr) => present.has(ptr) }
   }
 }
 
@@ -1030,7 +1050,7 @@ function check$record(u: unknown, f: (u: unknown) => boolean): boolean {
 }
 `
 
-const restOperationsFile = ({ spec, plans, nameOf, checks }) => {
+const restOperationsFile = ({ spec, plans, nameOf, checks, hasInput }) => {
   const S = (ptr) => (ptr === null ? "unknown" : `S.${nameOf(ptr)}`)
   const sections = []
   const members = []
@@ -1071,7 +1091,7 @@ const restOperationsFile = ({ spec, plans, nameOf, checks }) => {
     }
     if (p.body) {
       fields.push(`  /** The request entity${p.reqWrapper ? ` (sent as \`{ ${p.reqWrapper}: body }\`)` : ""}. */`)
-      fields.push(`  readonly body${p.body.required ? "" : "?"}: ${p.body.ptr === null ? "unknown" : `S.${nameOf(p.body.ptr)}`}${p.body.required ? "" : " | undefined"}`)
+      fields.push(`  readonly body${p.body.required ? "" : "?"}: ${p.body.ptr === null ? "unknown" : `S.${nameOf(p.body.ptr)}${hasInput(p.body.ptr) ? "Input" : ""}`}${p.body.required ? "" : " | undefined"}`)
     }
     if (p.from) {
       fields.push("  /** The `From` header: the email of a user of the account (default: RestApi's `defaultFrom`). */")
@@ -1165,7 +1185,7 @@ const generate = () => {
     ]
   })
   files.push(schemas)
-  files.push(restOperationsFile({ spec: restSpec, plans, nameOf: schemas.info.nameOf, checks: schemas.info.checks }))
+  files.push(restOperationsFile({ spec: restSpec, plans, nameOf: schemas.info.nameOf, checks: schemas.info.checks, hasInput: schemas.info.hasInput }))
   const events = loadSpec("events-v2.json")
   const eventRoots = { ...EVENTS_V2_ROOTS }
   for (const n of Object.keys(events.components.schemas)) eventRoots[n] = `#/components/schemas/${n}`

@@ -5148,7 +5148,7 @@ export const listEscalationPoliciesPages: ((options?: ListEscalationPoliciesOpti
  */
 export interface CreateEscalationPolicyOptions extends Op.CallOptions {
   /** The request entity (sent as `{ escalation_policy: body }`). */
-  readonly body?: S.EscalationPolicy | undefined
+  readonly body?: S.EscalationPolicyInput | undefined
   /** The `From` header: the email of a user of the account (default: RestApi's `defaultFrom`). */
   readonly from?: string | undefined
 }
@@ -5245,7 +5245,7 @@ export const getEscalationPolicy: ((id: string, options?: GetEscalationPolicyOpt
  */
 export interface UpdateEscalationPolicyOptions extends Op.CallOptions {
   /** The request entity (sent as `{ escalation_policy: body }`). */
-  readonly body?: S.EscalationPolicy | undefined
+  readonly body?: S.EscalationPolicyInput | undefined
 }
 
 /**
@@ -13683,7 +13683,7 @@ export const listServicesPages: ((options?: ListServicesOptions) => Stream.Strea
  */
 export interface CreateServiceOptions extends Op.CallOptions {
   /** The request entity (sent as `{ service: body }`). */
-  readonly body?: S.Service | undefined
+  readonly body?: S.ServiceInput | undefined
 }
 
 /**
@@ -14234,7 +14234,7 @@ export const getService: ((id: string, options?: GetServiceOptions) => Effect.Ef
  */
 export interface UpdateServiceOptions extends Op.CallOptions {
   /** The request entity (sent as `{ service: body }`). */
-  readonly body?: S.Service | undefined
+  readonly body?: S.ServiceInput | undefined
 }
 
 /**
@@ -17278,7 +17278,7 @@ export const listTeamsPages: ((options?: ListTeamsOptions) => Stream.Stream<Op.P
  */
 export interface CreateTeamOptions extends Op.CallOptions {
   /** The request entity (sent as `{ team: body }`). */
-  readonly body?: S.Team | undefined
+  readonly body?: S.TeamInput | undefined
 }
 
 /**
@@ -17373,7 +17373,7 @@ export const getTeam: ((id: string, options?: GetTeamOptions) => Effect.Effect<S
  */
 export interface UpdateTeamOptions extends Op.CallOptions {
   /** The request entity (sent as `{ team: body }`). */
-  readonly body?: S.Team | undefined
+  readonly body?: S.TeamInput | undefined
 }
 
 /**

@@ -1123,6 +1123,55 @@ export const Service = /*#__PURE__*/ Schema.Struct(
 export type Service = typeof Service.Type
 
 /**
+ * {@link Service} as a request body: the fields PagerDuty always sends in responses (codegen-overrides `presentFields`) are optional.
+ *
+ * @example
+ * ```ts
+ * import type * as RestSchemas from "@effect-pagerduty/client/generated/RestSchemas"
+ *
+ * const f = (value: RestSchemas.ServiceInput) => value
+ * ```
+ *
+ * @since 0.2.0
+ * @category generated
+ */
+export type ServiceInput = {
+  readonly acknowledgement_timeout?: (number | null) | undefined
+  readonly addons?: (ReadonlyArray<AddonReference> | null) | undefined
+  readonly alert_creation?: (string | null) | undefined
+  readonly alert_grouping?: (string | null) | undefined
+  readonly alert_grouping_parameters?: ((AlertGroupingParameters | ({
+    readonly html_url?: (string | null) | undefined
+    readonly id?: (string | null) | undefined
+    readonly self?: (string | null) | undefined
+    readonly summary?: (string | null) | undefined
+    readonly type?: (string | null) | undefined
+    readonly [key: string]: unknown
+  })) | null) | undefined
+  readonly alert_grouping_timeout?: (number | null) | undefined
+  readonly auto_pause_notifications_parameters?: (AutoPauseNotificationsParameters | null) | undefined
+  readonly auto_resolve_timeout?: (number | null) | undefined
+  readonly created_at?: (string | null) | undefined
+  readonly description?: (string | null) | undefined
+  readonly escalation_policy?: (EscalationPolicyReference | null) | undefined
+  readonly html_url?: (string | null) | undefined
+  readonly id?: (string | null) | undefined
+  readonly incident_urgency_rule?: (IncidentUrgencyRule | null) | undefined
+  readonly integrations?: (ReadonlyArray<IntegrationReference> | null) | undefined
+  readonly last_incident_timestamp?: (string | null) | undefined
+  readonly name?: (string | null) | undefined
+  readonly response_play?: unknown | undefined
+  readonly scheduled_actions?: (ReadonlyArray<ScheduledAction> | null) | undefined
+  readonly self?: (string | null) | undefined
+  readonly status?: (string | null) | undefined
+  readonly summary?: (string | null) | undefined
+  readonly support_hours?: (SupportHours | null) | undefined
+  readonly teams?: (ReadonlyArray<TeamReference> | null) | undefined
+  readonly type: string
+  readonly [key: string]: unknown
+}
+
+/**
  * From `components/schemas/ContactMethodReference` of REST.json.
  *
  * @example
@@ -1256,6 +1305,43 @@ export const User = /*#__PURE__*/ Schema.Struct(
  * @category generated
  */
 export type User = typeof User.Type
+
+/**
+ * {@link User} as a request body: the fields PagerDuty always sends in responses (codegen-overrides `presentFields`) are optional.
+ *
+ * @example
+ * ```ts
+ * import type * as RestSchemas from "@effect-pagerduty/client/generated/RestSchemas"
+ *
+ * const f = (value: RestSchemas.UserInput) => value
+ * ```
+ *
+ * @since 0.2.0
+ * @category generated
+ */
+export type UserInput = {
+  readonly avatar_url?: (string | null) | undefined
+  readonly color?: (string | null) | undefined
+  readonly contact_methods?: (ReadonlyArray<ContactMethodReference> | null) | undefined
+  readonly created_via_sso?: (boolean | null) | undefined
+  readonly description?: (string | null) | undefined
+  readonly email?: (string | null) | undefined
+  readonly html_url?: (string | null) | undefined
+  readonly http_cal_url?: (string | null) | undefined
+  readonly id?: (string | null) | undefined
+  readonly invitation_sent?: (boolean | null) | undefined
+  readonly job_title?: (string | null) | undefined
+  readonly name?: (string | null) | undefined
+  readonly notification_rules?: (ReadonlyArray<NotificationRuleReference> | null) | undefined
+  readonly role?: (string | null) | undefined
+  readonly self?: (string | null) | undefined
+  readonly summary?: (string | null) | undefined
+  readonly teams?: (ReadonlyArray<TeamReference> | null) | undefined
+  readonly time_zone?: (string | null) | undefined
+  readonly type: string
+  readonly web_cal_url?: (string | null) | undefined
+  readonly [key: string]: unknown
+}
 
 /**
  * From `components/schemas/Acknowledgement` of REST.json.
@@ -9209,6 +9295,35 @@ export const EscalationPolicy = /*#__PURE__*/ Schema.Struct(
 export type EscalationPolicy = typeof EscalationPolicy.Type
 
 /**
+ * {@link EscalationPolicy} as a request body: the fields PagerDuty always sends in responses (codegen-overrides `presentFields`) are optional.
+ *
+ * @example
+ * ```ts
+ * import type * as RestSchemas from "@effect-pagerduty/client/generated/RestSchemas"
+ *
+ * const f = (value: RestSchemas.EscalationPolicyInput) => value
+ * ```
+ *
+ * @since 0.2.0
+ * @category generated
+ */
+export type EscalationPolicyInput = {
+  readonly description?: (string | null) | undefined
+  readonly escalation_rules?: (ReadonlyArray<EscalationRule> | null) | undefined
+  readonly html_url?: (string | null) | undefined
+  readonly id?: (string | null) | undefined
+  readonly name?: (string | null) | undefined
+  readonly num_loops?: (number | null) | undefined
+  readonly on_call_handoff_notifications?: (string | null) | undefined
+  readonly self?: (string | null) | undefined
+  readonly services?: (ReadonlyArray<ServiceReference> | null) | undefined
+  readonly summary?: (string | null) | undefined
+  readonly teams?: (ReadonlyArray<TeamReference> | null) | undefined
+  readonly type: string
+  readonly [key: string]: unknown
+}
+
+/**
  * From `components/schemas/EventEnrichment` of REST.json.
  *
  * @example
@@ -12613,6 +12728,31 @@ export const Team = /*#__PURE__*/ Schema.Struct(
 export type Team = typeof Team.Type
 
 /**
+ * {@link Team} as a request body: the fields PagerDuty always sends in responses (codegen-overrides `presentFields`) are optional.
+ *
+ * @example
+ * ```ts
+ * import type * as RestSchemas from "@effect-pagerduty/client/generated/RestSchemas"
+ *
+ * const f = (value: RestSchemas.TeamInput) => value
+ * ```
+ *
+ * @since 0.2.0
+ * @category generated
+ */
+export type TeamInput = {
+  readonly default_role?: (string | null) | undefined
+  readonly description?: (string | null) | undefined
+  readonly html_url?: (string | null) | undefined
+  readonly id?: (string | null) | undefined
+  readonly name?: (string | null) | undefined
+  readonly self?: (string | null) | undefined
+  readonly summary?: (string | null) | undefined
+  readonly type: string
+  readonly [key: string]: unknown
+}
+
+/**
  * From `components/schemas/Incident` of REST.json.
  *
  * @example
@@ -12708,6 +12848,65 @@ export const Incident = /*#__PURE__*/ Schema.Struct(
  * @category generated
  */
 export type Incident = typeof Incident.Type
+
+/**
+ * {@link Incident} as a request body: the fields PagerDuty always sends in responses (codegen-overrides `presentFields`) are optional.
+ *
+ * @example
+ * ```ts
+ * import type * as RestSchemas from "@effect-pagerduty/client/generated/RestSchemas"
+ *
+ * const f = (value: RestSchemas.IncidentInput) => value
+ * ```
+ *
+ * @since 0.2.0
+ * @category generated
+ */
+export type IncidentInput = {
+  readonly acknowledgements?: (ReadonlyArray<Acknowledgement> | null) | undefined
+  readonly alert_counts?: (AlertCount | null) | undefined
+  readonly alert_grouping?: (({
+    readonly alert_grouping_active?: (boolean | null) | undefined
+    readonly ended_at?: (string | null) | undefined
+    readonly grouping_type?: (string | null) | undefined
+    readonly started_at?: (string | null) | undefined
+    readonly [key: string]: unknown
+  }) | null) | undefined
+  readonly assigned_via?: (string | null) | undefined
+  readonly assignments?: (ReadonlyArray<Assignment> | null) | undefined
+  readonly body?: (IncidentBody | null) | undefined
+  readonly conference_bridge?: (ConferenceBridge | null) | undefined
+  readonly created_at?: (string | null) | undefined
+  readonly escalation_policy?: ((EscalationPolicyReference | EscalationPolicy) | null) | undefined
+  readonly first_trigger_log_entry?: ((LogEntryReference | TriggerLogEntry) | null) | undefined
+  readonly html_url?: (string | null) | undefined
+  readonly id?: (string | null) | undefined
+  readonly incident_key?: (string | null) | undefined
+  readonly incident_number?: (number | null) | undefined
+  readonly incident_type?: (({
+    readonly name?: (string | null) | undefined
+    readonly [key: string]: unknown
+  }) | null) | undefined
+  readonly incidents_responders?: (ReadonlyArray<IncidentsRespondersReference> | null) | undefined
+  readonly is_mergeable?: (boolean | null) | undefined
+  readonly last_status_change_at?: (string | null) | undefined
+  readonly last_status_change_by?: ((AgentReference | User | Service) | null) | undefined
+  readonly pending_actions?: (ReadonlyArray<IncidentAction> | null) | undefined
+  readonly priority?: (Priority | null) | undefined
+  readonly resolve_reason?: (ResolveReason | null) | undefined
+  readonly resolved_at?: (string | null) | undefined
+  readonly responder_requests?: (ReadonlyArray<ResponderRequest> | null) | undefined
+  readonly self?: (string | null) | undefined
+  readonly service?: ((ServiceReference | Service) | null) | undefined
+  readonly status?: (string | null) | undefined
+  readonly summary?: (string | null) | undefined
+  readonly teams?: ((ReadonlyArray<TeamReference | Team>) | null) | undefined
+  readonly title?: (string | null) | undefined
+  readonly type?: (string | null) | undefined
+  readonly updated_at?: (string | null) | undefined
+  readonly urgency?: (string | null) | undefined
+  readonly [key: string]: unknown
+}
 
 /**
  * Outlier Incident information calculated over the same Service as the given Incident. From the schema at `paths//incidents/{id}/outlier_incident/get/responses/200/content/application/json/schema/properties/outlier_incident` of REST.json.
