@@ -254,6 +254,23 @@ describe("faults in the middle of a page stream", () => {
       ])
     }).pipe(Effect.provide(sim({ incidents: 250 }))))
 
+  for (const concurrency of [1, 4]) {
+    it.effect(`an invalid-JSON 200 on every 3rd page request is retried (concurrency ${concurrency}): every item once, in order`, () =>
+      Effect.gen(function*() {
+        const pd = yield* RestApi.RestApiService
+        const s = yield* Simulator.Simulator
+        yield* s.addFault({ method: "GET", path: "/incidents", nth: 3, kind: Simulator.Fault.invalidJson() })
+        const fiber = yield* Effect.fork(pd.listAll("/incidents", { pageSize: 100, concurrency }))
+        for (let i = 0; i < 120 && fiber.unsafePoll() === null; i++) yield* TestClock.adjust("1 second")
+        const items = yield* Fiber.join(fiber)
+        assert.deepStrictEqual(ids(items), yield* stateIds)
+        assert.strictEqual(new Set(ids(items)).size, 1_000)
+        // 10 pages; every 3rd request is garbled, so 10 good answers take 14 requests (4 garbled)
+        const requests = (yield* s.requests).filter((r) => r.path === "/incidents")
+        assert.strictEqual(requests.length, 14)
+      }).pipe(Effect.provide(sim({ incidents: 1_000 }))))
+  }
+
   it.effect("a dropped connection mid-stream is retried as a network error; nothing lost or duplicated", () =>
     Effect.gen(function*() {
       const pd = yield* RestApi.RestApiService
