@@ -101,6 +101,14 @@ describe("doc comments", () => {
     expect(new Set(report.blocks.map((b) => b.file)).size).toBeGreaterThan(10)
   })
 
+  it("the README stays a first page: at most 15 KB, with the two set-up commands and links to the guide", () => {
+    const readme = fs.readFileSync(path.join(root, "README.md"), "utf8")
+    expect(Buffer.byteLength(readme)).toBeLessThanOrEqual(15 * 1024)
+    expect(readme).toContain("npm i -g pnpm@10.34.9 && pnpm install && pnpm demo")
+    expect(readme).toMatch(/^pnpm test\b/m)
+    expect(readme).toContain("](docs/README.md)")
+  })
+
   it("reports a block that does not compile and a broken link at their lines in the Markdown file; sh and text blocks are not checked", { timeout: 120_000 }, () => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "docs-blocks-"))
     try {
