@@ -48,6 +48,7 @@ import * as Argv from "./Argv.js"
 import * as ErrorReport from "./ErrorReport.js"
 import * as Output from "./Output.js"
 import * as Progress from "./Progress.js"
+import * as WebhooksCommand from "./WebhooksCommand.js"
 
 /**
  * The version `pagerduty --version` prints.
@@ -866,12 +867,12 @@ export const command = root.pipe(
   Command.withDescription(
     "PagerDuty from the shell: Events API v2 and REST API v2. Global flags (-k, --region, --base-url, --simulator, --format, --verbose) go before or after the command."
   ),
-  Command.withSubcommands([trigger, acknowledge, resolve, change, incidents, oncall, schedules, get])
+  Command.withSubcommands([trigger, acknowledge, resolve, change, incidents, oncall, schedules, get, WebhooksCommand.command])
 )
 
 const runCommand = Command.run(command, { name: "pagerduty", version })
 
-const secretFlags = new Set(["--api-key", "-k", "--routing-key"])
+const secretFlags = new Set(["--api-key", "-k", "--routing-key", "--secret"])
 
 /**
  * The secret values a command line carries (`--api-key`, `-k`/`--routing-key`, and the
