@@ -23,6 +23,7 @@
  * @since 0.1.0
  */
 import { ValidationError } from "@effect/cli"
+import * as PagerDutyError from "@effect-pagerduty/client/PagerDutyError"
 import { Cause, ConfigError, Data, Option, Redacted } from "effect"
 
 /**
@@ -218,27 +219,23 @@ export const describe = (error: unknown, command: ReadonlyArray<string> = []): R
 }
 
 /**
- * Replaces every occurrence of the secrets' values in `text` with `<redacted>`.
+ * Replaces the secrets' values in `text` with `<redacted>`: the client library's own scrubbing
+ * (`PagerDutyError.scrubSecrets`, the one applied to every error body a server echoes), so
+ * the command and the library redact alike: secrets of at least 8 characters, where they
+ * stand as a whole token, plain, percent-encoded or JSON-escaped.
  *
  * @example
  * ```ts
  * import { Redacted } from "effect"
  * import { ErrorReport } from "@effect-pagerduty/cli"
  *
- * ErrorReport.scrub("key u+abc123 refused", [Redacted.make("u+abc123")]) // "key <redacted> refused"
+ * ErrorReport.scrub("key u+abc12345 refused", [Redacted.make("u+abc12345")]) // "key <redacted> refused"
  * ```
  *
  * @since 0.1.0
  * @category reporting
  */
-export const scrub = (text: string, secrets: ReadonlyArray<Redacted.Redacted>): string => {
-  let out = text
-  for (const secret of secrets) {
-    const value = Redacted.value(secret)
-    if (typeof value === "string" && value.length >= 4) out = out.split(value).join("<redacted>")
-  }
-  return out
-}
+export const scrub = (text: string, secrets: ReadonlyArray<Redacted.Redacted>): string => PagerDutyError.scrubSecrets(text, secrets)
 
 /**
  * The report of a whole failed run: the first typed failure decides; an interruption exits

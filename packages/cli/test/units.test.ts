@@ -118,6 +118,9 @@ describe("ErrorReport", () => {
   it("scrubs secrets from messages, interrupts exit 130, defects exit 1 without a stack unless debugging", () => {
     const secret = Redacted.make("u+S3CR3T")
     assert.strictEqual(ErrorReport.scrub("a u+S3CR3T b u+S3CR3T", [secret]), "a <redacted> b <redacted>")
+    // the library's rules: percent-encoded too, a short wrong key leaves ordinary words alone
+    assert.strictEqual(ErrorReport.scrub("token=u%2BS3CR3T", [secret]), "token=<redacted>")
+    assert.strictEqual(ErrorReport.scrub("the key may be wrong", [Redacted.make("wrong")]), "the key may be wrong")
     const failed = ErrorReport.fromCause(Cause.fail(new ErrorReport.UsageError({ message: "bad value u+S3CR3T" })), [secret])
     assert.strictEqual(failed.code, 2)
     assert.notInclude(failed.message, "S3CR3T")
