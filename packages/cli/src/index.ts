@@ -28,3 +28,8 @@ export * as Output from "./Output.js"
  * @since 0.1.0
  */
 export * as Progress from "./Progress.js"
+
+/**
+ * @since 0.2.0
+ */
+export * as WebhooksCommand from "./WebhooksCommand.js"
