@@ -71,7 +71,7 @@ const stage = (name) => {
   return dir
 }
 
-/** Module pages: `title` from the front matter, file name. */
+/** Module pages: `title` from docgen's front matter (or, once rewritten, the page's heading), file name. */
 const modulePages = (dir) =>
   fs.existsSync(dir)
     ? fs.readdirSync(dir, { recursive: true })
@@ -79,7 +79,7 @@ const modulePages = (dir) =>
       .sort()
       .map((f) => {
         const text = fs.readFileSync(path.join(dir, f), "utf8")
-        const title = /^title:\s*(.+)$/m.exec(text)?.[1]?.trim() ?? f
+        const title = (/^title:\s*(.+)$/m.exec(text) ?? /^# (.+)$/m.exec(text))?.[1]?.trim() ?? f
         return { file: f, title }
       })
     : []
@@ -110,6 +110,16 @@ for (const name of packages) {
   fs.renameSync(path.join(dir, "docs", "modules"), out)
   fs.rmSync(path.join(out, "index.md"), { force: true }) // docgen's empty "Modules" front-matter page
   fs.rmSync(dir, { recursive: true, force: true })
+  // docgen writes Jekyll front matter (which its prettier pass mangles to "***"); for reading on
+  // GitHub or in an editor each page starts with a heading and a link back to the index instead.
+  for (const page of modulePages(out)) {
+    const file = path.join(out, page.file)
+    const text = fs.readFileSync(file, "utf8")
+    const body = text.replace(/^(?:\*\*\*|---)\s*\n[\s\S]*?\n---\s*\n/, "")
+    const module = page.title.replace(/\.ts$/, "")
+    const heading = module === "index" ? `@effect-pagerduty/${name}` : `@effect-pagerduty/${name}/${module}`
+    fs.writeFileSync(file, `# ${heading}\n\n[API reference](../README.md) · [Documentation](../../README.md)\n\n${body}`)
+  }
   const pages = modulePages(out)
   results.push({ name, pages, examples, seconds })
   process.stdout.write(`docs: packages/${name}: ${pages.length} module pages, ${examples} examples type-checked and run, ${seconds.toFixed(1)} s\n`)
