@@ -59,12 +59,17 @@ export const historyPaths = [
 //     "readOnly":true},...,"self":{"type":"string","readOnly":true,...}}}  (`id` readOnly, no `required`)
 //   User: "required":["name","email","type"] (id, self, html_url are readOnly, so not required)
 //   Service, Team, EscalationPolicy: "required" lists `type` and `name` but not `id`
+//   LogEntry: {"allOf":[{"$ref":"#/components/schemas/Tag/allOf/0"},{"type":"object","properties":{
+//     "created_at":...,"channel":...}}]}  (no `required`; `id`/`type` readOnly in the base)
+//   Schedule: "required":["time_zone","type"] (`id` readOnly in the base)
 // Only top-level fields of the named component schemas; keys are component names.
 /** @type {Record<string, Record<string, ReadonlyArray<string>>>} */
 export const presentFields = {
   "REST.json": {
     EscalationPolicy: ["id", "name", "type"],
     Incident: ["id", "status", "title", "type"],
+    LogEntry: ["id", "type"],
+    Schedule: ["id", "type"],
     Service: ["id", "name", "type"],
     Team: ["id", "name", "type"],
     User: ["email", "id", "name", "type"]

@@ -23,7 +23,7 @@ export const program = Effect.gen(function*() {
   const openIncidents = (dedupKey: string) =>
     Effect.map(
       sim.state.incidents({ statuses: ["triggered", "acknowledged"] }),
-      (is) => is.filter((i) => (i as { readonly incident_key?: string }).incident_key === dedupKey).length
+      (is) => is.filter((i) => i.incident_key === dedupKey).length
     )
 
   // 1. trigger: validated before sending; severity defaults to "critical"

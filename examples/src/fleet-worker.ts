@@ -12,7 +12,7 @@
  * `PAGERDUTY_RATE_LIMIT` / `PAGERDUTY_RATE_LIMIT_WINDOW` set the budget (default 960 per minute).
  */
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
-import { RestApi } from "@effect-pagerduty/client"
+import { PagerDuty, RestApi } from "@effect-pagerduty/client"
 import * as Throttle from "@effect-pagerduty/client/Throttle"
 import * as ThrottleRedis from "@effect-pagerduty/client/ThrottleRedis"
 import { Simulator } from "@effect-pagerduty/testkit"
@@ -32,8 +32,10 @@ export const work = (apiKey: Redacted.Redacted, baseUrl: string | undefined) =>
     const incidents = yield* Stream.runCount(
       api.iterAll("/incidents", { params: { date_range: "all" }, pageSize: 25, concurrency: 4 })
     )
-    const users = yield* api.listAll("/users")
-    yield* Effect.forEach(users, (user) => api.jget(`/users/${String((user as { id: unknown }).id)}`), {
+    // the typed API on the same client: users decoded with the spec's User schema
+    const pd = PagerDuty.fromRestApi(api)
+    const users = yield* Stream.runCollect(pd.listUsers())
+    yield* Effect.forEach(users, (user) => pd.getUser(user.id), {
       concurrency: 8,
       discard: true
     })

@@ -13,7 +13,7 @@
  *   node examples/dist/src/oauth-pkce.js   # starts a simulator on 127.0.0.1 and runs against it
  */
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
-import { OAuth, RestApi } from "@effect-pagerduty/client"
+import { OAuth, PagerDuty, RestApi } from "@effect-pagerduty/client"
 import { Simulator } from "@effect-pagerduty/testkit"
 import { Console, Data, Effect, Redacted } from "effect"
 import { pathToFileURL } from "node:url"
@@ -84,7 +84,7 @@ export const program = <E>(
 
     // the user token on the REST API
     const pd = yield* RestApi.make({ apiKey: tokens.accessToken, authType: "bearer", baseUrl: options.apiBaseUrl })
-    const me = (yield* pd.rget("/users/me")) as { readonly name: string }
+    const me = yield* PagerDuty.fromRestApi(pd).getCurrentUser()
     yield* say(`GET /users/me: ${me.name}`)
 
     // a code works once

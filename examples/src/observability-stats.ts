@@ -8,7 +8,7 @@
  * `program` is exported so examples/test/observability.test.ts checks what it prints.
  */
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
-import { Observability, RestApi } from "@effect-pagerduty/client"
+import { Observability, PagerDuty, RestApi } from "@effect-pagerduty/client"
 import { Simulator } from "@effect-pagerduty/testkit"
 import { Console, Effect, Redacted, Stream } from "effect"
 import { pathToFileURL } from "node:url"
@@ -16,13 +16,13 @@ import { pathToFileURL } from "node:url"
 /** Some REST work (a listing, reads, a 429 that is retried), then the statistics table. */
 export const work = (baseUrl: string) =>
   Effect.gen(function*() {
-    const pd = yield* RestApi.make({ apiKey: Redacted.make("sim-api-key"), baseUrl })
+    const pd = PagerDuty.fromRestApi(yield* RestApi.make({ apiKey: Redacted.make("sim-api-key"), baseUrl }))
     // 3 pages of incidents
-    const incidents = yield* pd.iterAll("/incidents", { params: { limit: 25 } }).pipe(Stream.take(60), Stream.runCollect)
+    const incidents = yield* pd.listIncidents({ pageSize: 25 }).pipe(Stream.take(60), Stream.runCollect)
     // one read per incident path (the id becomes {id} in the statistics)
-    for (const incident of [...incidents].slice(0, 2)) yield* pd.rget(`/incidents/${(incident as { id: string }).id}`)
+    for (const incident of [...incidents].slice(0, 2)) yield* pd.getIncident(incident.id)
     // a 429 (the fault is added by the caller) is retried after ratelimit-reset
-    yield* pd.listAll("/users")
+    yield* Stream.runDrain(pd.listUsers())
   })
 
 export const program = (options: { readonly rateLimitResetSeconds: number } = { rateLimitResetSeconds: 1 }) =>

@@ -14,9 +14,9 @@
  */
 import type { HttpClient } from "@effect/platform"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
-import { RestApi, Schedules } from "@effect-pagerduty/client"
+import { PagerDuty, RestApi, Schedules } from "@effect-pagerduty/client"
 import { Simulator } from "@effect-pagerduty/testkit"
-import { Clock, Console, Effect, Layer, Redacted } from "effect"
+import { Chunk, Clock, Console, Effect, Layer, Redacted, Stream } from "effect"
 import { pathToFileURL } from "node:url"
 
 /** The calendar quarter before the one containing `now` (UTC): `[since, until)` and a label. */
@@ -37,13 +37,12 @@ const day = (ms: number) => new Date(ms).toISOString().slice(0, 10)
  */
 export const program = (now?: Date) =>
   Effect.gen(function*() {
-    const pd = yield* RestApi.RestApiService
     const schedules = yield* Schedules.Schedules
     const lines: Array<string> = []
     const say = (line: string) => Effect.zipRight(Effect.sync(() => lines.push(line)), Console.log(line))
 
     const { label, since, until } = lastQuarter(now === undefined ? yield* Clock.currentTimeMillis : now.getTime())
-    const list = (yield* pd.listAll("/schedules")) as ReadonlyArray<{ readonly id: string; readonly name: string }>
+    const list = Chunk.toReadonlyArray(yield* Stream.runCollect(PagerDuty.listSchedules()))
     yield* say(`On-call hours in ${label} (${day(since)} to ${day(until)}, ${Math.round((until - since) / 86_400_000)} days), ${list.length} schedules:`)
 
     const everything: Array<Schedules.Entry> = []

@@ -9,27 +9,24 @@
  */
 import type { HttpClient } from "@effect/platform"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
-import { RestApi, Schedules } from "@effect-pagerduty/client"
+import { PagerDuty, RestApi, Schedules } from "@effect-pagerduty/client"
 import { Simulator } from "@effect-pagerduty/testkit"
-import { Console, Effect, Layer, Redacted } from "effect"
+import { Chunk, Console, Effect, Layer, Redacted, Stream } from "effect"
 import { pathToFileURL } from "node:url"
-
-const ref = (o: unknown) => (typeof o === "object" && o !== null ? o as { readonly id?: string; readonly summary?: string; readonly name?: string } : {})
 
 /** Prints one block per escalation policy; returns the printed lines. */
 export const program = Effect.gen(function*() {
-  const pd = yield* RestApi.RestApiService
   const schedules = yield* Schedules.Schedules
   const lines: Array<string> = []
   const say = (line: string) => Effect.zipRight(Effect.sync(() => lines.push(line)), Console.log(line))
 
-  const policies = yield* pd.listAll("/escalation_policies")
+  const policies = Chunk.toReadonlyArray(yield* Stream.runCollect(PagerDuty.listEscalationPolicies()))
   // one paginated stream of every on-call now (the server's current time)
   const oncalls = yield* Schedules.collect(schedules.onCallNow())
 
   yield* say(`On call now, ${policies.length} escalation policies:`)
-  for (const policy of policies.map(ref)) {
-    yield* say(`${policy.name ?? policy.summary} (${policy.id})`)
+  for (const policy of policies) {
+    yield* say(`${policy.name} (${policy.id})`)
     const rows = oncalls
       .filter((o) => o.escalation_policy.id === policy.id)
       .sort((a, b) => a.escalation_level - b.escalation_level || (a.user.id < b.user.id ? -1 : 1))

@@ -15,7 +15,7 @@ import { NodeSdk } from "@effect/opentelemetry"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { ConsoleMetricExporter, PeriodicExportingMetricReader, type PushMetricExporter } from "@opentelemetry/sdk-metrics"
 import { ConsoleSpanExporter, SimpleSpanProcessor, type SpanExporter } from "@opentelemetry/sdk-trace-base"
-import { Observability, RestApi } from "@effect-pagerduty/client"
+import { Observability, PagerDuty, RestApi } from "@effect-pagerduty/client"
 import { Simulator } from "@effect-pagerduty/testkit"
 import { Console, Effect, Redacted, Stream } from "effect"
 import { pathToFileURL } from "node:url"
@@ -32,12 +32,11 @@ export const telemetry = (spans: SpanExporter, metrics: PushMetricExporter) =>
 /** Two pages of incidents and one read, inside an application span; prints the statistics. */
 export const program = (baseUrl: string) =>
   Effect.gen(function*() {
-    const pd = yield* RestApi.make({ apiKey: Redacted.make("sim-api-key"), baseUrl })
+    const pd = PagerDuty.fromRestApi(yield* RestApi.make({ apiKey: Redacted.make("sim-api-key"), baseUrl }))
     const [, stats] = yield* Observability.measure(
       Effect.gen(function*() {
-        const incidents = yield* pd.iterAll("/incidents", { params: { limit: 5 } }).pipe(Stream.take(8), Stream.runCollect)
-        const first = [...incidents][0] as { id: string }
-        yield* pd.rget(`/incidents/${first.id}`)
+        const incidents = yield* pd.listIncidents({ pageSize: 5 }).pipe(Stream.take(8), Stream.runCollect)
+        for (const first of [...incidents].slice(0, 1)) yield* pd.getIncident(first.id)
       }).pipe(Effect.withSpan("triage", { attributes: { "app.step": "list and read" } }))
     )
     yield* Console.log(Observability.format(stats))

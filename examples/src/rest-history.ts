@@ -12,6 +12,7 @@ import type { HttpClient } from "@effect/platform"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { Pagination, RestApi } from "@effect-pagerduty/client"
 import { Simulator } from "@effect-pagerduty/testkit"
+import * as RestSchemas from "@effect-pagerduty/client/generated/RestSchemas"
 import { Console, Effect, Redacted, Stream } from "effect"
 import { pathToFileURL } from "node:url"
 
@@ -21,12 +22,12 @@ export const program = (since: string, until: string) =>
     const pd = yield* RestApi.RestApiService
     const byType = new Map<string, number>()
     const ids = new Set<string>()
-    const count = yield* pd.iterHistory("/log_entries", { since, until, params: { is_overview: true } }).pipe(
+    // iterHistory has no typed twin (it bisects the time window); the generated schema types its items
+    const count = yield* pd.iterHistory("/log_entries", { since, until, params: { is_overview: true }, schema: RestSchemas.LogEntry }).pipe(
       Stream.tap((entry) =>
         Effect.sync(() => {
-          const e = entry as { readonly id: string; readonly type: string }
-          ids.add(e.id)
-          byType.set(e.type, (byType.get(e.type) ?? 0) + 1)
+          ids.add(entry.id)
+          byType.set(entry.type, (byType.get(entry.type) ?? 0) + 1)
         })
       ),
       Stream.runCount,

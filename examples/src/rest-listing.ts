@@ -9,7 +9,7 @@
  */
 import type { HttpClient } from "@effect/platform"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
-import { RestApi } from "@effect-pagerduty/client"
+import { PagerDuty, RestApi } from "@effect-pagerduty/client"
 import { Simulator } from "@effect-pagerduty/testkit"
 import { Console, Effect, Option, Redacted, Schema, Stream } from "effect"
 import { pathToFileURL } from "node:url"
@@ -41,8 +41,9 @@ export const program = Effect.gen(function*() {
   for (const line of firstThree) yield* say(line)
 
   // finding: case-insensitive exact match on an attribute, paging stops at the first hit
-  const first = users[0] as { readonly email?: string } | undefined
-  if (first?.email !== undefined) {
+  // the typed API: users decoded with the spec's User schema (email is a string)
+  const [first] = yield* Stream.runCollect(PagerDuty.listUsers().pipe(Stream.take(1)))
+  if (first !== undefined) {
     const found = yield* pd.find("/users", first.email.toUpperCase(), { attribute: "email" })
     yield* say(`found by email: ${Option.isSome(found)}`)
   }

@@ -9,9 +9,10 @@
  */
 import type { HttpClient } from "@effect/platform"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
-import { RestApi } from "@effect-pagerduty/client"
+import { PagerDuty, RestApi } from "@effect-pagerduty/client"
 import { Simulator } from "@effect-pagerduty/testkit"
-import { Console, Effect, Redacted } from "effect"
+import * as RestSchemas from "@effect-pagerduty/client/generated/RestSchemas"
+import { Console, Effect, Redacted, Schema } from "effect"
 import { pathToFileURL } from "node:url"
 
 /** Creates an incident, acknowledges it with a multi-update, and creates-or-finds a user. */
@@ -21,10 +22,10 @@ export const program = (serviceId: string) =>
     const lines: Array<string> = []
     const say = (line: string) => Effect.zipRight(Effect.sync(() => lines.push(line)), Console.log(line))
 
-    // rpost wraps the body as {"incident": {...}} and returns the unwrapped incident
-    const incident = (yield* pd.rpost("/incidents", {
-      json: { type: "incident", title: "Disk full on db-1", service: { id: serviceId, type: "service_reference" } }
-    })) as { readonly id: string; readonly status: string }
+    // the typed createIncident wraps the body as {"incident": {...}} and returns the decoded incident
+    const incident = yield* PagerDuty.createIncident({
+      body: { type: "incident", title: "Disk full on db-1", service: { id: serviceId, type: "service_reference" } }
+    })
     yield* say(`created ${incident.id} (${incident.status})`)
 
     // multi-update: PUT /incidents with a list (From comes from PAGERDUTY_FROM / defaultFrom)
@@ -32,17 +33,14 @@ export const program = (serviceId: string) =>
     yield* say(`acknowledged ${updated.length}`)
 
     // every r-verb also takes a resource object: its `self` URL is used
-    const again = (yield* pd.rget(incident)) as { readonly status: string }
+    const again = yield* pd.rget(incident, { schema: RestSchemas.Incident })
     yield* say(`status now ${again.status}`)
 
     // idempotent create: finds the user by email, creates it only when missing
-    const user = (yield* pd.persist("/users", "email", { name: "Ada Lovelace", email: "ada@example.com", type: "user" })) as {
-      readonly id: string
-    }
-    const same = (yield* pd.persist("/users", "email", { name: "Ada Lovelace", email: "ada@example.com", type: "user" })) as {
-      readonly id: string
-    }
-    yield* say(`persist is idempotent: ${user.id === same.id}`)
+    const user = yield* pd.persist("/users", "email", { name: "Ada Lovelace", email: "ada@example.com", type: "user" })
+    const same = yield* pd.persist("/users", "email", { name: "Ada Lovelace", email: "ada@example.com", type: "user" })
+    const idOf = (u: unknown) => Schema.decodeUnknownSync(RestSchemas.User)(u).id
+    yield* say(`persist is idempotent: ${idOf(user) === idOf(same)}`)
     return lines
   })
 

@@ -12,7 +12,7 @@
 import * as HttpServer from "@effect/platform/HttpServer"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
-import { RestApi, Webhooks } from "@effect-pagerduty/client"
+import { PagerDuty, RestApi, Webhooks } from "@effect-pagerduty/client"
 import { Simulator } from "@effect-pagerduty/testkit"
 import { Console, Effect, Layer, Queue, Redacted, Ref } from "effect"
 import * as http from "node:http"
@@ -70,9 +70,9 @@ export const program = Effect.gen(function*() {
 
   // 3. Change an incident and print each transition as its webhook arrives.
   const next = Effect.flatMap(Queue.take(seen), (event) => say(`  <- ${describe(event)}`))
-  const incident = (yield* pd.rpost("/incidents", {
-    json: { type: "incident", title: "Checkout is down", service: { id: "PV00000", type: "service_reference" } }
-  })) as { readonly id: string }
+  const incident = yield* PagerDuty.createIncident({
+    body: { type: "incident", title: "Checkout is down", service: { id: "PV00000", type: "service_reference" } }
+  })
   yield* say(`-> triggered ${incident.id}`)
   yield* next
   yield* pd.rput(`/incidents/${incident.id}`, { json: { type: "incident", status: "acknowledged" } })

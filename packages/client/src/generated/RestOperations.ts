@@ -12918,7 +12918,7 @@ export interface CreateScheduleOptions extends Op.CallOptions {
   /** Any on-call schedule entries that pass the date range bounds will be truncated at the bounds, unless the parameter `overflow=true` is passed. This parameter defaults to false. For instance, if your schedule is a rotation that changes daily at midnight UTC, and your date range is from `2011-06-01T10:00:00Z` to `2011-06-01T14:00:00Z`: */
   readonly overflow?: boolean | undefined
   /** The request entity (sent as `{ schedule: body }`). */
-  readonly body?: S.Schedule | undefined
+  readonly body?: S.ScheduleInput | undefined
 }
 
 /**
@@ -12972,7 +12972,7 @@ export interface CreateSchedulePreviewOptions extends Op.CallOptions {
   /** The end of the date range over which you want to search. */
   readonly until?: string | undefined
   /** The request entity (sent as `{ schedule: body }`). */
-  readonly body?: S.Schedule | undefined
+  readonly body?: S.ScheduleInput | undefined
 }
 
 /**
@@ -13078,7 +13078,7 @@ export interface UpdateScheduleOptions extends Op.CallOptions {
   /** Any on-call schedule entries that pass the date range bounds will be truncated at the bounds, unless the parameter `overflow=true` is passed. This parameter defaults to false. For instance, if your schedule is a rotation that changes daily at midnight UTC, and your date range is from `2011-06-01T10:00:00Z` to `2011-06-01T14:00:00Z`: */
   readonly overflow?: boolean | undefined
   /** The request entity (sent as `{ schedule: body }`). */
-  readonly body?: S.Schedule | undefined
+  readonly body?: S.ScheduleInput | undefined
 }
 
 /**
@@ -25382,7 +25382,7 @@ function check$SubSchedule(u: any): boolean {
 }
 
 function check$Schedule(u: any): boolean {
-  return check$object(u) && check$optional(u.description, check$string) && check$optional(u.escalation_policies, check$$160) && check$optional(u.final_schedule, check$SubSchedule) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.name, check$string) && check$optional(u.next_oncall_for_user, check$$161) && check$optional(u.overrides_subschedule, check$SubSchedule) && check$optional(u.schedule_layers, check$$162) && check$optional(u.self, check$$0) && check$optional(u.summary, check$$0) && check$optional(u.teams, check$$43) && check$optional(u.time_zone, check$string) && check$string(u.type) && check$optional(u.users, check$$163)
+  return check$object(u) && check$optional(u.description, check$string) && check$optional(u.escalation_policies, check$$160) && check$optional(u.final_schedule, check$SubSchedule) && check$optional(u.html_url, check$$0) && check$string(u.id) && check$optional(u.name, check$string) && check$optional(u.next_oncall_for_user, check$$161) && check$optional(u.overrides_subschedule, check$SubSchedule) && check$optional(u.schedule_layers, check$$162) && check$optional(u.self, check$$0) && check$optional(u.summary, check$$0) && check$optional(u.teams, check$$43) && check$optional(u.time_zone, check$string) && check$string(u.type) && check$optional(u.users, check$$163)
 }
 
 function check$ServiceEventRule(u: any): boolean {

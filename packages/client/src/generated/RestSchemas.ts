@@ -454,14 +454,14 @@ export const LogEntry = /*#__PURE__*/ Schema.Struct(
       Schema.Record({ key: Schema.String, value: Schema.Unknown })
     ))),
     html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
+    id: Schema.String,
     incident: Schema.optional(Schema.NullOr(IncidentReference)),
     note: Schema.optional(Schema.NullOr(Schema.String)),
     self: Schema.optional(Schema.NullOr(Schema.String)),
     service: Schema.optional(Schema.NullOr(ServiceReference)),
     summary: Schema.optional(Schema.NullOr(Schema.String)),
     teams: Schema.optional(Schema.NullOr(Schema.Array(TeamReference))),
-    type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("acknowledge_log_entry", "annotate_log_entry", "assign_log_entry", "delegate_log_entry", "escalate_log_entry", "exhaust_escalation_path_log_entry", "notify_log_entry", "reach_ack_limit_log_entry", "reach_trigger_limit_log_entry", "repeat_escalation_path_log_entry", "resolve_log_entry", "snooze_log_entry", "trigger_log_entry", "unacknowledge_log_entry", "urgency_change_log_entry", "field_value_change_log_entry", "custom_field_value_change_log_entry"), Schema.String)))
+    type: Schema.Union(Schema.Literal("acknowledge_log_entry", "annotate_log_entry", "assign_log_entry", "delegate_log_entry", "escalate_log_entry", "exhaust_escalation_path_log_entry", "notify_log_entry", "reach_ack_limit_log_entry", "reach_trigger_limit_log_entry", "repeat_escalation_path_log_entry", "resolve_log_entry", "snooze_log_entry", "trigger_log_entry", "unacknowledge_log_entry", "urgency_change_log_entry", "field_value_change_log_entry", "custom_field_value_change_log_entry"), Schema.String)
   },
   Schema.Record({ key: Schema.String, value: Schema.Unknown })
 ).annotations({ identifier: "LogEntry" })
@@ -480,6 +480,41 @@ export const LogEntry = /*#__PURE__*/ Schema.Struct(
  * @category generated
  */
 export type LogEntry = typeof LogEntry.Type
+
+/**
+ * {@link LogEntry} as a request body: the fields PagerDuty always sends in responses (codegen-overrides `presentFields`) are optional.
+ *
+ * @example
+ * ```ts
+ * import type * as RestSchemas from "@effect-pagerduty/client/generated/RestSchemas"
+ *
+ * const f = (value: RestSchemas.LogEntryInput) => value
+ * ```
+ *
+ * @since 0.2.0
+ * @category generated
+ */
+export type LogEntryInput = {
+  readonly agent?: (AgentReference | null) | undefined
+  readonly changeset?: (ReadonlyArray<string> | null) | undefined
+  readonly channel?: (Channel | null) | undefined
+  readonly contexts?: (ReadonlyArray<Context> | null) | undefined
+  readonly created_at?: (string | null) | undefined
+  readonly event_details?: (({
+    readonly description?: (string | null) | undefined
+    readonly [key: string]: unknown
+  }) | null) | undefined
+  readonly html_url?: (string | null) | undefined
+  readonly id?: (string | null) | undefined
+  readonly incident?: (IncidentReference | null) | undefined
+  readonly note?: (string | null) | undefined
+  readonly self?: (string | null) | undefined
+  readonly service?: (ServiceReference | null) | undefined
+  readonly summary?: (string | null) | undefined
+  readonly teams?: (ReadonlyArray<TeamReference> | null) | undefined
+  readonly type?: (string | null) | undefined
+  readonly [key: string]: unknown
+}
 
 /**
  * From `components/schemas/AcknowledgeLogEntry` of REST.json.
@@ -18711,7 +18746,7 @@ export const Schedule = /*#__PURE__*/ Schema.Struct(
     escalation_policies: Schema.optional(Schema.NullOr(Schema.Array(EscalationPolicyReference))),
     final_schedule: Schema.optional(Schema.NullOr(SubSchedule)),
     html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
+    id: Schema.String,
     name: Schema.optional(Schema.NullOr(Schema.String)),
     next_oncall_for_user: Schema.optional(Schema.NullOr(Schema.Struct(
       {
@@ -18747,6 +18782,43 @@ export const Schedule = /*#__PURE__*/ Schema.Struct(
  * @category generated
  */
 export type Schedule = typeof Schedule.Type
+
+/**
+ * {@link Schedule} as a request body: the fields PagerDuty always sends in responses (codegen-overrides `presentFields`) are optional.
+ *
+ * @example
+ * ```ts
+ * import type * as RestSchemas from "@effect-pagerduty/client/generated/RestSchemas"
+ *
+ * const f = (value: RestSchemas.ScheduleInput) => value
+ * ```
+ *
+ * @since 0.2.0
+ * @category generated
+ */
+export type ScheduleInput = {
+  readonly description?: (string | null) | undefined
+  readonly escalation_policies?: (ReadonlyArray<EscalationPolicyReference> | null) | undefined
+  readonly final_schedule?: (SubSchedule | null) | undefined
+  readonly html_url?: (string | null) | undefined
+  readonly id?: (string | null) | undefined
+  readonly name?: (string | null) | undefined
+  readonly next_oncall_for_user?: (({
+    readonly end?: (string | null) | undefined
+    readonly start?: (string | null) | undefined
+    readonly user?: (Reference | null) | undefined
+    readonly [key: string]: unknown
+  }) | null) | undefined
+  readonly overrides_subschedule?: (SubSchedule | null) | undefined
+  readonly schedule_layers?: (ReadonlyArray<ScheduleLayer> | null) | undefined
+  readonly self?: (string | null) | undefined
+  readonly summary?: (string | null) | undefined
+  readonly teams?: (ReadonlyArray<TeamReference> | null) | undefined
+  readonly time_zone?: (string | null) | undefined
+  readonly type: string
+  readonly users?: (ReadonlyArray<UserReference> | null) | undefined
+  readonly [key: string]: unknown
+}
 
 /**
  * An option for a custom field. Can only be applied to fields with a `field_type` of `single_value_fixed` or `multi_value_fixed`. From `components/schemas/ServiceCustomFieldsFieldOptionUpdateModel` of REST.json.
