@@ -4,23 +4,20 @@
  * `node examples/dist/src/quick-start.js` runs it and prints the result as plain JSON.
  */
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
-import { EventsApi, PagerDutyError, RestApi } from "@effect-pagerduty/client"
+import { EventsApi, PagerDuty, PagerDutyError, RestApi } from "@effect-pagerduty/client"
 import { Simulator } from "@effect-pagerduty/testkit"
-import { Chunk, Effect, Layer, Redacted, Schema, Stream } from "effect"
+import { Chunk, Effect, Layer, Redacted, Stream } from "effect"
 import { pathToFileURL } from "node:url"
 
-export const Incident = Schema.Struct({ id: Schema.String, title: Schema.String })
-
 export const program = Effect.gen(function*() {
-  const pd = yield* RestApi.RestApiService
-  // every triggered incident, streamed page by page (constant memory), decoded by a Schema
-  const titles = yield* pd.iterAll("/incidents", { schema: Incident, params: { statuses: ["triggered"], date_range: "all" } }).pipe(
+  // every triggered incident, streamed page by page (constant memory), checked against the spec's Incident
+  const titles = yield* PagerDuty.listIncidents({ statuses: ["triggered"], date_range: "all" }).pipe(
     Stream.map((incident) => incident.title),
     Stream.runCollect,
     Effect.map(Chunk.toArray)
   )
-  // one user, or null when PagerDuty answers 404 (a typed error, caught by tag predicate)
-  const user = yield* pd.rget("/users/PABC123").pipe(Effect.catchIf(PagerDutyError.isNotFound, () => Effect.succeed(null)))
+  // one user (a typed User), or null when PagerDuty answers 404 (a typed error, caught by tag predicate)
+  const user = yield* PagerDuty.getUser("PABC123").pipe(Effect.catchIf(PagerDutyError.isNotFound, () => Effect.succeed(null)))
   // an alert with a client-assigned dedup key, safe to retry
   const { dedupKey } = yield* Effect.flatMap(EventsApi.EventsApiService, (events) =>
     events.trigger({ summary: "Disk full on db-1", source: "db-1", severity: "error" }))
