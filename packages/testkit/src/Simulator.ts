@@ -259,7 +259,8 @@ export interface Options {
 /**
  * Webhook delivery. A subscription made with `POST /webhook_subscriptions` (its URL must be
  * on 127.0.0.1, localhost or [::1]) receives signed v3 events when incidents are triggered,
- * acknowledged, resolved or annotated, and a `pagey.ping` on `POST
+ * acknowledged, annotated, resolved, reassigned (`state.reassignIncident`) or change priority
+ * (`PUT /incidents/{id}`), and a `pagey.ping` on `POST
  * /webhook_subscriptions/{id}/ping`. `layer` and `serve` deliver, from a fiber in their
  * scope (API requests never wait for a delivery); `make` alone does not.
  *
@@ -448,6 +449,8 @@ export interface StateApi {
     readonly status?: IncidentStatus | undefined
     readonly incidentKey?: string | undefined
   }) => Effect.Effect<Incident>
+  /** Assigns an open incident to these user ids instead of its assignees (subscriptions get `incident.reassigned`). */
+  readonly reassignIncident: (id: string, userIds: ReadonlyArray<string>) => Effect.Effect<Incident>
   readonly users: Effect.Effect<ReadonlyArray<User>>
   readonly addUser: (input: { readonly name: string; readonly email: string; readonly role?: string | undefined; readonly timeZone?: string | undefined }) => Effect.Effect<User>
   readonly teams: Effect.Effect<ReadonlyArray<Entity>>
@@ -642,6 +645,16 @@ const makeService = (engine: Engine, clock: () => number): SimulatorService => {
       })
       if (input.status === "acknowledged" || input.status === "resolved") rec = transition(st, rec, input.status, null, t, "api")
       return render().incident(rec) as unknown as Incident
+    }),
+    reassignIncident: (id, userIds) => sync(() => {
+      const st = engine.state
+      const rec = st.incidentById(id)
+      if (rec === undefined) throw new Error(`Unknown incident ${id}`)
+      if (rec.status === "resolved") throw new Error(`Incident ${id} is resolved`)
+      for (const u of userIds) if (!st.users.has(u)) throw new Error(`Unknown user ${u}`)
+      const next = { ...rec, assigneeIds: [...userIds], updated_at: now() }
+      st.putIncident(next)
+      return render().incident(next) as unknown as Incident
     }),
     users: sync(() => list(engine.state.users.values(), (r, u) => r.user(u)) as unknown as ReadonlyArray<User>),
     addUser: (input) => sync(() => {

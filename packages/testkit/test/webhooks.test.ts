@@ -167,6 +167,29 @@ describe("webhook deliveries", () => {
       }).pipe(Effect.provide(Simulator.layer({ incidents: 0, webhooks: { app: receiver(received) } })))
     }))
 
+  it.effect("reassignment and a new priority are incident.reassigned and incident.priority_updated; resolving is only incident.resolved", () =>
+    Effect.gen(function*() {
+      const received = yield* Queue.unbounded<Received>()
+      yield* Effect.gen(function*() {
+        const sim = yield* Simulator.Simulator
+        const incident = yield* sim.state.addIncident({ title: "Slow checkout" })
+        yield* subscribe(["incident.reassigned", "incident.priority_updated", "incident.resolved"])
+        yield* sim.state.reassignIncident(incident.id, ["PU00003"])
+        const reassigned = yield* Queue.take(received)
+        assert.strictEqual(reassigned.event.event_type, "incident.reassigned")
+        assert.deepStrictEqual(reassigned.event.data.assignees.map((a: any) => a.id), ["PU00003"])
+        const priority = (yield* getJson("/priorities")).body.priorities[0]
+        yield* sendJson("PUT", `/incidents/${incident.id}`, { incident: { type: "incident", priority: { id: priority.id, type: "priority_reference" } } }, { ...AUTH, ...FROM })
+        const updated = yield* Queue.take(received)
+        assert.strictEqual(updated.event.event_type, "incident.priority_updated")
+        assert.strictEqual(updated.event.data.priority.id, priority.id)
+        yield* sendJson("PUT", `/incidents/${incident.id}`, { incident: { type: "incident", status: "resolved" } }, { ...AUTH, ...FROM })
+        assert.strictEqual((yield* Queue.take(received)).event.event_type, "incident.resolved")
+        const attempts = yield* sim.awaitWebhookDeliveries(3)
+        assert.deepStrictEqual(attempts.map((a) => a.eventType), ["incident.reassigned", "incident.priority_updated", "incident.resolved"])
+      }).pipe(Effect.provide(Simulator.layer({ incidents: 0, webhooks: { app: receiver(received) } })))
+    }))
+
   it.effect("a 500 is retried after PagerDuty-like backoff on TestClock with the same body, id and signature; a 400 is dropped", () =>
     Effect.gen(function*() {
       const received = yield* Queue.unbounded<Received>()

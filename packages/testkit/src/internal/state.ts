@@ -199,6 +199,8 @@ export class State {
 
   /** Stores a changed incident (a copy made by the caller). */
   putIncident(rec: IncidentRec): void {
+    // the record before the change, for webhook events of field changes (only when subscribed)
+    const before = this.webhooks.subscriptions.size > 0 && rec.index < this.incidentCount ? this.incident(rec.index) : undefined
     this.version++
     if (rec.index >= this.seededIncidents) this.created[rec.index - this.seededIncidents] = rec
     else this.overlay.set(rec.index, rec)
@@ -208,6 +210,7 @@ export class State {
     } else {
       this.openByKey.set(key, rec.index)
     }
+    if (before !== undefined && before !== rec) this.webhooks.onIncidentChange(this, before, rec)
   }
 
   /** Appends a new incident; the caller fills everything but index, id and number. */

@@ -7,7 +7,9 @@
  * Events come from incident log entries, so every path that changes an incident (REST,
  * Events API v1/v2, the `state` helpers) produces them: a trigger log entry is
  * `incident.triggered`, acknowledge `incident.acknowledged`, resolve `incident.resolved`,
- * annotate `incident.annotated` (the note), assign `incident.reassigned`.
+ * annotate `incident.annotated` (the note). Field changes seen by `State.putIncident` make
+ * `incident.priority_updated`, `incident.reassigned` (other assignees) and
+ * `incident.service_updated`.
  *
  * @internal
  */
@@ -87,11 +89,7 @@ const EVENT_OF_LOG_ENTRY: Readonly<Record<string, string>> = {
   trigger_log_entry: "incident.triggered",
   acknowledge_log_entry: "incident.acknowledged",
   resolve_log_entry: "incident.resolved",
-  annotate_log_entry: "incident.annotated",
-  assign_log_entry: "incident.reassigned",
-  escalate_log_entry: "incident.escalated",
-  unacknowledge_log_entry: "incident.unacknowledged",
-  reassign_log_entry: "incident.reassigned"
+  annotate_log_entry: "incident.annotated"
 }
 
 interface Scope {
@@ -136,6 +134,30 @@ export class WebhookStore {
     const agent = entry.userId === null ? render.serviceRef(rec.serviceId) : render.userRef(entry.userId)
     const client = entry.channel === "api" || entry.channel === "events_api" ? { name: "PagerDuty API" } : { name: "PagerDuty" }
     for (const sub of targets) this.send(sub, { event_type: eventType, resource_type: "incident", occurred_at: iso(entry.created_at), agent, client, data })
+  }
+
+  /**
+   * Field changes of an incident that keeps its status: a new priority is
+   * `incident.priority_updated`, other assignees `incident.reassigned`, another service
+   * `incident.service_updated`. (Status changes are events of their log entries.)
+   */
+  onIncidentChange(state: State, before: IncidentRec, after: IncidentRec): void {
+    if (this.subscriptions.size === 0 || before.status !== after.status) return
+    const types: Array<string> = []
+    if (before.priorityId !== after.priorityId) types.push("incident.priority_updated")
+    const assignees = (r: IncidentRec) => [...new Set(r.assigneeIds)].sort().join(",")
+    if (assignees(before) !== assignees(after)) types.push("incident.reassigned")
+    if (before.serviceId !== after.serviceId) types.push("incident.service_updated")
+    if (types.length === 0) return
+    const render = new Renderer(state, "https://api.pagerduty.com", this.subdomain)
+    const data = incidentData(render, after)
+    // who made a field change is not recorded: no agent
+    const agent = null
+    for (const eventType of types) {
+      for (const sub of this.matching(eventType, { serviceId: after.serviceId, teamIds: after.teamIds })) {
+        this.send(sub, { event_type: eventType, resource_type: "incident", occurred_at: iso(after.updated_at), agent, client: { name: "PagerDuty" }, data })
+      }
+    }
   }
 
   /** `POST /webhook_subscriptions/{id}/ping`: a `pagey.ping` to that subscription only. */
