@@ -10,6 +10,7 @@
  * flag's own arity). Only `@effect/cli`'s built-in flags (`--help`, `--version`,
  * `--log-level LEVEL`, `--completions SHELL`, `--wizard`) are also taken from after the command
  * names, because `@effect/cli` reads them only before the first value. It never looks past `--`.
+ * `pagerduty help [command...]` is `pagerduty [command...] --help`, as in gh and git.
  *
  * @since 0.2.0
  */
@@ -244,6 +245,10 @@ export const normalize = (root: Descriptor.Command<unknown>, argv: ReadonlyArray
     const children = childrenOf(node)
     if (children.size === 0) break
     const child = children.get(arg)
+    if (child === undefined && arg === "help" && path.length === 0) {
+      // `pagerduty help incidents list`, as gh and git: the help of the command named after it
+      return normalize(root, [...head, ...args.slice(i + 1).filter((a) => !a.startsWith("-")), "--help"])
+    }
     if (child === undefined) {
       return { _tag: "UnknownCommand", command: arg, parent: path, suggestions: suggest(arg, children.keys()) }
     }

@@ -107,6 +107,9 @@ describe("Argv.normalize", () => {
     assert.deepStrictEqual(Argv.normalize(root, argv("--simulator")), { _tag: "Usage", path: [] })
     assert.deepStrictEqual(Argv.normalize(root, argv("incidents")), { _tag: "Usage", path: ["incidents"] })
     assert.deepStrictEqual(Argv.normalize(root, argv("--help")), { _tag: "Run", argv: argv("--help"), path: [] })
+    assert.deepStrictEqual(Argv.normalize(root, argv("help")), { _tag: "Run", argv: argv("--help"), path: [] })
+    assert.deepStrictEqual(Argv.normalize(root, argv("help", "incidents", "list")), { _tag: "Run", argv: argv("incidents", "list", "--help"), path: ["incidents", "list"] })
+    assert.deepStrictEqual(Argv.normalize(root, argv("help", "frob")), { _tag: "UnknownCommand", command: "frob", parent: [], suggestions: [] })
     assert.deepStrictEqual(Argv.normalize(root, argv("trigegr")), { _tag: "UnknownCommand", command: "trigegr", parent: [], suggestions: ["trigger"] })
     assert.deepStrictEqual(Argv.normalize(root, argv("incidents", "lst")), {
       _tag: "UnknownCommand",
