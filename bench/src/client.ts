@@ -3,12 +3,17 @@
  * baseline) against a simulator process, checks every item arrived exactly once, and prints
  * a {@link ClientResult} as its last stdout line. Its own process, so its peak RSS
  * (`process.resourceUsage().maxRSS`) is its own; the raw baseline never loads Effect or our
- * packages (they are imported only by `ours` runs). Run with `--expose-gc`.
+ * packages (they are imported only by `ours` runs), nor pdjs. Run with `--expose-gc`.
+ * With `timeoutMs` (pdjs runs), a timed pass that fails or does not finish in time is
+ * reported in the result (`error`, items received so far) instead of failing the process.
  */
 import * as fs from "node:fs"
 import { Session } from "node:inspector/promises"
 import { type ClientResult, type ClientSpec, RESULT_PREFIX, type ServerStats, type Task } from "./protocol.js"
 import * as raw from "./raw.js"
+
+/** pdjs, loaded only in `pdjs` runs (so the other runs never pay for it). */
+const loadPdjs = () => import("./pdjs.js")
 
 const spec = JSON.parse(process.argv[2] ?? "{}") as ClientSpec
 
@@ -69,13 +74,20 @@ const loadOurs = async () => {
   return { Effect, ours, oursEvents }
 }
 
+/** What the pass in progress has received so far (read when it fails or times out). */
+const progress: { tally?: Tally | undefined; sent: number } = { sent: 0 }
+
 /** One pass of the task; returns the tally (lists) or the number of events sent. */
 const pass = async (task: Task, tag: string): Promise<{ tally?: Tally; sent?: number; perSecond?: number }> => {
   switch (task._tag) {
     case "list": {
       const tally = new Tally(task.expected, 0)
+      progress.tally = tally
       if (spec.impl === "raw") await raw.listIncidents(spec.url, { concurrency: task.concurrency }, tally.onPage)
-      else {
+      else if (spec.impl === "pdjs") {
+        if (task.concurrency > 1) throw new Error("pdjs has no concurrent listing")
+        await (await loadPdjs()).listIncidents(spec.url, tally.onPage)
+      } else {
         const { Effect, ours } = await loadOurs()
         await Effect.runPromise(ours.listIncidents({ concurrency: task.concurrency, schema: task.schema }, tally.onPage).pipe(Effect.provide(ours.restLayer(spec.url))))
       }
@@ -84,6 +96,8 @@ const pass = async (task: Task, tag: string): Promise<{ tally?: Tally; sent?: nu
     case "history": {
       // sample the after-GC heap every 10 000 items: the listing must not retain what it emitted
       const tally = new Tally(task.expected, 10_000)
+      progress.tally = tally
+      if (spec.impl === "pdjs") throw new Error("pdjs has no history listing")
       if (spec.impl === "raw") await raw.historyIncidents(spec.url, Date.parse(task.since), Date.parse(task.until), tally.onPage)
       else {
         const { Effect, ours } = await loadOurs()
@@ -93,11 +107,17 @@ const pass = async (task: Task, tag: string): Promise<{ tally?: Tally; sent?: nu
     }
     case "events": {
       let sent = 0
+      progress.tally = undefined
+      progress.sent = 0
       const onSent = () => {
         sent++
+        progress.sent = sent
       }
       if (spec.impl === "raw") await raw.triggers(spec.url, tag, task.count, task.concurrency, onSent)
-      else {
+      else if (spec.impl === "pdjs") {
+        if (task.concurrency > 1) throw new Error("the pdjs bench sends events sequentially only")
+        await (await loadPdjs()).triggers(spec.url, tag, task.count, onSent)
+      } else {
         const { Effect, oursEvents } = await loadOurs()
         await Effect.runPromise(oursEvents.triggers(spec.url, tag, task.count, task.concurrency, onSent))
       }
@@ -139,7 +159,23 @@ const main = async () => {
   const before = await stats(spec.tag)
   const cpu0 = process.cpuUsage()
   const start = performance.now()
-  const outcome = await pass(spec.task, spec.tag)
+  let error: string | undefined
+  let outcome: { tally?: Tally; sent?: number; perSecond?: number }
+  if (spec.timeoutMs === undefined) outcome = await pass(spec.task, spec.tag)
+  else {
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`did not finish within ${spec.timeoutMs} ms (hangs or waits)`)), spec.timeoutMs)
+    })
+    try {
+      outcome = await Promise.race([pass(spec.task, spec.tag), timeout])
+    } catch (failure) {
+      error = spec.impl === "pdjs" ? (await loadPdjs()).describe(failure) : String(failure)
+      outcome = progress.tally !== undefined ? { tally: progress.tally } : { sent: progress.sent }
+    } finally {
+      clearTimeout(timer)
+    }
+  }
   const wallMs = performance.now() - start
   const cpu = process.cpuUsage(cpu0)
   if (session !== undefined && spec.profile !== undefined) {
@@ -169,7 +205,8 @@ const main = async () => {
     heapMaxAfterGc: tally !== undefined && tally.heapMaxAfterGc > 0 ? tally.heapMaxAfterGc : heapBefore,
     rssFirstSample: tally?.rssFirstSample ?? 0,
     rssMaxSampled: tally?.rssMaxSampled ?? 0,
-    perSecond: outcome.perSecond ?? 0
+    perSecond: outcome.perSecond ?? 0,
+    ...(error === undefined ? {} : { error })
   }
   process.stdout.write(`${RESULT_PREFIX}${JSON.stringify(result)}\n`)
 }

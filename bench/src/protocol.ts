@@ -11,6 +11,10 @@ export interface ServerSpec {
   readonly every429?: { readonly nth: number; readonly reset: number } | undefined
   /** A 503 on every nth `GET /incidents`. */
   readonly every503?: number | undefined
+  /** A dropped connection (no answer) on every nth `GET /incidents`. */
+  readonly everyDrop?: number | undefined
+  /** A 200 whose JSON body is truncated on every nth `GET /incidents`. */
+  readonly everyInvalidJson?: number | undefined
 }
 
 /** What the simulator process reports on `GET /stats?prefix=P` of its control port. */
@@ -57,9 +61,15 @@ export type Task =
     readonly pageSize: number
   }
 
+/**
+ * The implementations compared: our client, the raw `fetch` baseline, and PagerDuty's own
+ * JavaScript client `@pagerduty/pdjs` 2.2.4.
+ */
+export type Impl = "ours" | "raw" | "pdjs"
+
 /** One client process: which implementation, against which simulator, doing what. */
 export interface ClientSpec {
-  readonly impl: "ours" | "raw"
+  readonly impl: Impl
   readonly url: string
   readonly control: string
   readonly task: Task
@@ -69,6 +79,11 @@ export interface ClientSpec {
   readonly tag: string
   /** Write a CPU profile of the timed pass (only) to this file. */
   readonly profile?: string | undefined
+  /**
+   * Give up on the timed pass after this many ms and report it as failed (pdjs may hang or
+   * fail on faults; the result says what happened instead of failing the whole bench).
+   */
+  readonly timeoutMs?: number | undefined
 }
 
 /** What a client process prints as its last stdout line, after `RESULT `. */
@@ -105,6 +120,8 @@ export interface ClientResult {
   readonly rssMaxSampled: number
   /** Throughput task: requests per second. */
   readonly perSecond: number
+  /** Set when the timed pass failed or timed out (only for clients run with `timeoutMs`). */
+  readonly error?: string | undefined
 }
 
 export const RESULT_PREFIX = "RESULT "

@@ -6,7 +6,9 @@
  * - classic offset pagination advancing by the real page length, until `more` is false;
  * - a 429 waits `ratelimit-reset` seconds (else `retry-after`, else 1 s) and retries;
  * - a 500/502/503/504 on a GET waits like Python's client and ours by default
- *   (1.5 s × 2ⁿ, no jitter) and retries, at most 6 times;
+ *   (1.5 s × 2ⁿ⁺¹ = 3 s, 6 s, 12 s..., no jitter) and retries, at most 6 times;
+ * - a dropped connection, a body cut short, or a 200 whose body is not JSON is retried at
+ *   once (at most 5 times): the shortest correct handling of a transfer fault;
  * - with `concurrency: n`, the first page asks for `total`, then the remaining pages are
  *   fetched n at a time and emitted in order (an ordered window of promises);
  * - history: a window whose `total` exceeds 10 000 is split in halves (whole seconds),
@@ -25,17 +27,40 @@ const waitFor429 = (res: Response): number => {
 
 const retryable5xx = new Set([500, 502, 503, 504])
 
-/** GET a JSON body, retrying 429 and 5xx as described above. */
+/** Transport failures (connection reset, body cut short) and unreadable JSON: retried at once, this many times. */
+const maxReadRetries = 5
+
+/** One GET: the response and its body, or `undefined` when the connection or the JSON broke. */
+const attemptGet = async (url: string): Promise<{ readonly res: Response; readonly body: unknown } | undefined> => {
+  try {
+    const res = await fetch(url, { headers })
+    if (!res.ok) {
+      await res.arrayBuffer()
+      return { res, body: undefined }
+    }
+    return { res, body: JSON.parse(await res.text()) }
+  } catch {
+    return undefined
+  }
+}
+
+/** GET a JSON body, retrying 429, 5xx, dropped connections and unreadable bodies as described above. */
 export const getJson = async (url: string): Promise<Record<string, unknown>> => {
   let serverErrors = 0
+  let readErrors = 0
   for (;;) {
-    const res = await fetch(url, { headers })
-    if (res.ok) return await res.json() as Record<string, unknown>
-    await res.arrayBuffer()
+    const got = await attemptGet(url)
+    if (got === undefined) {
+      if (readErrors++ < maxReadRetries) continue
+      throw new Error(`GET ${url}: the connection or the body failed ${readErrors} times`)
+    }
+    const { body, res } = got
+    if (res.ok) return body as Record<string, unknown>
     if (res.status === 429) {
       await sleep(waitFor429(res))
     } else if (retryable5xx.has(res.status) && serverErrors < 6) {
-      await sleep(1500 * 2 ** serverErrors++)
+      // python-pagerduty's (and our default) un-jittered backoff: 3 s, 6 s, 12 s, ...
+      await sleep(3000 * 2 ** serverErrors++)
     } else {
       throw new Error(`GET ${url}: HTTP ${res.status}`)
     }
@@ -134,7 +159,7 @@ export const trigger = async (base: string, dedupKey: string, i: number): Promis
     }
     await res.arrayBuffer()
     if (res.status === 429) await sleep(waitFor429(res))
-    else if (res.status >= 500 && serverErrors < 6) await sleep(1500 * 2 ** serverErrors++)
+    else if (res.status >= 500 && serverErrors < 6) await sleep(3000 * 2 ** serverErrors++)
     else throw new Error(`trigger ${dedupKey}: HTTP ${res.status}`)
   }
 }

@@ -1,5 +1,6 @@
 /**
- * The simulator process: `Simulator.serve` with the scenario's options, on its own process
+ * The simulator process: `Simulator.serve` with the scenario's options and its injected
+ * faults (429, 503, dropped connections, invalid-JSON 200s on every nth `GET /incidents`), on its own process
  * (so on its own core), plus a control port answering `GET /stats?prefix=P` with
  * {@link ServerStats}. Started by `run.ts` with `fork`; it sends `{ url, control }` over IPC
  * once listening and exits when its parent disconnects.
@@ -18,6 +19,12 @@ if (spec.every429 !== undefined) {
 }
 if (spec.every503 !== undefined) {
   faults.push({ method: "GET", path: "/incidents", nth: spec.every503, kind: Simulator.Fault.status5xx(503) })
+}
+if (spec.everyDrop !== undefined) {
+  faults.push({ method: "GET", path: "/incidents", nth: spec.everyDrop, kind: Simulator.Fault.drop() })
+}
+if (spec.everyInvalidJson !== undefined) {
+  faults.push({ method: "GET", path: "/incidents", nth: spec.everyInvalidJson, kind: Simulator.Fault.invalidJson() })
 }
 
 const program = Effect.scoped(Effect.gen(function*() {
