@@ -1040,7 +1040,9 @@ export const main = (
 ): Effect.Effect<number, never, CliApp.CliApp.Environment> =>
   Effect.gen(function*() {
     const secrets = secretsOf(argv, env)
-    const io = ioOf(options)
+    const unscrubbed = ioOf(options)
+    // everything on stderr (messages, retries, progress) is scrubbed of the keys given; stdout is data
+    const io: Io = { ...unscrubbed, stderr: (text) => unscrubbed.stderr(ErrorReport.scrub(text, secrets)) }
     const normalized = Argv.normalize(command.descriptor, argv)
     if (normalized._tag === "UnknownFlag") {
       const where = ["pagerduty", ...normalized.path].join(" ")

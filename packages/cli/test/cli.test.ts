@@ -402,6 +402,13 @@ describe("exit codes", () => {
       assert.match(waits[0]!, /^pagerduty: retrying in \d[\dms. ]* after a network error \(GET https:\/\/api\.pagerduty\.com\/incidents\)$/)
       assert.match(lines(tty.stderr).at(-1)!, /^Error: .*incidents/)
 
+      // a key in the URL (here a base URL with a token in its path) never reaches stderr
+      const token = "T0KEN-in-the-path-0123456789"
+      const withKey = yield* runOnClock(["incidents", "list", "-k", token, "--base-url", `https://proxy.example.com/${token}`], true)
+      assert.strictEqual(withKey.code, 6)
+      assert.include(withKey.stderr, "pagerduty: retrying in ")
+      assert.notInclude(withKey.stderr, token)
+
       const piped = yield* runOnClock(["incidents", "list", ...key], false)
       assert.strictEqual(piped.code, 6)
       assert.notInclude(piped.stderr, "retrying")
