@@ -7,6 +7,7 @@
  */
 import type * as HttpApp from "@effect/platform/HttpApp"
 import * as HttpServer from "@effect/platform/HttpServer"
+import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import { assert, describe, it } from "@effect/vitest"
 import { Cause, Effect, Exit, Queue, Redacted } from "effect"
@@ -17,6 +18,7 @@ import * as http from "node:http"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 import { Webhooks } from "../src/index.js"
+import { type Captured, everything, observe } from "./utils/observe.js"
 
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), "fixtures", "webhooks")
 const fixture = (name: string): string => fs.readFileSync(path.join(fixtures, name), "utf8")
@@ -290,7 +292,46 @@ const post = (url: string, body: string, headers: Record<string, string>, method
     return { status: res.status, text: await res.text() }
   })
 
+/** Runs the app on one in-memory request (no socket). */
+const call = <E>(app: HttpApp.Default<E, never>, body: string, headers: Record<string, string>) =>
+  app.pipe(
+    Effect.provideService(
+      HttpServerRequest.HttpServerRequest,
+      HttpServerRequest.fromWeb(new Request("http://127.0.0.1/pagerduty", { method: "POST", body, headers }))
+    ),
+    Effect.map((response) => response.status)
+  )
+
 describe("Webhooks.handler", () => {
+  it.effect("one span PagerDuty.webhook per delivery with the event and delivery ids; no secret or signature in spans or logs", () =>
+    Effect.gen(function*() {
+      const captured: Captured = { logs: [], spans: [] }
+      const signature = `v1=${hmacHex(SECRET, BODY)}`
+      const app = Webhooks.handler(Redacted.make(SECRET), (event) => event.id === "fail" ? Effect.fail("boom") : Effect.void)
+      const statuses = yield* observe(
+        Effect.all([
+          call(app, BODY, { "x-pagerduty-signature": signature, "x-webhook-id": "wh-7", "x-webhook-subscription": "PSUB7" }),
+          call(app, BODY, { "x-pagerduty-signature": `v1=${hmacHex("wrong", BODY)}` }),
+          call(app, "{}", { "x-pagerduty-signature": `v1=${hmacHex(SECRET, "{}")}` }),
+          call(Webhooks.handler([], () => Effect.void), BODY, { "x-pagerduty-signature": signature })
+        ]),
+        captured
+      )
+      assert.deepStrictEqual(statuses, [202, 401, 400, 500])
+      const spans = captured.spans.filter((s) => s.name === "PagerDuty.webhook")
+      assert.strictEqual(spans.length, 4)
+      assert.deepStrictEqual(
+        ["pagerduty.event.id", "pagerduty.event.type", "pagerduty.webhook.id", "pagerduty.webhook.subscription", "http.response.status_code"].map((k) => spans[0].attributes.get(k)),
+        ["5ac64822-4adc-4fda-ade0-410becf0de4f", "incident.priority_updated", "wh-7", "PSUB7", 202]
+      )
+      assert.deepStrictEqual([spans[1].attributes.get("pagerduty.webhook.rejected"), spans[1].attributes.get("http.response.status_code")], ["InvalidSignature", 401])
+      assert.strictEqual(spans[2].attributes.get("pagerduty.webhook.rejected"), "InvalidEnvelope")
+      assert.strictEqual(spans[3].attributes.get("pagerduty.webhook.rejected"), "NoSecret")
+      const all = everything(captured)
+      for (const secret of [SECRET, signature.slice(3), hmacHex("wrong", BODY)]) assert.notInclude(all, secret)
+    }))
+
+
   it.scoped("answers 202 to a signed event and gives the handler the typed event and delivery ids; 401/400/405/413 otherwise", () =>
     Effect.gen(function*() {
       const seen = yield* Queue.unbounded<readonly [Webhooks.WebhookEvent, Webhooks.Delivery]>()
