@@ -963,6 +963,27 @@ export const cleanHelp = (text: string, path: ReadonlyArray<string> = []): strin
 }
 
 /**
+ * Fixes the bash completion script of `@effect/cli`, whose case labels for a command two levels
+ * deep (`pagerduty,incidents,list)`) never match what its loop builds (`pagerduty__incidents,list`),
+ * so `pagerduty incidents list --<TAB>` completed nothing.
+ *
+ * @example
+ * ```ts
+ * import { Cli } from "@effect-pagerduty/cli"
+ *
+ * Cli.fixBashCompletions("            pagerduty,incidents,list)") // "            pagerduty__incidents,list)"
+ * ```
+ *
+ * @since 0.2.0
+ * @category formatting
+ */
+export const fixBashCompletions = (script: string): string =>
+  script.replace(/^(\s+)([\w-]+(?:,[\w-]+){2,})\)$/gm, (_, indent: string, label: string) => {
+    const names = label.split(",")
+    return `${indent}${names.slice(0, -1).join("__")},${names.at(-1)!})`
+  })
+
+/**
  * A console for `@effect/cli`'s own output (help, version, completions, usage errors): scrubbed
  * of the secrets, without the generic help sentences, stripped of ANSI styles when the stream
  * is not a terminal or `NO_COLOR` is set, written to the run's stdout/stderr (`log` to
@@ -973,12 +994,14 @@ const cleanConsole = (
   env: Readonly<Record<string, string | undefined>>,
   io: Io,
   path: ReadonlyArray<string>,
-  logTo: "stdout" | "stderr" = "stdout"
+  logTo: "stdout" | "stderr" = "stdout",
+  bashCompletions = false
 ) =>
   Effect.map(Effect.console, (console): Console.Console => {
     const colour = (tty: boolean) => tty && (env.NO_COLOR === undefined || env.NO_COLOR === "")
     const render = (styled: boolean, args: ReadonlyArray<unknown>) => {
-      const text = cleanHelp(ErrorReport.scrub(Util.format(...args), secrets), path)
+      const raw = ErrorReport.scrub(Util.format(...args), secrets)
+      const text = bashCompletions ? fixBashCompletions(raw) : cleanHelp(raw, path)
       return `${styled ? text : text.replace(ansiStyles, "")}\n`
     }
     const toStderr = (...args: ReadonlyArray<unknown>) => Effect.sync(() => io.stderr(render(colour(io.stderrIsTTY), args)))
@@ -1057,7 +1080,9 @@ export const main = (
     }
     const usage = normalized._tag === "Usage"
     const args = usage ? [...argv.slice(0, 2), ...normalized.path, "--help"] : normalized.argv
-    const console = yield* cleanConsole(secrets, env, io, normalized.path, usage ? "stderr" : "stdout")
+    const completions = args.findIndex((arg) => arg === "--completions" || arg.startsWith("--completions="))
+    const shell = completions < 0 ? undefined : args[completions]!.includes("=") ? args[completions]!.split("=")[1] : args[completions + 1]
+    const console = yield* cleanConsole(secrets, env, io, normalized.path, usage ? "stderr" : "stdout", shell === "bash" || shell === "sh")
     const stderrLogger = Logger.filterLogLevel(
       Logger.prettyLogger({ stderr: true, colors: io.stderrIsTTY }),
       (level) => LogLevel.greaterThanEqual(level, logLevelOf(argv))

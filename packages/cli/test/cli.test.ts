@@ -13,6 +13,8 @@ import * as NodePath from "@effect/platform-node/NodePath"
 import * as NodeTerminal from "@effect/platform-node/NodeTerminal"
 import { Simulator } from "@effect-pagerduty/testkit"
 import { assert, describe, it } from "@effect/vitest"
+import { execFileSync } from "node:child_process"
+import * as fs from "node:fs"
 import { Context, Effect, Fiber, Layer, Option, TestClock } from "effect"
 import { Argv, Cli } from "../src/index.js"
 
@@ -204,6 +206,24 @@ describe("help", () => {
       const nested = yield* run(["schedules", "list"])
       assert.strictEqual(nested.code, 2)
       assert.include(nested.stderr, "unknown command 'list' for 'pagerduty schedules'")
+    }))
+})
+
+describe("--completions", () => {
+  it.effect.skipIf(!fs.existsSync("/bin/bash"))("the bash script completes commands and the flags of commands two levels deep", () =>
+    Effect.gen(function*() {
+      const r = yield* run(["--completions", "bash"])
+      assert.strictEqual(r.code, 0, r.stderr)
+      const complete = (...words: Array<string>) =>
+        execFileSync("/bin/bash", ["-c", `${r.stdout}\nCOMP_WORDS=(${words.join(" ")}); COMP_CWORD=${words.length - 1}; _pagerduty_bash_completions pagerduty; echo "\${COMPREPLY[@]}"`], {
+          encoding: "utf8"
+        }).trim().split(" ")
+      assert.deepStrictEqual(complete("pagerduty", "inc"), ["incidents"])
+      assert.deepStrictEqual(complete("pagerduty", "trigger", "--sev"), ["--severity"])
+      assert.deepStrictEqual(complete("pagerduty", "incidents", "list", "--si").sort(), ["--simulator", "--since"])
+      assert.deepStrictEqual(complete("pagerduty", "schedules", "render", "--un"), ["--until"])
+      const zsh = yield* run(["--completions", "zsh"])
+      assert.match(zsh.stdout, /^#compdef pagerduty/)
     }))
 })
 
