@@ -21,10 +21,13 @@
 // Usage: node scripts/pack-check.mjs            the whole check (network: the npm registry)
 //        node scripts/pack-check.mjs --plan     print the parsed Install block and the npm/pnpm
 //                                               commands as JSON, run nothing
+//        node scripts/pack-check.mjs --static   metadata and bundle checks only (no network),
+//                                               as JSON { problems, bundledPackages, commands }
 //        KEEP_PACK_CHECK=1 keeps the temporary directory for inspection; PACK_CHECK_README=<file>
 //        reads the Install block from another file than README.md.
 import { execFile } from "node:child_process"
 import * as fs from "node:fs"
+import { builtinModules } from "node:module"
 import * as os from "node:os"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
@@ -214,6 +217,14 @@ const bundleProblems = (metafile) => {
     copies.get(name).add(fs.realpathSync(dir))
   }
   const problems = []
+  // Nothing outside the bundle but Node's built-ins (and ws's optional native speed-ups, which
+  // it `require`s inside try/catch): no `effect` a neighbour could supply.
+  const optionalNative = new Set(["bufferutil", "utf-8-validate"])
+  for (const output of Object.values(metafile.outputs)) {
+    for (const { path: imported } of output.imports) {
+      if (!imported.startsWith("node:") && !builtinModules.includes(imported) && !optionalNative.has(imported)) problems.push(`the cli bundle imports ${imported} at run time`)
+    }
+  }
   for (const [name, dirs] of copies) if (dirs.size > 1) problems.push(`the cli bundle has ${dirs.size} copies of ${name}: ${[...dirs].join(", ")}`)
   for (const needed of ["effect", "@effect/cli", "@effect/platform", "@effect-pagerduty/client", "@effect-pagerduty/testkit"]) {
     if (!copies.has(needed)) problems.push(`the cli bundle does not contain ${needed}`)
@@ -343,6 +354,7 @@ const main = async () => {
     return
   }
 
+  const statik = process.argv.includes("--static")
   for (const name of packages) {
     if (!fs.existsSync(path.join(root, "packages", name, "dist", name === "cli" ? "bin.js" : "index.js"))) {
       throw new Error(`packages/${name}/dist is missing: build first (pnpm build)`)
@@ -353,6 +365,10 @@ const main = async () => {
   const bundle = await bundleCli({ metafile: true })
   const bundled = bundleProblems(bundle.metafile)
   problems.push(...bundled.problems)
+  if (statik) {
+    process.stdout.write(`${JSON.stringify({ problems, bundledPackages: bundled.packages, bundleBytes: bundle.bytes, commands })}\n`)
+    process.exit(problems.length > 0 ? 1 : 0)
+  }
   if (problems.length > 0) throw new Error(`package metadata:\n  ${problems.join("\n  ")}`)
   process.stdout.write(`metadata ok; cli bundle ${(bundle.bytes / 1024).toFixed(0)} KB, one copy of each of its ${bundled.packages} packages\n`)
 
