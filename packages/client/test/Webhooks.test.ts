@@ -261,6 +261,25 @@ describe("Webhooks.decode", () => {
       assert.strictEqual(e.eventType, "incident.annotated")
     }))
 
+  it("property: any body decodes to an event or fails with a typed WebhookDecodeError, never a defect", async () => {
+    const body = fc.oneof(
+      fc.string(),
+      fc.json(),
+      fc.uint8Array({ maxLength: 128 }),
+      fc.record({ event: fc.anything() }).map((v) => JSON.stringify(v)),
+      fc.tuple(fc.constantFrom(...Object.keys(documented), "x.y"), fc.anything()).map(([t, data]) => envelope(t, data))
+    )
+    await fc.assert(
+      fc.asyncProperty(body, async (b) => {
+        const exit = await Effect.runPromiseExit(Webhooks.decode(b))
+        if (Exit.isSuccess(exit)) return typeof exit.value._tag === "string"
+        const f = Cause.failureOption(exit.cause)
+        return f._tag === "Some" && f.value._tag === "WebhookDecodeError"
+      }),
+      { numRuns: 500 }
+    )
+  })
+
   it.effect("verifyAndDecode checks the signature before parsing", () =>
     Effect.gen(function*() {
       const event = yield* Webhooks.verifyAndDecode(BODY, { "x-pagerduty-signature": `v1=${hmacHex(SECRET, BODY)}` }, Redacted.make(SECRET))
@@ -358,6 +377,37 @@ describe("Webhooks.handler", () => {
       // no answer echoes a secret or signature
       assert.notInclude(ok.text + tooLarge.text, SECRET)
     }).pipe(Effect.provide(ServerLive)))
+
+  it.effect("a streamed body (no Content-Length) over the limit is 413 and the handler never runs", () =>
+    Effect.gen(function*() {
+      let ran = false
+      const app = Webhooks.handler(Redacted.make(SECRET), () => Effect.sync(() => void (ran = true)), { maxBodyBytes: 1024 })
+      const chunk = new TextEncoder().encode("x".repeat(512))
+      let pulled = 0
+      const stream = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          pulled++
+          if (pulled > 100) controller.close()
+          else controller.enqueue(chunk)
+        }
+      })
+      const request = new Request("http://127.0.0.1/pagerduty", { method: "POST", body: stream, duplex: "half" } as RequestInit)
+      const status = yield* app.pipe(Effect.provideService(HttpServerRequest.HttpServerRequest, HttpServerRequest.fromWeb(request)), Effect.map((r) => r.status))
+      assert.strictEqual(status, 413)
+      assert.isFalse(ran)
+      // it stopped reading soon after the limit instead of buffering the whole body
+      assert.isBelow(pulled, 10)
+      // within the limit, a streamed body is verified and handled
+      const small = new Request("http://127.0.0.1/pagerduty", {
+        method: "POST",
+        body: new Blob([BODY]).stream(),
+        duplex: "half",
+        headers: { "x-pagerduty-signature": `v1=${hmacHex(SECRET, BODY)}` }
+      } as RequestInit)
+      const big = Webhooks.handler(Redacted.make(SECRET), () => Effect.sync(() => void (ran = true)))
+      assert.strictEqual(yield* big.pipe(Effect.provideService(HttpServerRequest.HttpServerRequest, HttpServerRequest.fromWeb(small)), Effect.map((r) => r.status)), 202)
+      assert.isTrue(ran)
+    }))
 
   it.scoped("a failing or dying handler answers 500 so PagerDuty redelivers; the next attempt succeeds", () =>
     Effect.gen(function*() {
