@@ -273,9 +273,12 @@ export interface ApiClient {
   /** The path template for metrics and spans. */
   readonly canonicalPath: (path: string) => string
   /**
-   * Send a request and return the final response whatever its status (after retries). Fails
-   * only when no usable response arrived (`UrlError`, `TransportError`, or `ServerHttpError`
-   * for a redirect).
+   * Send a request and return the final response whatever its status (after retries), as
+   * python-pagerduty's raw verbs do. Fails when no usable response arrived (`UrlError`,
+   * `TransportError`, `ServerHttpError` for a redirect or an unreadable 2xx body), on a 401
+   * (`HttpError`, after at most one `onUnauthorized` refresh), and with `HttpError` 429 when
+   * the default unlimited 429 budget ends through `maxHttpRetries` or the deadline. A finite
+   * per-status budget running out returns the last response.
    */
   readonly request: (options: RequestOptions) => Effect.Effect<ApiResponse, PagerDutyError>
   /** Like `request`, but a non-2xx response fails with `HttpError` (4xx) or `ServerHttpError` (5xx). */

@@ -30,16 +30,21 @@ const variants = (secret: string): ReadonlyArray<string> => {
   return [...out]
 }
 
-/** A function that replaces the given secrets in a text (identity when none qualifies). */
+/**
+ * A function that replaces the given secrets in a text (identity when none qualifies). The
+ * pattern is built on first use: most responses are never scrubbed.
+ */
 export const scrubber = (secrets: ReadonlyArray<string>): (text: string) => string => {
-  const alternatives = secrets
-    .filter((s) => s.length >= minLength)
-    .flatMap(variants)
-    .sort((a, b) => b.length - a.length)
-    .map(escapeRegExp)
-  if (alternatives.length === 0) return (text) => text
-  const pattern = new RegExp(`(?<![A-Za-z0-9])(?:${alternatives.join("|")})(?![A-Za-z0-9])`, "g")
-  return (text) => text.replace(pattern, "<redacted>")
+  const qualifying = secrets.filter((s) => s.length >= minLength)
+  if (qualifying.length === 0) return (text) => text
+  let pattern: RegExp | undefined
+  return (text) => {
+    pattern ??= new RegExp(
+      `(?<![A-Za-z0-9])(?:${qualifying.flatMap(variants).sort((a, b) => b.length - a.length).map(escapeRegExp).join("|")})(?![A-Za-z0-9])`,
+      "g"
+    )
+    return text.replace(pattern, "<redacted>")
+  }
 }
 
 /** {@link scrubber} over `Redacted` values (non-string values are ignored). */
