@@ -1,14 +1,17 @@
 #!/usr/bin/env node
-// Bundles the `pagerduty` command into ONE file, packages/cli/dist/pagerduty.js, with esbuild:
-// the CLI's compiled modules (packages/cli/dist, from `tsc -b`), @effect-pagerduty/client and
+// Bundles the `pagerduty` command with esbuild into packages/cli/dist/bundle/: ONE build of the
+// CLI's compiled modules (packages/cli/dist, from `tsc -b`), @effect-pagerduty/client and
 // testkit, and exactly one copy of effect, @effect/cli, @effect/platform(-node) and undici. The
-// cli package ships only this file (plus the bin shim), so it has no runtime dependencies: an
-// `effect` of another version installed next to it cannot be loaded by it, and nothing prints
-// "Executing an Effect versioned X with a Runtime of version Y".
+// entry is dist/bundle/pagerduty.js; what only some commands need (the simulator, the undici
+// HTTP client, the webhook server) is split into chunks that it imports when a command uses
+// them, so `pagerduty --version` parses a third of the code. Each module is in exactly one
+// output file. The cli package ships only these files (plus the bin shim), so it has no runtime
+// dependencies: an `effect` of another version installed next to it is never loaded, and
+// nothing prints "Executing an Effect versioned X with a Runtime of version Y".
 //
 // Run after `tsc -b` (part of `pnpm build` and `pnpm test`; the cli's vitest config also runs it
 // before its tests). Usage: node scripts/bundle-cli.mjs [--metafile] (--metafile prints the
-// 15 biggest inputs).
+// 15 biggest packages in the bundle).
 import * as esbuild from "esbuild"
 import * as fs from "node:fs"
 import * as path from "node:path"
@@ -17,22 +20,23 @@ import { fileURLToPath } from "node:url"
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
 const cli = path.join(root, "packages/cli")
 const entry = path.join(cli, "dist/bin.js")
-const outfile = path.join(cli, "dist/pagerduty.js")
+const outdir = path.join(cli, "dist/bundle")
 
-/** Builds the bundle; returns its path and size in bytes. */
+/** Builds the bundle; returns its entry file, the bytes of the entry and of all files, and the metafile. */
 export const bundleCli = async ({ metafile = false } = {}) => {
   if (!fs.existsSync(entry)) throw new Error(`${path.relative(root, entry)} is missing: run \`tsc -b\` (pnpm build) first`)
   const version = JSON.parse(fs.readFileSync(path.join(cli, "package.json"), "utf8")).version
   const result = await esbuild.build({
-    entryPoints: [entry],
+    entryPoints: { pagerduty: entry },
     absWorkingDir: cli,
     bundle: true,
     platform: "node",
     format: "esm",
     target: "node20.19",
-    // Dynamic imports (the simulator, the undici client) are inlined: one file, loaded lazily
-    // by esbuild's module wrappers.
-    splitting: false,
+    // Dynamic imports (the simulator, the undici client, the webhook server) become chunks
+    // loaded on first use; code shared by several outputs goes to one shared chunk.
+    splitting: true,
+    chunkNames: "chunks/[name]-[hash]",
     // CommonJS dependencies (undici, ws, mime) call `require` for Node built-ins.
     banner: {
       js: [
@@ -51,7 +55,7 @@ export const bundleCli = async ({ metafile = false } = {}) => {
     metafile,
     logLevel: "silent",
     write: false,
-    outfile
+    outdir
   })
   // A warning (an import that will always be undefined, a require that cannot be bundled) is a
   // broken command at run time: fail the build instead.
@@ -59,12 +63,24 @@ export const bundleCli = async ({ metafile = false } = {}) => {
     const text = await esbuild.formatMessages(result.warnings, { kind: "warning" })
     throw new Error(`esbuild warnings while bundling the cli:\n${text.join("")}`)
   }
-  const [output] = result.outputFiles
-  // Write next to the target and rename, so a test spawning the bin never reads half a file.
-  const tmp = `${outfile}.${process.pid}.tmp`
-  fs.writeFileSync(tmp, output.contents)
-  fs.renameSync(tmp, outfile)
-  return { file: outfile, bytes: output.contents.byteLength, metafile: result.metafile }
+  // Write a fresh directory and swap it in, so no stale chunk stays and a test spawning the
+  // bin never reads half a bundle.
+  const fresh = `${outdir}.${process.pid}.tmp`
+  const old = `${outdir}.${process.pid}.old`
+  fs.rmSync(fresh, { recursive: true, force: true })
+  let bytes = 0
+  let entryBytes = 0
+  for (const file of result.outputFiles) {
+    const target = path.join(fresh, path.relative(outdir, file.path))
+    fs.mkdirSync(path.dirname(target), { recursive: true })
+    fs.writeFileSync(target, file.contents)
+    bytes += file.contents.byteLength
+    if (file.path === path.join(outdir, "pagerduty.js")) entryBytes = file.contents.byteLength
+  }
+  if (fs.existsSync(outdir)) fs.renameSync(outdir, old)
+  fs.renameSync(fresh, outdir)
+  fs.rmSync(old, { recursive: true, force: true })
+  return { file: path.join(outdir, "pagerduty.js"), files: result.outputFiles.length, bytes, entryBytes, metafile: result.metafile }
 }
 
 /** vitest `globalSetup` of packages/cli: the bin tests spawn the bundle, so build it from the current dist first. */
@@ -74,10 +90,10 @@ export const setup = async () => {
 
 if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const started = Date.now()
-  const { bytes, file, metafile } = await bundleCli({ metafile: process.argv.includes("--metafile") })
-  process.stdout.write(`bundled ${path.relative(root, file)}: ${(bytes / 1024).toFixed(0)} KB in ${Date.now() - started} ms\n`)
+  const { bytes, entryBytes, file, files, metafile } = await bundleCli({ metafile: process.argv.includes("--metafile") })
+  process.stdout.write(`bundled ${path.relative(root, file)}: ${(entryBytes / 1024).toFixed(0)} KB entry, ${files} files, ${(bytes / 1024).toFixed(0)} KB in all, in ${Date.now() - started} ms\n`)
   if (metafile !== undefined) {
-    const inputs = Object.entries(metafile.outputs[Object.keys(metafile.outputs)[0]].inputs)
+    const inputs = Object.values(metafile.outputs).flatMap((output) => Object.entries(output.inputs))
       .map(([name, { bytesInOutput }]) => [name.replace(/^.*node_modules\//, ""), bytesInOutput])
     const byPackage = new Map()
     for (const [name, bytesIn] of inputs) {
