@@ -127,11 +127,9 @@ describe("pagerduty (built bin) against Simulator.serve", () => {
     assert.strictEqual(unknown.stderr, "Error: unknown command 'frobnicate' for 'pagerduty'\nRun 'pagerduty --help' for usage.\n")
   }, 90_000)
 
-  it("Events v2: trigger, acknowledge, resolve, change; invalid events send nothing", async () => {
+  it("Events v2: trigger (flags before the action), acknowledge, resolve leave the incident resolved", async () => {
     const dedupKey = `cli-test-${process.pid}`
     const events = (...args: Array<string>) => ["--base-url", eventsServed.url, ...args]
-    const rest = (...args: Array<string>) => events("--api-key", Simulator.DEFAULT_API_KEY, ...args)
-    const sendsBefore = (await Effect.runPromise(eventsServed.simulator.countsByEndpoint))["POST /v2/enqueue"] ?? 0
     const chain = (async () => {
       // global and python-pagerduty flags before the action, as `pagerduty -k KEY trigger ...`
       const triggered = await run(events(
@@ -145,17 +143,7 @@ describe("pagerduty (built bin) against Simulator.serve", () => {
       const afterResolve = await Effect.runPromise(eventsServed.simulator.state.incidents({ statuses: ["resolved"] }))
       return { triggered, acknowledged, resolved, afterTrigger, afterAck, afterResolve }
     })()
-    // the seeded schedule starts four weeks before the simulator's (wall-clock) now
-    const day = 86_400_000
-    const since = new Date(Math.floor(Date.now() / day) * day - 7 * day)
-    const until = new Date(since.getTime() + 183 * day)
-    const [c, change, invalid, missing, render] = await Promise.all([
-      chain,
-      run(events("change", "--summary", "Deployed v1.2.3", "--details", "{\"build\":42}"), { PAGERDUTY_ROUTING_KEY: Simulator.DEFAULT_ROUTING_KEY }),
-      run(events("trigger", "-k", Simulator.DEFAULT_ROUTING_KEY, "--description", "   ")),
-      run(events("trigger", "-k", Simulator.DEFAULT_ROUTING_KEY)),
-      run(rest("schedules", "render", "PC00000", "--since", since.toISOString().slice(0, 10), "--until", until.toISOString(), "--format", "table"))
-    ])
+    const c = await chain
     const byKey = (list: ReadonlyArray<Simulator.Incident>) => list.find((i) => i.incident_key === dedupKey)
 
     assert.strictEqual(c.triggered.code, 0, c.triggered.stderr)
@@ -169,28 +157,6 @@ describe("pagerduty (built bin) against Simulator.serve", () => {
     assert.strictEqual(byKey(c.afterResolve)?.status, "resolved")
     assert.strictEqual((await Effect.runPromise(eventsServed.simulator.eventsByDedupKey))[dedupKey], 3)
 
-    assert.strictEqual(change.code, 0, change.stderr)
-    assert.strictEqual(change.stdout, "Change event sent successfully.\n")
-    const changes = await Effect.runPromise(eventsServed.simulator.state.changeEvents)
-    assert.isTrue(changes.some((e) => JSON.stringify(e).includes("Deployed v1.2.3")))
-
-    // validation failures: exit 7 and nothing sent; a missing flag is a usage error like Python's argparse
-    assert.strictEqual(invalid.code, 7)
-    assert.strictEqual(invalid.stderr, "Error: invalid event, nothing sent: payload.summary: summary must not be empty or blank\n")
-    assert.strictEqual((await Effect.runPromise(eventsServed.simulator.countsByEndpoint))["POST /v2/enqueue"], sendsBefore + 3)
-    assert.strictEqual(missing.code, 2)
-    assert.include(missing.stderr, "Expected to find option: '--description'")
-    assert.notInclude(invalid.stderr + missing.stderr, Simulator.DEFAULT_ROUTING_KEY)
-
-    // schedules render: six months (more than one API window), contiguous entries covering the range
-    assert.strictEqual(render.code, 0, render.stderr)
-    const rows = render.stdout.trimEnd().split("\n")
-    assert.match(rows[0]!, /^START\s+END\s+USER$/)
-    const entries = rows.slice(1).map((row) => row.split(/\s+/))
-    assert.isAbove(entries.length, 20)
-    assert.strictEqual(Date.parse(entries[0]![0]!), since.getTime())
-    assert.strictEqual(Date.parse(entries.at(-1)![1]!), until.getTime())
-    for (let i = 1; i < entries.length; i++) assert.strictEqual(entries[i]![0], entries[i - 1]![1])
   }, 90_000)
 
   it.skipIf(!hasScript)("draws the progress line (items, pages, rate-limit waits) on a terminal stderr and erases it at the end", async () => {

@@ -330,6 +330,50 @@ describe("REST commands", () => {
     })))
 })
 
+describe("Events and schedules commands", () => {
+  it.effect("change is sent; an invalid event exits 7 and sends nothing; a missing --description is a usage error", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const { httpClient, sim } = yield* simulator({ incidents: 0 })
+      const env = { PAGERDUTY_ROUTING_KEY: Simulator.DEFAULT_ROUTING_KEY }
+      const change = yield* run(["change", "--summary", "Deployed v1.2.3", "--details", "{\"build\":42}"], { env, httpClient })
+      assert.deepStrictEqual(change, { code: 0, stdout: "Change event sent successfully.\n", stderr: "" })
+      assert.isTrue((yield* sim.state.changeEvents).some((e) => JSON.stringify(e).includes("Deployed v1.2.3")))
+
+      const invalid = yield* run(["trigger", "--description", "   "], { env, httpClient })
+      assert.strictEqual(invalid.code, 7)
+      assert.strictEqual(invalid.stderr, "Error: invalid event, nothing sent: payload.summary: summary must not be empty or blank\n")
+      const badDetails = yield* run(["trigger", "--description", "x", "--details", "[1]"], { env, httpClient })
+      assert.strictEqual(badDetails.code, 2)
+      assert.strictEqual((yield* sim.countsByEndpoint)["POST /v2/enqueue"], undefined)
+
+      const missing = yield* run(["trigger"], { env, httpClient })
+      assert.strictEqual(missing.code, 2)
+      assert.include(missing.stderr, "Expected to find option: '--description'")
+      assert.notInclude(invalid.stderr + missing.stderr, Simulator.DEFAULT_ROUTING_KEY)
+    })))
+
+  it.effect("schedules render over six months (more than one API window): contiguous entries covering the range", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const { httpClient, sim } = yield* simulator()
+      // the seeded schedule starts four weeks before the simulator's now
+      const day = 86_400_000
+      const since = new Date(Math.floor((yield* sim.now).getTime() / day) * day - 7 * day)
+      const until = new Date(since.getTime() + 183 * day)
+      const render = yield* run(
+        ["schedules", "render", "PC00000", ...key, "--since", since.toISOString().slice(0, 10), "--until", until.toISOString(), "--format", "table"],
+        { httpClient }
+      )
+      assert.strictEqual(render.code, 0, render.stderr)
+      const rows = render.stdout.trimEnd().split("\n")
+      assert.match(rows[0]!, /^START\s+END\s+USER$/)
+      const entries = rows.slice(1).map((row) => row.split(/\s+/))
+      assert.isAbove(entries.length, 20)
+      assert.strictEqual(Date.parse(entries[0]![0]!), since.getTime())
+      assert.strictEqual(Date.parse(entries.at(-1)![1]!), until.getTime())
+      for (let i = 1; i < entries.length; i++) assert.strictEqual(entries[i]![0], entries[i - 1]![1])
+    })))
+})
+
 /** An `HttpClient` answering every request with an empty listing (or an Events 202), recording the URLs. */
 const recording = (urls: Array<string>) =>
   Layer.succeed(
