@@ -188,10 +188,13 @@ export type HeadersInput = Readonly<Record<string, string | ReadonlyArray<string
  */
 export type Secrets = Redacted.Redacted<string> | ReadonlyArray<Redacted.Redacted<string>>
 
-const secretList = (secrets: Secrets): ReadonlyArray<string> =>
+/** The usable (non-empty) secrets, still redacted. */
+const secretList = (secrets: Secrets): ReadonlyArray<Redacted.Redacted<string>> =>
   (Redacted.isRedacted(secrets) ? [secrets] : secrets as ReadonlyArray<Redacted.Redacted<string>>)
-    .map((s) => Redacted.value(s))
-    .filter((s) => s !== "")
+    .filter((s) => Redacted.value(s) !== "")
+
+const macs = (keys: ReadonlyArray<Redacted.Redacted<string>>, body: Uint8Array): Promise<Array<Uint8Array>> =>
+  Promise.all(keys.map((s) => Internal.keyOf(s, () => Redacted.value(s)).then((key) => Internal.hmacSha256(key, body))))
 
 /**
  * Verifies a delivery's `X-PagerDuty-Signature` against the raw body (bytes exactly as
@@ -229,7 +232,7 @@ export const verify = (
     if (!Internal.hasSubtleCrypto()) return Effect.fail(new WebhookSignatureError({ reason: "CryptoUnavailable", detail: "this runtime has no crypto.subtle" }))
     const body = Internal.bodyBytes(rawBody)
     return Effect.tryPromise({
-      try: () => Promise.all(keys.map((key) => Internal.hmacSha256(key, body))),
+      try: () => macs(keys, body),
       // The cause is dropped on purpose: it could describe the key.
       catch: () => new WebhookSignatureError({ reason: "CryptoUnavailable", detail: "crypto.subtle could not compute HMAC-SHA256" })
     }).pipe(
@@ -276,9 +279,9 @@ export const sign = (rawBody: Uint8Array | string, secrets: Secrets): Effect.Eff
     if (!Internal.hasSubtleCrypto()) return Effect.fail(new WebhookSignatureError({ reason: "CryptoUnavailable", detail: "this runtime has no crypto.subtle" }))
     const body = Internal.bodyBytes(rawBody)
     return Effect.tryPromise({
-      try: () => Promise.all(keys.map((key) => Internal.hmacSha256(key, body))),
+      try: () => macs(keys, body),
       catch: () => new WebhookSignatureError({ reason: "CryptoUnavailable", detail: "crypto.subtle could not compute HMAC-SHA256" })
-    }).pipe(Effect.map((macs) => macs.map((m) => `v1=${Internal.bytesToHex(m)}`).join(",")))
+    }).pipe(Effect.map((signatures) => signatures.map((m) => `v1=${Internal.bytesToHex(m)}`).join(",")))
   })
 
 // ---------------------------------------------------------------------------

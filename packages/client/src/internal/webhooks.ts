@@ -82,10 +82,31 @@ const toBuffer = (bytes: Uint8Array): ArrayBuffer => {
   return copy
 }
 
-/** HMAC-SHA256 of `message` under `secret` (UTF-8), with Web Crypto. */
-export const hmacSha256 = async (secret: string, message: Uint8Array): Promise<Uint8Array> => {
-  const key = await globalThis.crypto.subtle.importKey("raw", toBuffer(encoder.encode(secret)), { name: "HMAC", hash: "SHA-256" }, false, ["sign"])
-  return new Uint8Array(await globalThis.crypto.subtle.sign("HMAC", key, toBuffer(message)))
+/** An HMAC-SHA256 signing key (not extractable) of `secret` (UTF-8), with Web Crypto. */
+export const importHmacKey = (secret: string): Promise<CryptoKey> =>
+  globalThis.crypto.subtle.importKey("raw", toBuffer(encoder.encode(secret)), { name: "HMAC", hash: "SHA-256" }, false, ["sign"])
+
+/** HMAC-SHA256 of `message` under `key`. */
+export const hmacSha256 = async (key: CryptoKey, message: Uint8Array): Promise<Uint8Array> =>
+  new Uint8Array(await globalThis.crypto.subtle.sign("HMAC", key, toBuffer(message)))
+
+/**
+ * Imported keys by the `Redacted` holding the secret: a handler verifies every delivery with
+ * the same secrets, and importing a key costs more than signing a webhook. Weakly held, so a
+ * key goes with its `Redacted`; the key itself is not extractable.
+ */
+const keys = new WeakMap<object, Promise<CryptoKey>>()
+
+/** The signing key of a secret, imported once per `Redacted`. */
+export const keyOf = (holder: object, secret: () => string): Promise<CryptoKey> => {
+  let key = keys.get(holder)
+  if (key === undefined) {
+    key = importHmacKey(secret())
+    // a failed import is not cached: the next call tries again
+    key.catch(() => keys.delete(holder))
+    keys.set(holder, key)
+  }
+  return key
 }
 
 /** The raw body as bytes: strings are encoded as UTF-8, bytes are used as received. */
