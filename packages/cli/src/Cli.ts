@@ -173,10 +173,21 @@ const format = Options.choice("format", Output.formats).pipe(
 )
 
 /** The flags every REST command defines. */
-const restGlobals = { apiKey, region, baseUrl, simulator, verbose }
+/**
+ * The other API's key, accepted and unused, so one set of global flags (a shell alias such as
+ * `pagerduty --api-key A --routing-key R`) works with every command.
+ */
+const otherKey = (name: "api-key" | "routing-key", usedBy: string) =>
+  Options.redacted(name).pipe(
+    Options.withPseudoName("KEY"),
+    Options.withDescription(`Accepted with every command so the global flags can be set once; used by ${usedBy}, not by this one. Never printed.`),
+    Options.optional
+  )
+
+const restGlobals = { apiKey, routingKey: otherKey("routing-key", "the Events commands (trigger, acknowledge, resolve, change)"), region, baseUrl, simulator, verbose }
 
 /** The flags every Events command defines. */
-const eventsGlobals = { routingKey, region, baseUrl, simulator, verbose }
+const eventsGlobals = { routingKey, apiKey: otherKey("api-key", "the REST commands (incidents, oncall, schedules, get)"), region, baseUrl, simulator, verbose }
 
 interface Connection {
   readonly region: Option.Option<Region.Region>

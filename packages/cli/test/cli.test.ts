@@ -174,8 +174,8 @@ describe("help", () => {
         const help = helps.get(path.join(" "))!
         for (const flag of ["--region", "--base-url", "--simulator", "--verbose", "-k"]) assert.include(help, flag, `${path.join(" ")} ${flag}`)
       }
-      assert.include(helps.get("trigger")!, "--routing-key")
-      assert.include(helps.get("get")!, "--api-key")
+      assert.include(helps.get("trigger")!, "(-k, --routing-key KEY)")
+      assert.include(helps.get("get")!, "(-k, --api-key KEY)")
     }))
 
   it.effect("no arguments: help on stderr, nothing on stdout, exit 2; an unknown command names itself and the close ones, exit 2", () =>
@@ -274,6 +274,14 @@ describe("global flags in any position", () => {
       const before = yield* run(["-i", "disk-2", "--description", "Disk full on db-2", "--source", "db-2", "-k", rk, "trigger"], { httpClient })
       assert.deepStrictEqual(before, { code: 0, stdout: "Alert triggered successfully. Deduplication key: disk-2\n", stderr: "" })
       assert.strictEqual((yield* sim.state.incidents()).find((i) => i.incident_key === "disk-2")?.title, "Disk full on db-2")
+
+      // both keys set once (a shell alias): each command uses its own
+      const aliased = ["--api-key", Simulator.DEFAULT_API_KEY, "--routing-key", rk]
+      const triggeredAliased = yield* run([...aliased, "trigger", "-i", "disk-3", "--description", "x"], { httpClient })
+      assert.strictEqual(triggeredAliased.code, 0, triggeredAliased.stderr)
+      const listedAliased = yield* run([...aliased, "incidents", "list", "--format", "ndjson"], { httpClient })
+      assert.strictEqual(listedAliased.code, 0, listedAliased.stderr)
+      assert.include(listedAliased.stdout, "disk-3")
 
       // --format prints the API's answer instead, for scripts
       const json = yield* run(["trigger", "-k", rk, "--description", "x", "--format", "json"], { httpClient })
