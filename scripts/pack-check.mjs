@@ -418,10 +418,12 @@ const main = async () => {
     // The README, literally, with npm and with pnpm at the same time.
     const pnpmStore = (await run("pnpm", ["store", "path"], tmp, { quiet: true })).stdout.trim()
     const effectRange = commands.flatMap((c) => c.specs).find((s) => nameOf(s) === "effect")
-    const [, ...results] = await Promise.all([lints, ...["npm", "pnpm"].map((manager) => followReadme(manager, commands, tarballs, tmp, effectRange, pnpmStore))])
-
     const bundledEffect = readJson(path.join(fs.realpathSync(path.join(root, "packages/cli/node_modules/effect")), "package.json")).version
-    await noSkew(tmp, tarballs["@effect-pagerduty/cli"], bundledEffect)
+    const [, , ...results] = await Promise.all([
+      lints,
+      noSkew(tmp, tarballs["@effect-pagerduty/cli"], bundledEffect),
+      ...["npm", "pnpm"].map((manager) => followReadme(manager, commands, tarballs, tmp, effectRange, pnpmStore))
+    ])
 
     // Sizes (printed for the README and the issue; never asserted).
     process.stdout.write("\nREADME Install block, step by step (cumulative node_modules):\n")
@@ -433,7 +435,7 @@ const main = async () => {
           : `  ${manager.padEnd(4)}  ${String(step.packages).padStart(4)} packages ${mb(step.kb).padStart(9)}  ${label}\n`)
       }
       const bin = path.join(globalBin, "pagerduty")
-      if (fs.existsSync(bin)) process.stdout.write(`  ${manager.padEnd(4)}  pagerduty --version (global install): ${(await startup(bin, 10)).toFixed(0)} ms mean of 10 runs\n`)
+      if (manager === "npm" && fs.existsSync(bin)) process.stdout.write(`  ${manager.padEnd(4)}  pagerduty --version (global install): ${(await startup(bin, 10)).toFixed(0)} ms mean of 10 runs\n`)
     }
     process.stdout.write(`\npack check passed: ${Object.keys(tarballs).length} tarballs; README Install block ok with npm and pnpm; no-skew cli ok (${((Date.now() - started) / 1000).toFixed(1)} s)\n`)
   } catch (error) {
