@@ -1,7 +1,7 @@
 /**
  * Decoding cost of the typed API (`pnpm bench --decode`, or `node bench/dist/src/decode.js`):
  * 10 000 incidents streamed from the simulator (in its own process, `server.ts`) three ways in
- * the same run, interleaved, after a warm-up of each:
+ * the same run, interleaved (the order rotating every repetition), after a warm-up of each:
  *
  * - `iterAll`: `RestApi.iterAll("/incidents")` without a schema (the baseline, no decoding);
  * - `typed`: `PagerDuty.listIncidents()`, every item decoded with the generated `Incident`;
@@ -13,6 +13,7 @@
  */
 import { fork } from "node:child_process"
 import * as fs from "node:fs"
+import * as os from "node:os"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 import { PagerDuty, RestApi } from "@effect-pagerduty/client"
@@ -23,6 +24,7 @@ import type { ServerSpec } from "./protocol.js"
 const here = path.dirname(fileURLToPath(import.meta.url))
 const benchDir = path.resolve(here, "../..")
 const INCIDENTS = 10_000
+const REPS = 15
 const SECTION = "## Typed API decoding (bench/src/decode.ts)"
 
 interface Variant {
@@ -54,7 +56,9 @@ const measure = (layer: Layer.Layer<RestApi.RestApiService>, reps: number, warmu
     const wall = variants.map(() => [] as Array<number>)
     const cpu = variants.map(() => [] as Array<number>)
     for (let rep = -warmup; rep < reps; rep++) {
-      for (let v = 0; v < variants.length; v++) {
+      // rotate the order every repetition, so no variant always runs after the same one
+      for (let k = 0; k < variants.length; k++) {
+        const v = (k + rep + warmup) % variants.length
         const cpu0 = process.cpuUsage()
         const t0 = performance.now()
         const count = yield* Stream.runCount(variants[v]!.stream)
@@ -80,13 +84,15 @@ export const run = async (): Promise<void> => {
   const quick = argv.includes("--quick")
   const server = await startServer({ incidents: INCIDENTS, latencyMs: 0 })
   try {
-    const rows = await Effect.runPromise(measure(restLayer(server.url), quick ? 1 : 9, quick ? 1 : 3))
+    const rows = await Effect.runPromise(measure(restLayer(server.url), quick ? 1 : REPS, quick ? 1 : 3))
     const base = rows[0]!
     const lines = [
       SECTION,
       "",
       `${INCIDENTS} incidents (100 per page) from the simulator in its own process, the three streams interleaved in one client`,
-      `process (Node ${process.version}), medians of ${quick ? 1 : 9} runs after ${quick ? 1 : 3} warm-up runs each. Ratios are to the \`iterAll\` baseline of the same run.`,
+      `process (Node ${process.version}), medians of ${quick ? 1 : REPS} runs after ${quick ? 1 : 3} warm-up runs each. Ratios are to the \`iterAll\` baseline of the same run.`,
+      `Load average during the run: ${os.loadavg().map((l) => l.toFixed(1)).join(", ")} on ${os.cpus().length} cores (wall times on a loaded machine vary by +-10%;`,
+      "`decode: false` calls `RestApi.iterAll` itself, so its difference from the baseline is that noise).",
       "Targets (issue 16): decoded <= 1.5x, `decode: false` <= 1.05x.",
       "",
       "| stream | median ms | ratio | client CPU ms | CPU ratio |",

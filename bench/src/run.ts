@@ -520,6 +520,7 @@ const main = async () => {
   }
 }
 
+if (argv.includes("--decode")) await import("./decode.js").then((m) => m.run()).then(() => process.exit(0)) // issue 16: typed API decoding bench only
 main().catch((error: unknown) => {
   process.stderr.write(`bench: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`)
   process.exit(1)

@@ -383,7 +383,14 @@ const runPages = (api: RestApi.RestApi, d: Descriptor, args: ReadonlyArray<unkno
   })
 
 const runList = (api: RestApi.RestApi, d: Descriptor, args: ReadonlyArray<unknown>, defaults?: Partial<CallOptions>) =>
-  Stream.mapChunks(runPages(api, d, args, defaults), (chunk) => Chunk.flatMap(chunk, (p) => Chunk.unsafeFromArray(p.items as Array<unknown>)))
+  Either.match(prepare(d, args, defaults), {
+    onLeft: (e): Stream.Stream<unknown, StreamError> => Stream.fail(e),
+    onRight: (r): Stream.Stream<unknown, StreamError> =>
+      // unchecked: exactly RestApi.iterAll; checked: page by page (a mismatch names the item of its page)
+      d.schema === undefined || r.options.decode === false
+        ? api.iterAll(r.path, { params: r.params, headers: r.headers, pageSize: r.options.pageSize, concurrency: r.options.concurrency, onLimit: r.options.onLimit })
+        : Stream.mapChunks(runPages(api, d, args, defaults), (chunk) => Chunk.flatMap(chunk, (p) => Chunk.unsafeFromArray(p.items as Array<unknown>)))
+  })
 
 const attach = <F extends (...args: ReadonlyArray<any>) => unknown>(
   f: F,
