@@ -1,19 +1,20 @@
-// The README's "Testing your code with the simulator" example, verbatim: keep them in step.
+// docs/guide/testing.md's example ("Testing your code with the simulator"), verbatim: keep them in step.
 import { assert, it } from "@effect/vitest"
 import { RestApi } from "@effect-pagerduty/client"
 import { Simulator } from "@effect-pagerduty/testkit"
-import { Effect, Fiber, Layer, Redacted, Stream, TestClock } from "effect"
+import { Effect, Fiber, Layer, Redacted, Schema, Stream, TestClock } from "effect"
 
 // Your code: acknowledge every triggered incident of a service, return how many.
 const acknowledgeAll = (serviceId: string) =>
   Effect.gen(function*() {
     const pd = yield* RestApi.RestApiService
     const triggered = yield* pd.listAll("/incidents", {
+      schema: Schema.Struct({ id: Schema.String }),
       params: { statuses: ["triggered"], service_ids: [serviceId], date_range: "all" }
     })
     if (triggered.length === 0) return 0
     yield* pd.updateIncidents(
-      triggered.map((i) => ({ id: (i as { id: string }).id, type: "incident_reference", status: "acknowledged" }))
+      triggered.map((i) => ({ id: i.id, type: "incident_reference", status: "acknowledged" }))
     )
     return triggered.length
   })

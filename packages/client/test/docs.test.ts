@@ -109,6 +109,14 @@ describe("doc comments", () => {
     expect(readme).toContain("](docs/README.md)")
   })
 
+  it("the testing guide's example is examples/test/readme-testing.test.ts verbatim (which vitest runs)", () => {
+    const guide = fs.readFileSync(path.join(root, "docs", "guide", "testing.md"), "utf8")
+    const block = /```ts\n([\s\S]*?)```/.exec(guide)?.[1]
+    const test = fs.readFileSync(path.join(root, "examples", "test", "readme-testing.test.ts"), "utf8")
+    expect(block).toBeDefined()
+    expect(test.replace(/^\/\/[^\n]*\n/, "")).toBe(block)
+  })
+
   it("reports a block that does not compile and a broken link at their lines in the Markdown file; sh and text blocks are not checked", { timeout: 120_000 }, () => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "docs-blocks-"))
     try {
