@@ -7,11 +7,17 @@
  *    base (a full URL must have the base *origin*: `https://api.pagerduty.com.evil.com` is a
  *    `UrlError` and nothing is sent);
  * 2. sets the standard headers (`Accept`, `User-Agent`, `Content-Type` for bodies, optional
- *    `From`), merges the caller's headers case-insensitively, and applies the `Auth`;
+ *    `From`), merges the caller's headers case-insensitively (they never replace the
+ *    credential, a secret header or the client's `From`), applies the `Auth`, and checks
+ *    every header against RFC 9110 (a bad value is `TransportError` `Encode`, never sent);
  * 3. sends through the `HttpClient` in context (with a per-attempt timeout; interrupting the
- *    fiber aborts the request), following the {@link RetryPolicy.RetryPolicy};
- * 4. maps failures to the tagged errors of `PagerDutyError`, logs through Effect's `Logger`,
- *    records `Metric`s and wraps the call in a span, never exposing a secret.
+ *    fiber aborts the request), retried by `Effect.retry` with a `Schedule` built from the
+ *    {@link RetryPolicy.RetryPolicy}; a 2xx body announced as JSON is decoded once (with
+ *    `Schema.parseJson`) and an unreadable one is retried on idempotent requests;
+ * 4. maps failures to the tagged errors of `PagerDutyError` (error bodies decoded with bounded
+ *    depth and size, and scrubbed of the request's credential when a server echoes it), logs
+ *    through Effect's `Logger`, records `Metric`s and wraps the call in a span, never exposing
+ *    a secret.
  *
  * @since 0.1.0
  */
@@ -197,7 +203,12 @@ export interface ClientOptions {
   readonly retry?: RetryPolicy.RetryPolicy | RetryPolicy.Options | undefined
   /** Per-attempt timeout (default 60 s). */
   readonly timeout?: Duration.DurationInput | undefined
-  /** User middleware over the underlying `HttpClient` (headers, proxies, throttling, tracing...). */
+  /**
+   * User middleware over the underlying `HttpClient` (headers, proxies, throttling, tracing...).
+   * It wraps each single attempt, inside the client's retry: it sees every request sent, and
+   * the requests a retrying middleware makes are charged to the same retry budgets, so retries
+   * add up instead of multiplying.
+   */
   readonly transformClient?: ((client: HttpClient.HttpClient) => HttpClient.HttpClient) | undefined
 }
 
@@ -235,7 +246,12 @@ export interface Options {
   /** Per-attempt timeout (default 60 s). */
   readonly timeout?: Duration.DurationInput | undefined
   /**
-   * User middleware over the underlying `HttpClient` (headers, logging, tracing...). No
+   * User middleware over the underlying `HttpClient` (headers, logging, tracing...). It wraps
+   * each single attempt, inside the retry (`Effect.retry` with the policy's `Schedule`): it
+   * sees every request that is sent, and every request that reaches the transport, including
+   * those a retrying middleware (`HttpClient.retryTransient`) makes, is charged to the retry
+   * budgets, so attempts never multiply. Headers it sets cannot replace the credential: the
+   * `Auth` runs before it, but the request it receives already carries `Authorization`. No
    * trace-context headers (`traceparent`, `b3`) are sent unless this re-enables them with
    * `HttpClient.withTracerPropagation(true)`: PagerDuty's CORS allow-list rejects them.
    */
@@ -897,13 +913,24 @@ const classifyStatus = (p: Prepared, response: ApiResponse, sends: ReadonlyArray
     ? Effect.fail(responseError(response))
     : Effect.succeed(response)
 
+/** A copy of a `TransportError` for this call (`cause` is not enumerable: a spread would lose it). */
+const withAttempts = (e: TransportError, attempts: number | undefined, p: Prepared) =>
+  new TransportError({
+    method: p.method,
+    url: p.url.href,
+    reason: e.reason,
+    maySent: e.maySent,
+    cause: e.cause,
+    ...(attempts === undefined ? {} : { attempts })
+  })
+
 /** One attempt: auth, header validation, one send, metrics and logs, classification. */
 const attempt = (env: Env, p: Prepared, state: Ref.Ref<CallState>): Effect.Effect<ApiResponse, PagerDutyError | Signal> =>
   Effect.gen(function*() {
     const before: Auth.AuthTarget = { headers: p.headers, json: p.json, form: p.form }
     const authed = yield* env.options.auth.apply(before).pipe(
       // an `Auth` failing before it knows the request (`Auth.fromType` with an unknown type)
-      Effect.mapError((e) => e._tag === "TransportError" && e.url === "" ? new TransportError({ ...e, method: p.method, url: p.url.href }) : e)
+      Effect.mapError((e) => e._tag === "TransportError" && e.url === "" ? withAttempts(e, undefined, p) : e)
     )
     const scrub = Scrub.scrubber(Scrub.addedSecrets(before, authed))
     const request = yield* buildRequest(p, authed)
@@ -918,7 +945,7 @@ const attempt = (env: Env, p: Prepared, state: Ref.Ref<CallState>): Effect.Effec
     if (Either.isLeft(outcome)) {
       const error = outcome.left
       if (error._tag === "UrlError" || error.reason === "Encode") return yield* error
-      const counted = new TransportError({ ...error, attempts })
+      const counted = withAttempts(error, attempts, p)
       return yield* Effect.fail(signal("network", 0, {}, sends, counted))
     }
     const response = toResponse(p, outcome.right, attempts, scrub)

@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Duration, Effect, Exit, Fiber, Redacted, Schedule, TestClock } from "effect"
+import { Cause, Duration, Effect, Either, Exit, Fiber, Option, Redacted, Schedule, TestClock } from "effect"
 import { ApiClient, Auth, PagerDutyError, RetryPolicy } from "../src/index.js"
 import * as Mock from "./utils/mock.js"
 import { type Captured, everything, observe } from "./utils/observe.js"
@@ -450,4 +450,31 @@ describe("secrets", () => {
     assert.strictEqual(String(key), "<redacted>")
     assert.notInclude(JSON.stringify({ key }), API_KEY)
   })
+})
+
+describe("construction errors are typed", () => {
+  it.effect("an untyped authType is InvalidAuthType: parseType refuses it, fromType's Auth fails before sending", () =>
+    Effect.gen(function*() {
+      const untyped: unknown = "basic"
+      const parsed = Auth.parseType(untyped)
+      assert.isTrue(Either.isLeft(parsed))
+      if (Either.isLeft(parsed)) {
+        assert.strictEqual(parsed.left._tag, "InvalidAuthType")
+        assert.include(parsed.left.message, "unknown authType \"basic\"")
+      }
+      assert.isTrue(Either.isLeft(Auth.parseType(42)))
+      assert.deepStrictEqual(Auth.parseType("oauth2"), Either.right("oauth2"))
+      const api = yield* client({ auth: Auth.fromType(untyped as Auth.AuthType, Redacted.make(API_KEY)) })
+      const exit = yield* Effect.exit(api.request({ url: "/users" }))
+      assert.isTrue(Exit.isFailure(exit) && Option.isNone(Cause.dieOption(exit.cause)))
+      const error = yield* Effect.flip(api.request({ url: "/users" }))
+      assert.strictEqual(error._tag, "TransportError")
+      if (error._tag === "TransportError") {
+        assert.strictEqual(error.reason, "Encode")
+        assert.isFalse(error.maySent)
+        assert.strictEqual(error.url, "https://api.pagerduty.com/users")
+        assert.include(error.message, "unknown authType")
+      }
+      assert.strictEqual((yield* Mock.recorded).length, 0)
+    }).pipe(Effect.provide(Mock.layer(() => Mock.json({})))))
 })
