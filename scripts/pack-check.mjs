@@ -3,7 +3,8 @@
 //
 // 1. Metadata: every package has LICENSE, README.md, engines, repository, homepage, bugs and
 //    keywords; @effect/experimental is an optional peer of the client; the cli has no runtime
-//    dependencies and its bundle holds exactly one copy of each bundled package.
+//    dependencies and its bundle holds exactly one copy of each bundled package; README.md says
+//    Node >= 20.19 and ESM-only.
 // 2. publint --strict and arethetypeswrong (--profile esm-only) on every package, then
 //    `pnpm pack`; each tarball carries LICENSE and README.md (the cli's: only its bin, bundle,
 //    README, LICENSE and package.json).
@@ -12,7 +13,8 @@
 //    place of the unpublished @effect-pagerduty/* names; every other package must carry a
 //    version range. After the line that installs the client: a program on FetchHttpClient (the
 //    minimal path); after @effect/platform-node: the same on NodeHttpClient; at the end: every
-//    public module, the simulator, and OpenTelemetry when installed (scripts/pack-check-app.mjs).
+//    public module, the simulator, and OpenTelemetry when installed (scripts/pack-check-app.mjs),
+//    and a CommonJS `require` of the client and the testkit.
 //    A `-g` line installs into a private prefix, and that `pagerduty` must answer --version.
 //    Package counts and sizes of each step are printed.
 // 4. No version skew: the cli tarball installed into a project that already has another
@@ -192,6 +194,11 @@ const metadataProblems = () => {
     }
   }
   if (!fs.existsSync(path.join(root, "LICENSE"))) problems.push("no LICENSE at the repository root")
+  // What a newcomer must read before installing: the Node range and that the packages are ESM.
+  const readme = fs.readFileSync(process.env.PACK_CHECK_README ?? path.join(root, "README.md"), "utf8")
+  if (!/ESM-only/.test(readme)) problems.push("README.md does not say the packages are ESM-only")
+  if (!/Node >= 20\.19/.test(readme)) problems.push("README.md does not say Node >= 20.19 (engines; require of ESM)")
+  if (/Node >= 20\.18|Node 20\+/.test(readme)) problems.push("README.md still says Node >= 20.18 / Node 20+; engines is >= 20.19")
   return problems
 }
 
@@ -307,6 +314,9 @@ const followReadme = async (manager, commands, tarballs, tmp, effectRange, pnpmS
   }
   fs.writeFileSync(path.join(dir, "modules.json"), JSON.stringify(imports, null, 2))
   await run("node", ["check.mjs", "full"], dir)
+  // ESM-only, and CommonJS code can still `require` it (Node >= 20.19, as engines says).
+  const cjs = "const c = require('@effect-pagerduty/client'); const t = require('@effect-pagerduty/testkit'); if (typeof c.RestApi.layer !== 'function' || typeof t.Simulator.serve !== 'function') process.exit(1)"
+  await run("node", ["-e", cjs], dir, { quiet: true, shown: "node -e \"require('@effect-pagerduty/client'), require('@effect-pagerduty/testkit')\"" })
   await run(path.join(dir, "node_modules/.bin/pagerduty-simulator"), ["--help"], dir, { quiet: true })
   const effectVersion = readJson(path.join(dir, "node_modules/effect/package.json")).version
   process.stdout.write(`${manager}: README Install block passed (effect ${effectVersion} from ${effectRange ?? "the block"}, ${imports.length} modules)\n`)
