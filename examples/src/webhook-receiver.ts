@@ -44,16 +44,15 @@ export const program = Effect.gen(function*() {
   const lines: Array<string> = []
   const say = (line: string) => Effect.zipRight(Effect.sync(() => lines.push(line)), Console.log(line))
 
-  // 1. The receiver. Its secret exists only once the subscription does, so the app reads it
-  //    from a Ref per request (an HttpApp is an Effect). Webhooks.handler verifies the
-  //    signature on the raw body, decodes the event and answers 202 (401/400 otherwise).
+  // 1. The receiver. Its secret exists only once the subscription does, so the handler reads
+  //    it from a Ref on each request. Webhooks.handler verifies the signature on the raw
+  //    body, decodes the event and answers 202 (401/400 otherwise).
   const secret = yield* Ref.make<ReadonlyArray<Redacted.Redacted<string>>>([])
   const seen = yield* Queue.unbounded<Webhooks.WebhookEvent>()
   const processed = new Set<string>()
-  const receiver = Effect.flatMap(Ref.get(secret), (secrets) =>
-    Webhooks.handler(secrets, (event) =>
-      // PagerDuty delivers at least once: skip an event id already handled.
-      processed.has(event.id) ? Effect.void : Effect.zipRight(Effect.sync(() => processed.add(event.id)), Queue.offer(seen, event))))
+  const receiver = Webhooks.handler(Ref.get(secret), (event) =>
+    // PagerDuty delivers at least once: skip an event id already handled.
+    processed.has(event.id) ? Effect.void : Effect.zipRight(Effect.sync(() => processed.add(event.id)), Queue.offer(seen, event)))
   yield* HttpServer.serveEffect(receiver)
   const address = (yield* HttpServer.HttpServer).address as HttpServer.TcpAddress
   const url = `http://${address.hostname}:${address.port}/pagerduty`

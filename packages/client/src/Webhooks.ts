@@ -1161,7 +1161,9 @@ const answer = (status: number, error?: string) =>
  * 1. answers 405 to anything but `POST`;
  * 2. reads the body once, at most `maxBodyBytes` (413 beyond; 400 if the body cannot be read);
  * 3. verifies `X-PagerDuty-Signature` with `secrets`: 401 when missing, malformed or wrong
- *    (500 when no usable secret is configured or the runtime lacks Web Crypto);
+ *    (500 when no usable secret is configured or the runtime lacks Web Crypto). `secrets` may
+ *    be an Effect, run per request (a `Ref`, a secret store): the secrets can then change,
+ *    for a rotation or a subscription made after the server started, without a restart;
  * 4. decodes the event: 400 when the body is not a v3 envelope;
  * 5. runs `onEvent(event, delivery)` and answers 202 when it succeeds.
  *
@@ -1178,23 +1180,27 @@ const answer = (status: number, error?: string) =>
  * @example
  * ```ts
  * import * as HttpRouter from "@effect/platform/HttpRouter"
- * import { Effect, Redacted } from "effect"
+ * import { Effect, Redacted, Ref } from "effect"
  * import { Webhooks } from "@effect-pagerduty/client"
  *
  * const app = Webhooks.handler(Redacted.make("subscription-secret"), (event) =>
  *   event._tag === "incident.triggered" ? Effect.log(`triggered: ${event.data.title}`) : Effect.void
  * )
  * const router = HttpRouter.empty.pipe(HttpRouter.post("/pagerduty", app))
+ *
+ * // secrets read per request, e.g. set once a subscription is created
+ * const dynamic = Effect.map(Ref.make<ReadonlyArray<Redacted.Redacted<string>>>([]), (secrets) =>
+ *   Webhooks.handler(Ref.get(secrets), (event) => Effect.log(event.event_type)))
  * ```
  *
  * @since 0.2.0
  * @category handler
  */
-export const handler = <E, R>(
-  secrets: Secrets,
+export const handler = <E, R, R2 = never>(
+  secrets: Secrets | Effect.Effect<Secrets, never, R2>,
   onEvent: (event: WebhookEvent, delivery: Delivery) => Effect.Effect<unknown, E, R>,
   options: HandlerOptions = {}
-): HttpApp.Default<never, R> => {
+): HttpApp.Default<never, R | R2> => {
   const max = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES
   return Effect.gen(function*() {
     const request = yield* HttpServerRequest.HttpServerRequest
@@ -1211,7 +1217,8 @@ export const handler = <E, R>(
     const body = yield* readBody(request, max)
     if (body._tag === "TooLarge") return yield* status(413, `The body is larger than ${max} bytes`)
     if (body._tag === "Unreadable") return yield* status(400, "The body could not be read")
-    const verified = yield* Effect.either(verify(body.bytes, request.headers, secrets))
+    const current = Effect.isEffect(secrets) ? yield* secrets : secrets
+    const verified = yield* Effect.either(verify(body.bytes, request.headers, current))
     if (Either.isLeft(verified)) {
       const reason = verified.left.reason
       yield* Effect.annotateCurrentSpan("pagerduty.webhook.rejected", reason)

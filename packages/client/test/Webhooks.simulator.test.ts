@@ -22,14 +22,11 @@ const rest = (simOptions: Simulator.Options = {}) =>
 
 const ServerLive = NodeHttpServer.layer(() => http.createServer(), { port: 0, host: "127.0.0.1" })
 
-/**
- * A receiver whose secret is known only once the subscription exists: the app reads it
- * from a Ref at each request (an HttpApp is an Effect, so it composes).
- */
+/** A receiver whose secret is known only once the subscription exists: the handler reads it from a Ref per request. */
 const receiver = <E>(onEvent: (event: Webhooks.WebhookEvent, delivery: Webhooks.Delivery) => Effect.Effect<unknown, E>) =>
   Effect.gen(function*() {
     const secret = yield* Ref.make<ReadonlyArray<Redacted.Redacted<string>>>([])
-    const app: HttpApp.Default = Effect.flatMap(Ref.get(secret), (s) => Webhooks.handler(s, onEvent))
+    const app: HttpApp.Default = Webhooks.handler(Ref.get(secret), onEvent)
     return { secret, app }
   })
 

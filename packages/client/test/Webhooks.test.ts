@@ -10,7 +10,7 @@ import * as HttpServer from "@effect/platform/HttpServer"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import { assert, describe, it } from "@effect/vitest"
-import { Cause, Effect, Exit, Queue, Redacted } from "effect"
+import { Cause, Effect, Exit, Queue, Redacted, Ref } from "effect"
 import * as fc from "fast-check"
 import { createHmac } from "node:crypto"
 import * as fs from "node:fs"
@@ -426,6 +426,20 @@ describe("Webhooks.handler", () => {
       assert.strictEqual((yield* post(url, BODY, headers)).status, 202)
       assert.strictEqual(calls, 3)
     }).pipe(Effect.provide(ServerLive)))
+
+  it.effect("secrets given as an Effect are read per request: a subscription made after start, then a rotation", () =>
+    Effect.gen(function*() {
+      const secrets = yield* Ref.make<ReadonlyArray<Redacted.Redacted<string>>>([])
+      const app = Webhooks.handler(Ref.get(secrets), () => Effect.void)
+      const signed = (secret: string) => ({ "x-pagerduty-signature": `v1=${hmacHex(secret, BODY)}` })
+      assert.strictEqual(yield* call(app, BODY, signed(SECRET)), 500) // nothing configured yet
+      yield* Ref.set(secrets, [Redacted.make(SECRET)])
+      assert.strictEqual(yield* call(app, BODY, signed(SECRET)), 202)
+      yield* Ref.set(secrets, [Redacted.make("next-secret"), Redacted.make(SECRET)])
+      assert.strictEqual(yield* call(app, BODY, signed("next-secret")), 202)
+      yield* Ref.set(secrets, [Redacted.make("next-secret")])
+      assert.strictEqual(yield* call(app, BODY, signed(SECRET)), 401)
+    }))
 
   it.scoped("a handler without a usable secret answers 500 (misconfiguration), never 2xx", () =>
     Effect.gen(function*() {
