@@ -26,10 +26,11 @@
  *
  * @since 0.2.0
  */
+import * as PlatformHeaders from "@effect/platform/Headers"
 import type * as HttpApp from "@effect/platform/HttpApp"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
-import { Cause, Data, Effect, Either, ParseResult, Redacted, Schema, Stream } from "effect"
+import { Cause, Data, Effect, Either, Option, ParseResult, Redacted, Schema, Stream } from "effect"
 import * as Internal from "./internal/webhooks.js"
 import type { PagerDutyError } from "./PagerDutyError.js"
 import * as RestApi from "./RestApi.js"
@@ -156,8 +157,8 @@ export const headers = {
 } as const
 
 /**
- * Request headers as a plain record (any letter case; arrays for repeated headers) or a
- * web `Headers`.
+ * Request headers: a plain record (any letter case; arrays for repeated headers), a web
+ * `Headers`, or any iterable of name/value pairs (`@effect/platform`'s `Headers.Input`).
  *
  * @example
  * ```ts
@@ -169,7 +170,7 @@ export const headers = {
  * @since 0.2.0
  * @category models
  */
-export type HeadersInput = Readonly<Record<string, string | ReadonlyArray<string> | undefined>> | Headers
+export type HeadersInput = PlatformHeaders.Input
 
 /**
  * One signing secret, or several while a secret rotates (a signature matching any of them
@@ -226,7 +227,7 @@ export const verify = (
   Effect.suspend(() => {
     const keys = secretList(secrets)
     if (keys.length === 0) return Effect.fail(new WebhookSignatureError({ reason: "NoSecret", detail: "no non-empty signing secret was given" }))
-    const parsed = Internal.parseSignatureHeader(Internal.headerValue(headers, "x-pagerduty-signature"))
+    const parsed = Internal.parseSignatureHeader(Option.getOrUndefined(PlatformHeaders.get(PlatformHeaders.fromInput(headers), "x-pagerduty-signature")))
     if (parsed._tag === "Missing") return Effect.fail(new WebhookSignatureError({ reason: "MissingSignature", detail: "the request has no X-PagerDuty-Signature header" }))
     if (parsed._tag === "Malformed") return Effect.fail(new WebhookSignatureError({ reason: "MalformedSignature", detail: parsed.detail }))
     if (!Internal.hasSubtleCrypto()) return Effect.fail(new WebhookSignatureError({ reason: "CryptoUnavailable", detail: "this runtime has no crypto.subtle" }))

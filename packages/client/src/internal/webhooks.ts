@@ -111,21 +111,3 @@ export const keyOf = (holder: object, secret: () => string): Promise<CryptoKey> 
 
 /** The raw body as bytes: strings are encoded as UTF-8, bytes are used as received. */
 export const bodyBytes = (body: Uint8Array | string): Uint8Array => typeof body === "string" ? encoder.encode(body) : body
-
-/** A header by case-insensitive name from a plain record or a web `Headers`. */
-export const headerValue = (
-  headers: Readonly<Record<string, string | ReadonlyArray<string> | undefined>> | Headers,
-  name: string
-): string | undefined => {
-  if (typeof Headers !== "undefined" && headers instanceof Headers) return headers.get(name) ?? undefined
-  const record = headers as Readonly<Record<string, string | ReadonlyArray<string> | undefined>>
-  const lower = name.toLowerCase()
-  for (const key of Object.keys(record)) {
-    if (key.toLowerCase() !== lower) continue
-    const value = record[key]
-    if (value === undefined) continue
-    // Several header lines of the same name join with commas, as HTTP defines.
-    return typeof value === "string" ? value : value.join(",")
-  }
-  return undefined
-}
