@@ -725,7 +725,7 @@ const schemaModule = ({ spec, file, module, roots, pure = false, sinceOf = () =>
       if (hoisted.has(body)) return hoisted.get(body)
       const n = `check$$${helpers.length}`
       hoisted.set(body, n)
-      helpers.push(`function ${n}(u: any): boolean {\n  return ${body}\n}`)
+      helpers.push(`function ${n}(u: unknown): boolean {\n  return ${body}\n}`)
       return n
     }
     // a predicate identifier for a node
@@ -815,7 +815,7 @@ const schemaModule = ({ spec, file, module, roots, pure = false, sinceOf = () =>
         if (node.nullable === true) body = nullOr(body, "u")
       } else body = test(node, "u")
       currentTop = null
-      fns.set(ptr, `function ${fnName(ptr)}(u: any): boolean {\n  return ${body}\n}`)
+      fns.set(ptr, `function ${fnName(ptr)}(u: unknown): boolean {\n  return ${body}\n}`)
     }
     return [...order.filter((ptr) => fns.has(ptr)).map((ptr) => fns.get(ptr)), ...helpers].join("\n\n")
   }
@@ -1028,7 +1028,7 @@ function check$string(u: unknown): boolean {
   return typeof u === "string"
 }
 
-function check$object(u: unknown): boolean {
+function check$object(u: unknown): u is Readonly<Record<string, unknown>> {
   return typeof u === "object" && u !== null && !Array.isArray(u)
 }
 
@@ -1045,7 +1045,7 @@ function check$array(u: unknown, f: (u: unknown) => boolean): boolean {
 function check$record(u: unknown, f: (u: unknown) => boolean): boolean {
   if (!check$object(u)) return false
   if (f === check$unknown) return true
-  for (const k of Object.keys(u as object)) if (!f((u as Record<string, unknown>)[k])) return false
+  for (const k of Object.keys(u)) if (!f(u[k])) return false
   return true
 }
 `

@@ -24072,7 +24072,7 @@ function check$string(u: unknown): boolean {
   return typeof u === "string"
 }
 
-function check$object(u: unknown): boolean {
+function check$object(u: unknown): u is Readonly<Record<string, unknown>> {
   return typeof u === "object" && u !== null && !Array.isArray(u)
 }
 
@@ -24089,2342 +24089,2342 @@ function check$array(u: unknown, f: (u: unknown) => boolean): boolean {
 function check$record(u: unknown, f: (u: unknown) => boolean): boolean {
   if (!check$object(u)) return false
   if (f === check$unknown) return true
-  for (const k of Object.keys(u as object)) if (!f((u as Record<string, unknown>)[k])) return false
+  for (const k of Object.keys(u)) if (!f(u[k])) return false
   return true
 }
 
-function check$Reference(u: any): boolean {
+function check$Reference(u: unknown): boolean {
   return check$object(u) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.self, check$$0) && check$optional(u.summary, check$$0) && check$optional(u.type, check$string)
 }
 
-function check$AgentReference(u: any): boolean {
+function check$AgentReference(u: unknown): boolean {
   return check$object(u) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.self, check$$0) && check$optional(u.summary, check$$0) && check$string(u.type)
 }
 
-function check$UserReference(u: any): boolean {
+function check$UserReference(u: unknown): boolean {
   return check$object(u) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.self, check$$0) && check$optional(u.summary, check$$0) && check$string(u.type)
 }
 
-function check$Notification(u: any): boolean {
+function check$Notification(u: unknown): boolean {
   return check$object(u) && check$optional(u[""], check$string) && check$optional(u.address, check$string) && check$optional(u.conferenceAddress, check$string) && check$optional(u.id, check$string) && check$optional(u.started_at, check$string) && check$optional(u.status, check$string) && check$optional(u.type, check$string) && check$optional(u.user, check$UserReference)
 }
 
-function check$Channel(u: any): boolean {
+function check$Channel(u: unknown): boolean {
   return (check$object(u) && check$optional(u.details, check$$42) && check$optional(u.host, check$string) && check$optional(u.service, check$string) && check$optional(u.state, check$string) && check$optional(u.summary, check$string) && check$optional(u.type, check$string) || check$object(u) && check$optional(u.description, check$string) && check$optional(u.details, check$$42) && check$optional(u.incident_key, check$string) && check$optional(u.service_key, check$string) && check$optional(u.summary, check$string) && check$optional(u.type, check$string) || check$object(u) && check$optional(u.body, check$string) && check$optional(u.body_content_type, check$string) && check$optional(u.from, check$string) && check$optional(u.html_url, check$string) && check$optional(u.raw_url, check$string) && check$optional(u.subject, check$string) && check$optional(u.summary, check$string) && check$optional(u.to, check$string) && check$optional(u.type, check$string) || check$object(u) && check$optional(u.details, check$string) && check$optional(u.subject, check$string) && check$optional(u.summary, check$string) && check$optional(u.type, check$string) || check$object(u) && check$optional(u.duration, check$$1) && check$string(u.type))
 }
 
-function check$Context(u: any): boolean {
+function check$Context(u: unknown): boolean {
   return check$object(u) && check$optional(u.href, check$string) && check$optional(u.src, check$string) && check$optional(u.text, check$string) && check$string(u.type)
 }
 
-function check$IncidentReference(u: any): boolean {
+function check$IncidentReference(u: unknown): boolean {
   return check$object(u) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.self, check$$0) && check$optional(u.summary, check$$0) && check$string(u.type)
 }
 
-function check$ServiceReference(u: any): boolean {
+function check$ServiceReference(u: unknown): boolean {
   return check$object(u) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.self, check$$0) && check$optional(u.summary, check$$0) && check$string(u.type)
 }
 
-function check$TeamReference(u: any): boolean {
+function check$TeamReference(u: unknown): boolean {
   return check$object(u) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.self, check$$0) && check$optional(u.summary, check$$0) && check$string(u.type)
 }
 
-function check$AcknowledgeLogEntry(u: any): boolean {
+function check$AcknowledgeLogEntry(u: unknown): boolean {
   return check$object(u) && check$optional(u.acknowledgement_timeout, check$$1) && check$optional(u.agent, check$AgentReference) && check$optional(u.changeset, check$$2) && check$optional(u.channel, check$Channel) && check$optional(u.contexts, check$$121) && check$optional(u.created_at, check$string) && check$optional(u.event_details, check$$225) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.incident, check$IncidentReference) && check$optional(u.note, check$string) && check$optional(u.self, check$$0) && check$optional(u.service, check$ServiceReference) && check$optional(u.summary, check$$0) && check$optional(u.teams, check$$43) && check$optional(u.type, check$string)
 }
 
-function check$AcknowledgerReference(u: any): boolean {
+function check$AcknowledgerReference(u: unknown): boolean {
   return check$object(u) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.self, check$$0) && check$optional(u.summary, check$$0) && check$string(u.type)
 }
 
-function check$AddonReference(u: any): boolean {
+function check$AddonReference(u: unknown): boolean {
   return check$object(u) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.name, check$string) && check$optional(u.self, check$$0) && check$optional(u.src, check$string) && check$optional(u.summary, check$$0) && check$string(u.type)
 }
 
-function check$ContentBasedAlertGroupingConfiguration(u: any): boolean {
+function check$ContentBasedAlertGroupingConfiguration(u: unknown): boolean {
   return check$object(u) && check$optional(u.aggregate, check$string) && check$optional(u.fields, check$$2) && check$optional(u.recommended_time_window, check$$1) && check$optional(u.time_window, check$$1)
 }
 
-function check$FlexibleTimeWindowIntelligentAlertGroupingConfig(u: any): boolean {
+function check$FlexibleTimeWindowIntelligentAlertGroupingConfig(u: unknown): boolean {
   return check$object(u) && check$optional(u.recommended_time_window, check$$1) && check$optional(u.time_window, check$$1)
 }
 
-function check$TimeBasedAlertGroupingConfiguration(u: any): boolean {
+function check$TimeBasedAlertGroupingConfiguration(u: unknown): boolean {
   return check$object(u) && check$optional(u.timeout, check$$1)
 }
 
-function check$AlertGroupingParameters(u: any): boolean {
+function check$AlertGroupingParameters(u: unknown): boolean {
   return check$object(u) && check$optional(u.config, check$$234) && check$optional(u.type, check$$0)
 }
 
-function check$AutoPauseNotificationsParameters(u: any): boolean {
+function check$AutoPauseNotificationsParameters(u: unknown): boolean {
   return check$object(u) && check$optional(u.enabled, check$$7) && check$optional(u.recommended_timeout, check$$1) && check$optional(u.timeout, check$$1)
 }
 
-function check$EscalationPolicyReference(u: any): boolean {
+function check$EscalationPolicyReference(u: unknown): boolean {
   return check$object(u) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.self, check$$0) && check$optional(u.summary, check$$0) && check$string(u.type)
 }
 
-function check$IncidentUrgencyType(u: any): boolean {
+function check$IncidentUrgencyType(u: unknown): boolean {
   return check$object(u) && check$optional(u.type, check$string) && check$optional(u.urgency, check$string)
 }
 
-function check$IncidentUrgencyRule(u: any): boolean {
+function check$IncidentUrgencyRule(u: unknown): boolean {
   return check$object(u) && check$optional(u.during_support_hours, check$IncidentUrgencyType) && check$optional(u.outside_support_hours, check$IncidentUrgencyType) && check$optional(u.type, check$string) && check$optional(u.urgency, check$string)
 }
 
-function check$IntegrationReference(u: any): boolean {
+function check$IntegrationReference(u: unknown): boolean {
   return check$object(u) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.self, check$$0) && check$optional(u.summary, check$$0) && check$string(u.type)
 }
 
-function check$ScheduledAction(u: any): boolean {
+function check$ScheduledAction(u: unknown): boolean {
   return check$object(u) && check$optional(u.at, check$$235) && check$optional(u.to_urgency, check$string) && check$string(u.type)
 }
 
-function check$SupportHours(u: any): boolean {
+function check$SupportHours(u: unknown): boolean {
   return check$object(u) && check$optional(u.days_of_week, check$$154) && check$optional(u.end_time, check$string) && check$optional(u.start_time, check$string) && check$optional(u.time_zone, check$string) && check$optional(u.type, check$string)
 }
 
-function check$Service(u: any): boolean {
+function check$Service(u: unknown): boolean {
   return check$object(u) && check$optional(u.acknowledgement_timeout, check$$1) && check$optional(u.addons, check$$166) && check$optional(u.alert_creation, check$string) && check$optional(u.alert_grouping, check$string) && check$optional(u.alert_grouping_parameters, check$$167) && check$optional(u.alert_grouping_timeout, check$$1) && check$optional(u.auto_pause_notifications_parameters, check$AutoPauseNotificationsParameters) && check$optional(u.auto_resolve_timeout, check$$1) && check$optional(u.created_at, check$string) && check$optional(u.description, check$string) && check$optional(u.escalation_policy, check$EscalationPolicyReference) && check$optional(u.html_url, check$$0) && check$string(u.id) && check$optional(u.incident_urgency_rule, check$IncidentUrgencyRule) && check$optional(u.integrations, check$$168) && check$optional(u.last_incident_timestamp, check$string) && check$string(u.name) && check$optional(u.scheduled_actions, check$$169) && check$optional(u.self, check$$0) && check$optional(u.status, check$string) && check$optional(u.summary, check$$0) && check$optional(u.support_hours, check$SupportHours) && check$optional(u.teams, check$$43) && check$string(u.type)
 }
 
-function check$ContactMethodReference(u: any): boolean {
+function check$ContactMethodReference(u: unknown): boolean {
   return check$object(u) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.self, check$$0) && check$optional(u.summary, check$$0) && check$string(u.type)
 }
 
-function check$NotificationRuleReference(u: any): boolean {
+function check$NotificationRuleReference(u: unknown): boolean {
   return check$object(u) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.self, check$$0) && check$optional(u.summary, check$$0) && check$string(u.type)
 }
 
-function check$User(u: any): boolean {
+function check$User(u: unknown): boolean {
   return check$object(u) && check$optional(u.avatar_url, check$string) && check$optional(u.color, check$string) && check$optional(u.contact_methods, check$$193) && check$optional(u.created_via_sso, check$$7) && check$optional(u.description, check$$0) && check$string(u.email) && check$optional(u.html_url, check$$0) && check$optional(u.http_cal_url, check$string) && check$string(u.id) && check$optional(u.invitation_sent, check$$7) && check$optional(u.job_title, check$string) && check$string(u.name) && check$optional(u.notification_rules, check$$194) && check$optional(u.role, check$string) && check$optional(u.self, check$$0) && check$optional(u.summary, check$$0) && check$optional(u.teams, check$$43) && check$optional(u.time_zone, check$string) && check$string(u.type) && check$optional(u.web_cal_url, check$string)
 }
 
-function check$Acknowledgement(u: any): boolean {
+function check$Acknowledgement(u: unknown): boolean {
   return check$object(u) && check$optional(u.acknowledger, check$$223) && check$optional(u.at, check$string)
 }
 
-function check$EventEnrichmentAssociation(u: any): boolean {
+function check$EventEnrichmentAssociation(u: unknown): boolean {
   return check$object(u) && check$optional(u.id, check$string) && check$optional(u.self, check$string) && check$optional(u.summary, check$string) && check$optional(u.type, check$string)
 }
 
-function check$AddEventEnrichmentAssociationsResult(u: any): boolean {
+function check$AddEventEnrichmentAssociationsResult(u: unknown): boolean {
   return check$object(u) && check$optional(u.status, check$string)
 }
 
-function check$Addon(u: any): boolean {
+function check$Addon(u: unknown): boolean {
   return check$object(u) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.name, check$string) && check$optional(u.self, check$$0) && check$optional(u.src, check$string) && check$optional(u.summary, check$$0) && check$string(u.type)
 }
 
-function check$LogEntryReference(u: any): boolean {
+function check$LogEntryReference(u: unknown): boolean {
   return check$object(u) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.self, check$$0) && check$optional(u.summary, check$$0) && check$string(u.type)
 }
 
-function check$Alert(u: any): boolean {
+function check$Alert(u: unknown): boolean {
   return check$object(u) && check$optional(u.alert_key, check$string) && check$optional(u.body, check$$122) && check$optional(u.created_at, check$string) && check$optional(u.first_trigger_log_entry, check$LogEntryReference) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.incident, check$IncidentReference) && check$optional(u.integration, check$IntegrationReference) && check$optional(u.self, check$$0) && check$optional(u.service, check$ServiceReference) && check$optional(u.severity, check$string) && check$optional(u.status, check$string) && check$optional(u.summary, check$$0) && check$optional(u.suppressed, check$$7) && check$string(u.type)
 }
 
-function check$AlertCount(u: any): boolean {
+function check$AlertCount(u: unknown): boolean {
   return check$object(u) && check$optional(u.all, check$$1) && check$optional(u.resolved, check$$1) && check$optional(u.triggered, check$$1)
 }
 
-function check$ContentBasedIntelligentAlertGroupingConfiguration(u: any): boolean {
+function check$ContentBasedIntelligentAlertGroupingConfiguration(u: unknown): boolean {
   return check$object(u) && check$optional(u.aggregate, check$string) && check$optional(u.fields, check$$2) && check$optional(u.recommended_time_window, check$$1) && check$optional(u.time_window, check$$1)
 }
 
-function check$AlertGroupingSetting(u: any): boolean {
+function check$AlertGroupingSetting(u: unknown): boolean {
   return check$object(u) && check$optional(u.config, check$$3) && check$optional(u.created_at, check$string) && check$optional(u.description, check$$0) && check$optional(u.id, check$string) && check$optional(u.name, check$$0) && check$optional(u.services, check$$4) && check$optional(u.type, check$string) && check$optional(u.updated_at, check$string)
 }
 
-function check$AnalyticsIncidentMetrics(u: any): boolean {
+function check$AnalyticsIncidentMetrics(u: unknown): boolean {
   return check$object(u) && check$optional(u.mean_assignment_count, check$$1) && check$optional(u.mean_engaged_seconds, check$$1) && check$optional(u.mean_engaged_user_count, check$$1) && check$optional(u.mean_seconds_to_engage, check$$1) && check$optional(u.mean_seconds_to_first_ack, check$$1) && check$optional(u.mean_seconds_to_mobilize, check$$1) && check$optional(u.mean_seconds_to_resolve, check$$1) && check$optional(u.mean_user_defined_engaged_seconds, check$$1) && check$optional(u.range_start, check$string) && check$optional(u.service_id, check$string) && check$optional(u.service_name, check$string) && check$optional(u.team_id, check$string) && check$optional(u.team_name, check$string) && check$optional(u.total_business_hour_interruptions, check$$1) && check$optional(u.total_engaged_seconds, check$$1) && check$optional(u.total_escalation_count, check$$1) && check$optional(u.total_incident_count, check$$1) && check$optional(u.total_incidents_acknowledged, check$$1) && check$optional(u.total_incidents_manual_escalated, check$$1) && check$optional(u.total_incidents_reassigned, check$$1) && check$optional(u.total_incidents_timeout_escalated, check$$1) && check$optional(u.total_interruptions, check$$1) && check$optional(u.total_notifications, check$$1) && check$optional(u.total_off_hour_interruptions, check$$1) && check$optional(u.total_sleep_hour_interruptions, check$$1) && check$optional(u.total_snoozed_seconds, check$$1) && check$optional(u.total_user_defined_engaged_seconds, check$$1) && check$optional(u.up_time_pct, check$$1)
 }
 
-function check$AnalyticsIncidentMetricsEscalationPolicy(u: any): boolean {
+function check$AnalyticsIncidentMetricsEscalationPolicy(u: unknown): boolean {
   return check$object(u) && check$optional(u.distinct_responder_count, check$$1) && check$optional(u.escalation_policy_id, check$string) && check$optional(u.escalation_policy_name, check$string) && check$optional(u.mean_assignment_count, check$$1) && check$optional(u.mean_engaged_seconds, check$$1) && check$optional(u.mean_engaged_user_count, check$$1) && check$optional(u.mean_seconds_to_engage, check$$1) && check$optional(u.mean_seconds_to_first_ack, check$$1) && check$optional(u.mean_seconds_to_mobilize, check$$1) && check$optional(u.mean_seconds_to_resolve, check$$1) && check$optional(u.mean_user_defined_engaged_seconds, check$$1) && check$optional(u.range_start, check$string) && check$optional(u.team_id, check$string) && check$optional(u.team_name, check$string) && check$optional(u.total_business_hour_interruptions, check$$1) && check$optional(u.total_engaged_seconds, check$$1) && check$optional(u.total_escalation_count, check$$1) && check$optional(u.total_incident_count, check$$1) && check$optional(u.total_incidents_acknowledged, check$$1) && check$optional(u.total_incidents_manual_escalated, check$$1) && check$optional(u.total_incidents_reassigned, check$$1) && check$optional(u.total_incidents_timeout_escalated, check$$1) && check$optional(u.total_interruptions, check$$1) && check$optional(u.total_notifications, check$$1) && check$optional(u.total_off_hour_interruptions, check$$1) && check$optional(u.total_sleep_hour_interruptions, check$$1) && check$optional(u.total_snoozed_seconds, check$$1) && check$optional(u.total_user_defined_engaged_seconds, check$$1) && check$optional(u.up_time_pct, check$$1)
 }
 
-function check$AnalyticsRawIncident(u: any): boolean {
+function check$AnalyticsRawIncident(u: unknown): boolean {
   return check$object(u) && check$optional(u.acknowledged_user_ids, check$$2) && check$optional(u.acknowledged_user_names, check$$2) && check$optional(u.acknowledgement_count, check$$1) && check$optional(u.active_user_count, check$$1) && check$optional(u.assigned_user_ids, check$$2) && check$optional(u.assigned_user_names, check$$2) && check$optional(u.assignment_count, check$$1) && check$optional(u.auto_resolved, check$$7) && check$optional(u.business_hour_interruptions, check$$1) && check$optional(u.created_at, check$string) && check$optional(u.description, check$string) && check$optional(u.engaged_seconds, check$$1) && check$optional(u.engaged_user_count, check$$1) && check$optional(u.escalation_count, check$$1) && check$optional(u.escalation_policy_id, check$string) && check$optional(u.escalation_policy_name, check$string) && check$optional(u.id, check$string) && check$optional(u.incident_number, check$$1) && check$optional(u.incident_type_id, check$string) && check$optional(u.incident_type_name, check$string) && check$optional(u.joined_user_ids, check$$2) && check$optional(u.joined_user_names, check$$2) && check$optional(u.major, check$$7) && check$optional(u.manual_escalation_count, check$$1) && check$optional(u.off_hour_interruptions, check$$1) && check$optional(u.priority_id, check$$0) && check$optional(u.priority_name, check$$0) && check$optional(u.priority_order, check$$20) && check$optional(u.reassignment_count, check$$1) && check$optional(u.resolved_at, check$string) && check$optional(u.resolved_by_user_id, check$string) && check$optional(u.resolved_by_user_name, check$string) && check$optional(u.seconds_to_engage, check$$1) && check$optional(u.seconds_to_first_ack, check$$1) && check$optional(u.seconds_to_mobilize, check$$1) && check$optional(u.seconds_to_resolve, check$$1) && check$optional(u.service_id, check$string) && check$optional(u.service_name, check$string) && check$optional(u.sleep_hour_interruptions, check$$1) && check$optional(u.snoozed_seconds, check$$1) && check$optional(u.status, check$string) && check$optional(u.team_id, check$$0) && check$optional(u.team_name, check$$0) && check$optional(u.timeout_escalation_count, check$$1) && check$optional(u.total_interruptions, check$$1) && check$optional(u.total_notifications, check$$1) && check$optional(u.updated_at, check$string) && check$optional(u.urgency, check$string) && check$optional(u.user_defined_effort_seconds, check$$20)
 }
 
-function check$AnalyticsRawIncidentResponses(u: any): boolean {
+function check$AnalyticsRawIncidentResponses(u: unknown): boolean {
   return check$object(u) && check$optional(u.requested_at, check$string) && check$optional(u.responded_at, check$string) && check$optional(u.responder_id, check$string) && check$optional(u.responder_name, check$string) && check$optional(u.responder_type, check$string) && check$optional(u.response_status, check$string) && check$optional(u.time_to_respond_seconds, check$$1)
 }
 
-function check$AnalyticsRawResponderIncidents(u: any): boolean {
+function check$AnalyticsRawResponderIncidents(u: unknown): boolean {
   return check$object(u) && check$optional(u.incident_created_at, check$string) && check$optional(u.incident_description, check$string) && check$optional(u.incident_id, check$string) && check$optional(u.incident_number, check$$1) && check$optional(u.incident_priority_id, check$$0) && check$optional(u.incident_priority_name, check$$0) && check$optional(u.incident_priority_order, check$$20) && check$optional(u.incident_urgency, check$string) && check$optional(u.mean_time_to_acknowledge_seconds, check$$1) && check$optional(u.responder_id, check$string) && check$optional(u.responder_name, check$string) && check$optional(u.service_id, check$string) && check$optional(u.service_name, check$string) && check$optional(u.service_team_id, check$$0) && check$optional(u.service_team_name, check$$0) && check$optional(u.total_acknowledgements, check$$1) && check$optional(u.total_business_hour_interruptions, check$$1) && check$optional(u.total_engaged_seconds, check$$1) && check$optional(u.total_interruptions, check$$1) && check$optional(u.total_manual_escalations_from, check$$1) && check$optional(u.total_manual_escalations_to, check$$1) && check$optional(u.total_off_hour_interruptions, check$string) && check$optional(u.total_reassignments_from, check$$1) && check$optional(u.total_reassignments_to, check$$1) && check$optional(u.total_sleep_hour_interruptions, check$$1) && check$optional(u.total_timeout_escalations_from, check$$1) && check$optional(u.total_timeout_escalations_to, check$$1)
 }
 
-function check$AnalyticsRawUser(u: any): boolean {
+function check$AnalyticsRawUser(u: unknown): boolean {
   return check$object(u) && check$optional(u.account_id, check$$1) && check$optional(u.channel_types_configured, check$$2) && check$optional(u.created_at, check$string) && check$optional(u.default_notification_channel_count, check$$1) && check$optional(u.description, check$$0) && check$optional(u.downloaded_mobile_app, check$$7) && check$optional(u.email, check$string) && check$optional(u.escalation_policies_count, check$$1) && check$optional(u.id, check$string) && check$optional(u.last_sign_in_at, check$$0) && check$optional(u.notification_methods, check$$7) && check$optional(u.on_escalation_policy, check$$7) && check$optional(u.on_schedule, check$$7) && check$optional(u.role, check$string) && check$optional(u.schedules_count, check$$1) && check$optional(u.signed_up, check$$7) && check$optional(u.team_count, check$$1) && check$optional(u.team_id, check$$0) && check$optional(u.team_name, check$$0) && check$optional(u.time_zone, check$$0) && check$optional(u.user_name, check$string)
 }
 
-function check$AnalyticsResponderMetrics(u: any): boolean {
+function check$AnalyticsResponderMetrics(u: unknown): boolean {
   return check$object(u) && check$optional(u.mean_engaged_seconds, check$$1) && check$optional(u.mean_time_to_acknowledge_seconds, check$$1) && check$optional(u.responder_id, check$$1) && check$optional(u.responder_name, check$string) && check$optional(u.team_id, check$string) && check$optional(u.team_name, check$string) && check$optional(u.total_business_hour_interruptions, check$$1) && check$optional(u.total_engaged_seconds, check$$1) && check$optional(u.total_incident_count, check$$1) && check$optional(u.total_incidents_acknowledged, check$$1) && check$optional(u.total_incidents_manual_escalated_from, check$$1) && check$optional(u.total_incidents_manual_escalated_to, check$$1) && check$optional(u.total_incidents_reassigned_from, check$$1) && check$optional(u.total_incidents_reassigned_to, check$$1) && check$optional(u.total_incidents_timeout_escalated_from, check$$1) && check$optional(u.total_incidents_timeout_escalated_to, check$$1) && check$optional(u.total_interruptions, check$$1) && check$optional(u.total_notifications, check$$1) && check$optional(u.total_off_hour_interruptions, check$$1) && check$optional(u.total_seconds_on_call, check$$1) && check$optional(u.total_seconds_on_call_level_1, check$$1) && check$optional(u.total_seconds_on_call_level_2_plus, check$$1) && check$optional(u.total_sleep_hour_interruptions, check$$1)
 }
 
-function check$AnalyticsUserMetrics(u: any): boolean {
+function check$AnalyticsUserMetrics(u: unknown): boolean {
   return check$object(u) && check$optional(u.total_downloaded_mobile_app_count, check$$1) && check$optional(u.total_downloaded_mobile_app_percentage, check$$1) && check$optional(u.total_on_escalation_policy_count, check$$1) && check$optional(u.total_on_escalation_policy_percentage, check$$1) && check$optional(u.total_signed_up_count, check$$1) && check$optional(u.total_signed_up_percentage, check$$1) && check$optional(u.total_user_count, check$$1) && check$optional(u.total_with_notification_methods_count, check$$1) && check$optional(u.total_with_notification_methods_percentage, check$$1)
 }
 
-function check$AnnotateLogEntry(u: any): boolean {
+function check$AnnotateLogEntry(u: unknown): boolean {
   return check$object(u) && check$optional(u.agent, check$AgentReference) && check$optional(u.changeset, check$$2) && check$optional(u.channel, check$Channel) && check$optional(u.contexts, check$$121) && check$optional(u.created_at, check$string) && check$optional(u.event_details, check$$225) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.incident, check$IncidentReference) && check$optional(u.note, check$string) && check$optional(u.self, check$$0) && check$optional(u.service, check$ServiceReference) && check$optional(u.summary, check$$0) && check$optional(u.teams, check$$43) && check$optional(u.type, check$string)
 }
 
-function check$AssignLogEntry(u: any): boolean {
+function check$AssignLogEntry(u: unknown): boolean {
   return check$object(u) && check$optional(u.agent, check$AgentReference) && check$optional(u.assignees, check$$163) && check$optional(u.changeset, check$$2) && check$optional(u.channel, check$Channel) && check$optional(u.contexts, check$$121) && check$optional(u.created_at, check$string) && check$optional(u.event_details, check$$225) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.incident, check$IncidentReference) && check$optional(u.note, check$string) && check$optional(u.self, check$$0) && check$optional(u.service, check$ServiceReference) && check$optional(u.summary, check$$0) && check$optional(u.teams, check$$43) && check$optional(u.type, check$string)
 }
 
-function check$Assignment(u: any): boolean {
+function check$Assignment(u: unknown): boolean {
   return check$object(u) && check$optional(u.assignee, check$$224) && check$optional(u.at, check$string)
 }
 
-function check$AuditRecord(u: any): boolean {
+function check$AuditRecord(u: unknown): boolean {
   return check$object(u) && check$optional(u.action, check$string) && check$optional(u.actors, check$$25) && check$optional(u.details, check$$30) && check$optional(u.execution_context, check$$31) && check$optional(u.execution_time, check$string) && check$string(u.id) && check$optional(u.method, check$$32) && check$optional(u.root_resource, check$Reference) && check$optional(u.self, check$$0)
 }
 
-function check$AutomationActionsActionClassificationEnum(u: any): boolean {
+function check$AutomationActionsActionClassificationEnum(u: unknown): boolean {
   return (u === null || typeof u === "string")
 }
 
-function check$AutomationActionsRunnerTypeEnum(u: any): boolean {
+function check$AutomationActionsRunnerTypeEnum(u: unknown): boolean {
   return typeof u === "string"
 }
 
-function check$AutomationActionsUserPermissions(u: any): boolean {
+function check$AutomationActionsUserPermissions(u: unknown): boolean {
   return check$object(u) && check$optional(u.permissions, check$$2)
 }
 
-function check$AutomationActionsProcessAutomationJobActionDataReference(u: any): boolean {
+function check$AutomationActionsProcessAutomationJobActionDataReference(u: unknown): boolean {
   return check$object(u) && check$optional(u.process_automation_job_arguments, check$string) && check$optional(u.process_automation_job_id, check$string) && check$optional(u.process_automation_node_filter, check$string)
 }
 
-function check$AutomationActionsScriptActionDataReference(u: any): boolean {
+function check$AutomationActionsScriptActionDataReference(u: unknown): boolean {
   return check$object(u) && check$optional(u.invocation_command, check$string) && check$optional(u.script, check$string)
 }
 
-function check$AutomationActionsInvocation(u: any): boolean {
+function check$AutomationActionsInvocation(u: unknown): boolean {
   return check$object(u) && check$optional(u.action_id, check$string) && check$optional(u.action_snapshot, check$$34) && check$optional(u.duration, check$$1) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.metadata, check$$36) && check$optional(u.runner_id, check$string) && check$optional(u.self, check$$0) && check$optional(u.state, check$string) && check$optional(u.summary, check$$0) && check$optional(u.timing, check$$38) && check$optional(u.type, check$string)
 }
 
-function check$AutomationActionsProcessAutomationJobAction(u: any): boolean {
+function check$AutomationActionsProcessAutomationJobAction(u: unknown): boolean {
   return check$object(u) && check$optional(u.action_classification, check$AutomationActionsActionClassificationEnum) && check$optional(u.action_data_reference, check$AutomationActionsProcessAutomationJobActionDataReference) && check$optional(u.action_type, check$string) && check$optional(u.allow_invocation_from_event_orchestration, check$$7) && check$optional(u.allow_invocation_manually, check$$7) && check$optional(u.creation_time, check$string) && check$optional(u.description, check$string) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.last_run, check$string) && check$optional(u.last_run_by, check$$35) && check$optional(u.map_to_all_services, check$$7) && check$optional(u.metadata, check$$42) && check$optional(u.modify_time, check$string) && check$optional(u.name, check$string) && check$optional(u.only_invocable_on_unresolved_incidents, check$$7) && check$optional(u.privileges, check$AutomationActionsUserPermissions) && check$optional(u.runner, check$string) && check$optional(u.runner_type, check$AutomationActionsRunnerTypeEnum) && check$optional(u.self, check$$0) && check$optional(u.services, check$$4) && check$optional(u.summary, check$$0) && check$optional(u.type, check$string)
 }
 
-function check$AutomationActionsProcessAutomationJobActionWithTeams(u: any): boolean {
+function check$AutomationActionsProcessAutomationJobActionWithTeams(u: unknown): boolean {
   return check$object(u) && check$optional(u.action_classification, check$AutomationActionsActionClassificationEnum) && check$optional(u.action_data_reference, check$AutomationActionsProcessAutomationJobActionDataReference) && check$optional(u.action_type, check$string) && check$optional(u.allow_invocation_from_event_orchestration, check$$7) && check$optional(u.allow_invocation_manually, check$$7) && check$optional(u.creation_time, check$string) && check$optional(u.description, check$string) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.last_run, check$string) && check$optional(u.last_run_by, check$$35) && check$optional(u.map_to_all_services, check$$7) && check$optional(u.metadata, check$$42) && check$optional(u.modify_time, check$string) && check$optional(u.name, check$string) && check$optional(u.only_invocable_on_unresolved_incidents, check$$7) && check$optional(u.privileges, check$AutomationActionsUserPermissions) && check$optional(u.runner, check$string) && check$optional(u.runner_type, check$AutomationActionsRunnerTypeEnum) && check$optional(u.self, check$$0) && check$optional(u.services, check$$4) && check$optional(u.summary, check$$0) && check$optional(u.teams, check$$43) && check$optional(u.type, check$string)
 }
 
-function check$AutomationActionsRunbookBaseURI(u: any): boolean {
+function check$AutomationActionsRunbookBaseURI(u: unknown): boolean {
   return typeof u === "string"
 }
 
-function check$AutomationActionsRunnerStatusEnum(u: any): boolean {
+function check$AutomationActionsRunnerStatusEnum(u: unknown): boolean {
   return typeof u === "string"
 }
 
-function check$AutomationActionsRunner(u: any): boolean {
+function check$AutomationActionsRunner(u: unknown): boolean {
   return check$object(u) && check$optional(u.associated_actions, check$$41) && check$optional(u.creation_time, check$string) && check$optional(u.description, check$string) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.last_seen, check$string) && check$optional(u.metadata, check$$42) && check$optional(u.name, check$string) && check$optional(u.privileges, check$AutomationActionsUserPermissions) && check$optional(u.runbook_base_uri, check$AutomationActionsRunbookBaseURI) && check$optional(u.runner_type, check$AutomationActionsRunnerTypeEnum) && check$optional(u.self, check$$0) && check$optional(u.status, check$AutomationActionsRunnerStatusEnum) && check$optional(u.summary, check$$0) && check$optional(u.teams, check$$43) && check$optional(u.type, check$string)
 }
 
-function check$AutomationActionsScriptAction(u: any): boolean {
+function check$AutomationActionsScriptAction(u: unknown): boolean {
   return check$object(u) && check$optional(u.action_classification, check$AutomationActionsActionClassificationEnum) && check$optional(u.action_data_reference, check$AutomationActionsScriptActionDataReference) && check$optional(u.action_type, check$string) && check$optional(u.allow_invocation_from_event_orchestration, check$$7) && check$optional(u.allow_invocation_manually, check$$7) && check$optional(u.creation_time, check$string) && check$optional(u.description, check$string) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.last_run, check$string) && check$optional(u.last_run_by, check$$35) && check$optional(u.map_to_all_services, check$$7) && check$optional(u.metadata, check$$42) && check$optional(u.modify_time, check$string) && check$optional(u.name, check$string) && check$optional(u.only_invocable_on_unresolved_incidents, check$$7) && check$optional(u.privileges, check$AutomationActionsUserPermissions) && check$optional(u.runner, check$string) && check$optional(u.runner_type, check$AutomationActionsRunnerTypeEnum) && check$optional(u.self, check$$0) && check$optional(u.services, check$$4) && check$optional(u.summary, check$$0) && check$optional(u.type, check$string)
 }
 
-function check$AutomationActionsScriptActionWithTeams(u: any): boolean {
+function check$AutomationActionsScriptActionWithTeams(u: unknown): boolean {
   return check$object(u) && check$optional(u.action_classification, check$AutomationActionsActionClassificationEnum) && check$optional(u.action_data_reference, check$AutomationActionsScriptActionDataReference) && check$optional(u.action_type, check$string) && check$optional(u.allow_invocation_from_event_orchestration, check$$7) && check$optional(u.allow_invocation_manually, check$$7) && check$optional(u.creation_time, check$string) && check$optional(u.description, check$string) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.last_run, check$string) && check$optional(u.last_run_by, check$$35) && check$optional(u.map_to_all_services, check$$7) && check$optional(u.metadata, check$$42) && check$optional(u.modify_time, check$string) && check$optional(u.name, check$string) && check$optional(u.only_invocable_on_unresolved_incidents, check$$7) && check$optional(u.privileges, check$AutomationActionsUserPermissions) && check$optional(u.runner, check$string) && check$optional(u.runner_type, check$AutomationActionsRunnerTypeEnum) && check$optional(u.self, check$$0) && check$optional(u.services, check$$4) && check$optional(u.summary, check$$0) && check$optional(u.teams, check$$43) && check$optional(u.type, check$string)
 }
 
-function check$BusinessService(u: any): boolean {
+function check$BusinessService(u: unknown): boolean {
   return check$object(u) && check$optional(u.description, check$string) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.name, check$string) && check$optional(u.point_of_contact, check$string) && check$optional(u.self, check$$0) && check$optional(u.summary, check$$0) && check$optional(u.team, check$$44) && check$optional(u.type, check$string)
 }
 
-function check$CancelIncidentResponderRequestResult(u: any): boolean {
+function check$CancelIncidentResponderRequestResult(u: unknown): boolean {
   return check$array(u, check$$134)
 }
 
-function check$ChangeEvent(u: any): boolean {
+function check$ChangeEvent(u: unknown): boolean {
   return check$object(u) && check$optional(u.custom_details, check$$42) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.images, check$$46) && check$optional(u.integration, check$$47) && check$optional(u.links, check$$49) && check$optional(u.routing_key, check$string) && check$optional(u.self, check$$0) && check$optional(u.services, check$$4) && check$optional(u.source, check$string) && check$optional(u.summary, check$string) && check$optional(u.timestamp, check$string) && check$optional(u.type, check$string)
 }
 
-function check$CidrEntry(u: any): boolean {
+function check$CidrEntry(u: unknown): boolean {
   return check$object(u) && check$optional(u.cidr, check$string) && check$optional(u.description, check$$0)
 }
 
-function check$ShiftMember(u: any): boolean {
+function check$ShiftMember(u: unknown): boolean {
   return check$object(u) && check$string(u.type) && check$optional(u.user_id, check$string)
 }
 
-function check$ShiftSource(u: any): boolean {
+function check$ShiftSource(u: unknown): boolean {
   return check$object(u) && check$optional(u.override_id, check$string) && check$optional(u.rotation_id, check$string) && check$optional(u.shift_id, check$string) && check$string(u.type)
 }
 
-function check$ComputedShiftAssignment(u: any): boolean {
+function check$ComputedShiftAssignment(u: unknown): boolean {
   return check$object(u) && check$optional(u.end_time, check$string) && check$optional(u.member, check$ShiftMember) && check$optional(u.source, check$ShiftSource) && check$optional(u.start_time, check$string) && check$string(u.type)
 }
 
-function check$ConferenceBridge(u: any): boolean {
+function check$ConferenceBridge(u: unknown): boolean {
   return check$object(u) && check$optional(u.conference_number, check$string) && check$optional(u.conference_url, check$string)
 }
 
-function check$ConvertServiceEventRulesToEventOrchestrationResult(u: any): boolean {
+function check$ConvertServiceEventRulesToEventOrchestrationResult(u: unknown): boolean {
   return check$object(u) && check$optional(u.convert_status, check$string) && check$optional(u.converted_to, check$string)
 }
 
-function check$CreateAutomationActionInvocationResult(u: any): boolean {
+function check$CreateAutomationActionInvocationResult(u: unknown): boolean {
   return check$object(u) && check$optional(u.action_id, check$string) && check$optional(u.action_snapshot, check$$34) && check$optional(u.duration, check$$1) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.metadata, check$$36) && check$optional(u.runner_id, check$string) && check$optional(u.self, check$$0) && check$optional(u.state, check$string) && check$optional(u.summary, check$$0) && check$optional(u.timing, check$$38) && check$optional(u.type, check$string)
 }
 
-function check$CreateAutomationActionResult(u: any): boolean {
+function check$CreateAutomationActionResult(u: unknown): boolean {
   return (check$AutomationActionsScriptActionWithTeams(u) || check$AutomationActionsProcessAutomationJobActionWithTeams(u))
 }
 
-function check$CreateAutomationActionsRunnerResult(u: any): boolean {
+function check$CreateAutomationActionsRunnerResult(u: unknown): boolean {
   return check$object(u) && check$optional(u.associated_actions, check$$41) && check$optional(u.creation_time, check$string) && check$optional(u.description, check$string) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.last_seen, check$string) && check$optional(u.metadata, check$$42) && check$optional(u.name, check$string) && check$optional(u.privileges, check$AutomationActionsUserPermissions) && check$optional(u.runbook_base_uri, check$AutomationActionsRunbookBaseURI) && check$optional(u.runner_type, check$AutomationActionsRunnerTypeEnum) && check$optional(u.secret, check$string) && check$optional(u.self, check$$0) && check$optional(u.status, check$AutomationActionsRunnerStatusEnum) && check$optional(u.summary, check$$0) && check$optional(u.teams, check$$43) && check$optional(u.type, check$string)
 }
 
-function check$CreateBusinessServiceAccountSubscriptionResult(u: any): boolean {
+function check$CreateBusinessServiceAccountSubscriptionResult(u: unknown): boolean {
   return check$object(u) && check$optional(u.account_is_subscribed, check$$7)
 }
 
-function check$NotificationSubscriber(u: any): boolean {
+function check$NotificationSubscriber(u: unknown): boolean {
   return check$object(u) && check$optional(u.subscriber_id, check$string) && check$optional(u.subscriber_type, check$string)
 }
 
-function check$NotificationSubscriptionWithContext(u: any): boolean {
+function check$NotificationSubscriptionWithContext(u: unknown): boolean {
   return check$object(u) && check$optional(u.account_id, check$string) && check$optional(u.result, check$string) && check$optional(u.subscribable_id, check$string) && check$optional(u.subscribable_type, check$string) && check$optional(u.subscriber_id, check$string) && check$optional(u.subscriber_type, check$string)
 }
 
-function check$CreateBusinessServiceNotificationSubscribersResult(u: any): boolean {
+function check$CreateBusinessServiceNotificationSubscribersResult(u: unknown): boolean {
   return check$array(u, check$NotificationSubscriptionWithContext)
 }
 
-function check$OrchestrationCacheVariableExternalData(u: any): boolean {
+function check$OrchestrationCacheVariableExternalData(u: unknown): boolean {
   return check$object(u) && check$optional(u.configuration, check$$222) && check$optional(u.created_at, check$string) && check$optional(u.created_by, check$$63) && check$optional(u.data_endpoint, check$string) && check$optional(u.disabled, check$$7) && check$optional(u.id, check$string) && check$optional(u.name, check$string) && check$optional(u.updated_at, check$string) && check$optional(u.updated_by, check$$63)
 }
 
-function check$OrchestrationCacheVariableRecentValue(u: any): boolean {
+function check$OrchestrationCacheVariableRecentValue(u: unknown): boolean {
   return check$object(u) && check$optional(u.conditions, check$$67) && check$optional(u.configuration, check$$220) && check$optional(u.created_at, check$string) && check$optional(u.created_by, check$$63) && check$optional(u.disabled, check$$7) && check$optional(u.id, check$string) && check$optional(u.name, check$string) && check$optional(u.updated_at, check$string) && check$optional(u.updated_by, check$$63)
 }
 
-function check$OrchestrationCacheVariableTriggerEventCount(u: any): boolean {
+function check$OrchestrationCacheVariableTriggerEventCount(u: unknown): boolean {
   return check$object(u) && check$optional(u.conditions, check$$67) && check$optional(u.configuration, check$$221) && check$optional(u.created_at, check$string) && check$optional(u.created_by, check$$63) && check$optional(u.disabled, check$$7) && check$optional(u.id, check$string) && check$optional(u.name, check$string) && check$optional(u.updated_at, check$string) && check$optional(u.updated_by, check$$63)
 }
 
-function check$CreateCacheVarOnServiceOrchResult(u: any): boolean {
+function check$CreateCacheVarOnServiceOrchResult(u: unknown): boolean {
   return (check$OrchestrationCacheVariableRecentValue(u) || check$OrchestrationCacheVariableTriggerEventCount(u) || check$OrchestrationCacheVariableExternalData(u))
 }
 
-function check$ShiftAssignment(u: any): boolean {
+function check$ShiftAssignment(u: unknown): boolean {
   return check$object(u) && check$string(u.id) && check$optional(u.member, check$ShiftMember) && check$string(u.type)
 }
 
-function check$CustomShift(u: any): boolean {
+function check$CustomShift(u: unknown): boolean {
   return check$object(u) && check$optional(u.assignments, check$$197) && check$optional(u.end_time, check$string) && check$optional(u.html_url, check$string) && check$string(u.id) && check$optional(u.self, check$string) && check$optional(u.start_time, check$string) && check$string(u.type)
 }
 
-function check$CreateCustomShiftsResult(u: any): boolean {
+function check$CreateCustomShiftsResult(u: unknown): boolean {
   return check$array(u, check$CustomShift)
 }
 
-function check$CreateEntityTypeByIdChangeTagsResult(u: any): boolean {
+function check$CreateEntityTypeByIdChangeTagsResult(u: unknown): boolean {
   return check$record(u, check$unknown)
 }
 
-function check$EventAssignmentStrategy(u: any): boolean {
+function check$EventAssignmentStrategy(u: unknown): boolean {
   return check$object(u) && check$optional(u.members, check$$240) && check$optional(u.shifts_per_member, check$$1) && check$string(u.type)
 }
 
-function check$ZonedDateTime(u: any): boolean {
+function check$ZonedDateTime(u: unknown): boolean {
   return check$object(u) && check$optional(u.date_time, check$string) && check$optional(u.time_zone, check$string)
 }
 
-function check$IncidentBody(u: any): boolean {
+function check$IncidentBody(u: unknown): boolean {
   return check$object(u) && check$optional(u.details, check$$42)
 }
 
-function check$CreateIncidentNotificationSubscribersResult(u: any): boolean {
+function check$CreateIncidentNotificationSubscribersResult(u: unknown): boolean {
   return check$array(u, check$NotificationSubscriptionWithContext)
 }
 
-function check$IncidentsRespondersReference(u: any): boolean {
+function check$IncidentsRespondersReference(u: unknown): boolean {
   return check$object(u) && check$optional(u.escalation_policy_requests, check$$2) && check$optional(u.incident, check$IncidentReference) && check$optional(u.message, check$string) && check$optional(u.requested_at, check$string) && check$optional(u.requester, check$UserReference) && check$optional(u.state, check$string) && check$optional(u.updated_at, check$string) && check$optional(u.user, check$UserReference)
 }
 
-function check$ResponderRequestTargetReference(u: any): boolean {
+function check$ResponderRequestTargetReference(u: unknown): boolean {
   return check$object(u) && check$optional(u.id, check$string) && check$optional(u.incident_responders, check$$106) && check$optional(u.summary, check$string) && check$optional(u.type, check$string)
 }
 
-function check$CustomFieldsEditableFieldOption(u: any): boolean {
+function check$CustomFieldsEditableFieldOption(u: unknown): boolean {
   return check$object(u) && check$optional(u.created_at, check$string) && check$optional(u.data, check$$117) && check$optional(u.id, check$string) && check$optional(u.type, check$string) && check$optional(u.updated_at, check$string)
 }
 
-function check$CustomFieldsFieldOption(u: any): boolean {
+function check$CustomFieldsFieldOption(u: unknown): boolean {
   return check$object(u) && check$optional(u.created_at, check$string) && check$optional(u.data, check$$117) && check$optional(u.id, check$string) && check$optional(u.type, check$string) && check$optional(u.updated_at, check$string)
 }
 
-function check$OverrideShift(u: any): boolean {
+function check$OverrideShift(u: unknown): boolean {
   return check$object(u) && check$optional(u.custom_shift_id, check$string) && check$optional(u.end_time, check$string) && check$optional(u.html_url, check$string) && check$string(u.id) && check$optional(u.overridden_member, check$ShiftMember) && check$optional(u.overriding_member, check$ShiftMember) && check$optional(u.rotation_id, check$string) && check$optional(u.self, check$string) && check$optional(u.start_time, check$string) && check$string(u.type)
 }
 
-function check$CreateOverridesResult(u: any): boolean {
+function check$CreateOverridesResult(u: unknown): boolean {
   return check$array(u, check$OverrideShift)
 }
 
-function check$Ruleset(u: any): boolean {
+function check$Ruleset(u: unknown): boolean {
   return check$object(u) && check$optional(u.created_at, check$string) && check$optional(u.creator, check$$63) && check$optional(u.id, check$string) && check$optional(u.name, check$string) && check$optional(u.routing_keys, check$$2) && check$optional(u.self, check$string) && check$optional(u.team, check$$142) && check$optional(u.type, check$string) && check$optional(u.updated_at, check$string) && check$optional(u.updater, check$$63)
 }
 
-function check$Override(u: any): boolean {
+function check$Override(u: unknown): boolean {
   return check$object(u) && check$optional(u.end, check$string) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.self, check$$0) && check$optional(u.start, check$string) && check$optional(u.summary, check$$0) && check$optional(u.type, check$string) && check$optional(u.user, check$UserReference)
 }
 
-function check$CreateScheduleOverrideResult(u: any): boolean {
+function check$CreateScheduleOverrideResult(u: unknown): boolean {
   return check$array(u, check$$164)
 }
 
-function check$FinalSchedule(u: any): boolean {
+function check$FinalSchedule(u: unknown): boolean {
   return check$object(u) && check$optional(u.computed_shift_assignments, check$$239) && check$optional(u.rendered_coverage_percentage, check$$1) && check$string(u.type)
 }
 
-function check$Event(u: any): boolean {
+function check$Event(u: unknown): boolean {
   return check$object(u) && check$optional(u.assignment_strategy, check$EventAssignmentStrategy) && check$optional(u.effective_since, check$string) && check$optional(u.effective_until, check$$0) && check$optional(u.end_time, check$ZonedDateTime) && check$optional(u.html_url, check$string) && check$string(u.id) && check$optional(u.name, check$string) && check$optional(u.recurrence, check$$2) && check$optional(u.self, check$string) && check$optional(u.start_time, check$ZonedDateTime) && check$string(u.type)
 }
 
-function check$Rotation(u: any): boolean {
+function check$Rotation(u: unknown): boolean {
   return check$object(u) && check$optional(u.events, check$$198) && check$optional(u.html_url, check$string) && check$string(u.id) && check$optional(u.self, check$string) && check$string(u.type)
 }
 
-function check$CreateScheduleV3Result(u: any): boolean {
+function check$CreateScheduleV3Result(u: unknown): boolean {
   return check$object(u) && check$optional(u.description, check$string) && check$optional(u.escalation_policies, check$$160) && check$optional(u.final_schedule, check$FinalSchedule) && check$optional(u.html_url, check$string) && check$optional(u.http_cal_url, check$string) && check$string(u.id) && check$optional(u.name, check$string) && check$optional(u.rotations, check$$196) && check$optional(u.self, check$string) && check$optional(u.teams, check$$43) && check$optional(u.time_zone, check$string) && check$string(u.type) && check$optional(u.users, check$$163) && check$optional(u.web_cal_url, check$string)
 }
 
-function check$CreateServiceDependencyResult(u: any): boolean {
+function check$CreateServiceDependencyResult(u: unknown): boolean {
   return check$array(u, check$$165)
 }
 
-function check$CreateTeamNotificationSubscriptionsResult(u: any): boolean {
+function check$CreateTeamNotificationSubscriptionsResult(u: unknown): boolean {
   return check$array(u, check$NotificationSubscriptionWithContext)
 }
 
-function check$EmailContactMethod(u: any): boolean {
+function check$EmailContactMethod(u: unknown): boolean {
   return check$object(u) && check$optional(u.address, check$string) && check$optional(u.enabled, check$$7) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.label, check$string) && check$optional(u.self, check$$0) && check$optional(u.send_short_email, check$$7) && check$optional(u.summary, check$$0) && check$string(u.type)
 }
 
-function check$PhoneContactMethod(u: any): boolean {
+function check$PhoneContactMethod(u: unknown): boolean {
   return check$object(u) && check$optional(u.address, check$string) && check$optional(u.blacklisted, check$$7) && check$optional(u.country_code, check$$1) && check$optional(u.enabled, check$$7) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.label, check$string) && check$optional(u.self, check$$0) && check$optional(u.summary, check$$0) && check$string(u.type)
 }
 
-function check$PushContactMethodSound(u: any): boolean {
+function check$PushContactMethodSound(u: unknown): boolean {
   return check$object(u) && check$optional(u.file, check$string) && check$optional(u.type, check$string)
 }
 
-function check$PushContactMethod(u: any): boolean {
+function check$PushContactMethod(u: unknown): boolean {
   return check$object(u) && check$optional(u.address, check$string) && check$optional(u.blacklisted, check$$7) && check$optional(u.created_at, check$string) && check$optional(u.device_type, check$string) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.label, check$string) && check$optional(u.self, check$$0) && check$optional(u.sounds, check$$238) && check$optional(u.summary, check$$0) && check$string(u.type)
 }
 
-function check$WhatsAppContactMethod(u: any): boolean {
+function check$WhatsAppContactMethod(u: unknown): boolean {
   return check$object(u) && check$optional(u.address, check$string) && check$optional(u.blacklisted, check$$7) && check$optional(u.country_code, check$$1) && check$optional(u.enabled, check$$7) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.label, check$string) && check$optional(u.self, check$$0) && check$optional(u.summary, check$$0) && check$string(u.type)
 }
 
-function check$CreateUserContactMethodResult(u: any): boolean {
+function check$CreateUserContactMethodResult(u: unknown): boolean {
   return (check$PhoneContactMethod(u) || check$PushContactMethod(u) || check$EmailContactMethod(u))
 }
 
-function check$CreateUserNotificationSubscriptionsResult(u: any): boolean {
+function check$CreateUserNotificationSubscriptionsResult(u: unknown): boolean {
   return check$array(u, check$NotificationSubscriptionWithContext)
 }
 
-function check$CustomFieldValueChangeLogEntry(u: any): boolean {
+function check$CustomFieldValueChangeLogEntry(u: unknown): boolean {
   return check$object(u) && check$optional(u.agent, check$AgentReference) && check$optional(u.changeset, check$$2) && check$optional(u.channel, check$Channel) && check$optional(u.contexts, check$$121) && check$optional(u.created_at, check$string) && check$optional(u.event_details, check$$225) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.incident, check$IncidentReference) && check$optional(u.note, check$string) && check$optional(u.self, check$$0) && check$optional(u.service, check$ServiceReference) && check$optional(u.summary, check$$0) && check$optional(u.teams, check$$43) && check$optional(u.type, check$string)
 }
 
-function check$CustomFieldsField(u: any): boolean {
+function check$CustomFieldsField(u: unknown): boolean {
   return check$object(u) && check$optional(u.created_at, check$string) && check$optional(u.data_type, check$string) && check$optional(u.default_value, check$$115) && check$optional(u.description, check$$0) && check$optional(u.display_name, check$string) && check$optional(u.field_type, check$string) && check$optional(u.id, check$string) && check$optional(u.name, check$string) && check$optional(u.self, check$$0) && check$optional(u.summary, check$$0) && check$optional(u.type, check$string) && check$optional(u.updated_at, check$string)
 }
 
-function check$CustomFieldsFieldValue(u: any): boolean {
+function check$CustomFieldsFieldValue(u: unknown): boolean {
   return check$object(u) && check$optional(u.data_type, check$string) && check$optional(u.description, check$$0) && check$optional(u.display_name, check$string) && check$optional(u.field_type, check$string) && check$string(u.id) && check$optional(u.name, check$string) && check$string(u.type) && check$optional(u.value, check$$226)
 }
 
-function check$CustomFieldsFieldWithOptions(u: any): boolean {
+function check$CustomFieldsFieldWithOptions(u: unknown): boolean {
   return check$object(u) && check$optional(u.created_at, check$string) && check$optional(u.data_type, check$string) && check$optional(u.default_value, check$$115) && check$optional(u.description, check$$0) && check$optional(u.display_name, check$string) && check$optional(u.field_options, check$$116) && check$optional(u.field_type, check$string) && check$optional(u.id, check$string) && check$optional(u.name, check$string) && check$optional(u.self, check$$0) && check$optional(u.summary, check$$0) && check$optional(u.type, check$string) && check$optional(u.updated_at, check$string)
 }
 
-function check$DelegateLogEntry(u: any): boolean {
+function check$DelegateLogEntry(u: unknown): boolean {
   return check$object(u) && check$optional(u.agent, check$AgentReference) && check$optional(u.assignees, check$$163) && check$optional(u.changeset, check$$2) && check$optional(u.channel, check$Channel) && check$optional(u.contexts, check$$121) && check$optional(u.created_at, check$string) && check$optional(u.event_details, check$$225) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.incident, check$IncidentReference) && check$optional(u.note, check$string) && check$optional(u.self, check$$0) && check$optional(u.service, check$ServiceReference) && check$optional(u.summary, check$$0) && check$optional(u.teams, check$$43) && check$optional(u.type, check$string)
 }
 
-function check$DeleteAcceptedRecommendedRuleResult(u: any): boolean {
+function check$DeleteAcceptedRecommendedRuleResult(u: unknown): boolean {
   return check$object(u) && check$optional(u.status, check$string)
 }
 
-function check$DeleteEventEnrichmentAssociationsResult(u: any): boolean {
+function check$DeleteEventEnrichmentAssociationsResult(u: unknown): boolean {
   return check$object(u) && check$optional(u.status, check$string)
 }
 
-function check$DeleteOauthDelegationsResult(u: any): boolean {
+function check$DeleteOauthDelegationsResult(u: unknown): boolean {
   return check$object(u) && check$optional(u.status, check$string)
 }
 
-function check$DeleteServiceDependencyResult(u: any): boolean {
+function check$DeleteServiceDependencyResult(u: unknown): boolean {
   return check$array(u, check$$165)
 }
 
-function check$MatchPredicate(u: any): boolean {
+function check$MatchPredicate(u: unknown): boolean {
   return check$object(u) && check$optional(u.children, check$$241) && check$optional(u.matcher, check$string) && check$optional(u.part, check$string) && check$string(u.type)
 }
 
-function check$EmailParser(u: any): boolean {
+function check$EmailParser(u: unknown): boolean {
   return check$object(u) && check$optional(u.action, check$string) && check$optional(u.match_predicate, check$MatchPredicate) && check$optional(u.value_extractors, check$$237)
 }
 
-function check$EnableServiceNowTableSyncResult(u: any): boolean {
+function check$EnableServiceNowTableSyncResult(u: unknown): boolean {
   return check$object(u) && check$optional(u.message, check$string) && check$optional(u.status, check$string)
 }
 
-function check$EnrichmentField(u: any): boolean {
+function check$EnrichmentField(u: unknown): boolean {
   return check$object(u) && check$optional(u.name, check$string) && check$string(u.type)
 }
 
-function check$EnrichmentRecord(u: any): boolean {
+function check$EnrichmentRecord(u: unknown): boolean {
   return check$object(u) && check$optional(u.created_at, check$string) && check$optional(u.enrichment_data, check$$60) && check$optional(u.record_id, check$string) && check$optional(u.type, check$string)
 }
 
-function check$EnrichmentSchema(u: any): boolean {
+function check$EnrichmentSchema(u: unknown): boolean {
   return check$object(u) && check$optional(u.created_at, check$string) && check$optional(u.deleted_at, check$$0) && check$optional(u.description, check$$0) && check$optional(u.fields, check$$61) && check$optional(u.id, check$string) && check$optional(u.integration_type, check$string) && check$optional(u.name, check$string) && check$optional(u.type, check$string) && check$optional(u.updated_at, check$string)
 }
 
-function check$EntityReference(u: any): boolean {
+function check$EntityReference(u: unknown): boolean {
   return check$object(u) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.self, check$$0) && check$optional(u.summary, check$$0) && check$string(u.type)
 }
 
-function check$EscalateLogEntry(u: any): boolean {
+function check$EscalateLogEntry(u: unknown): boolean {
   return check$object(u) && check$optional(u.agent, check$AgentReference) && check$optional(u.assignees, check$$163) && check$optional(u.changeset, check$$2) && check$optional(u.channel, check$Channel) && check$optional(u.contexts, check$$121) && check$optional(u.created_at, check$string) && check$optional(u.event_details, check$$225) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.incident, check$IncidentReference) && check$optional(u.note, check$string) && check$optional(u.self, check$$0) && check$optional(u.service, check$ServiceReference) && check$optional(u.summary, check$$0) && check$optional(u.teams, check$$43) && check$optional(u.type, check$string)
 }
 
-function check$EscalationTargetReference(u: any): boolean {
+function check$EscalationTargetReference(u: unknown): boolean {
   return check$object(u) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.self, check$$0) && check$optional(u.summary, check$$0) && check$string(u.type)
 }
 
-function check$EscalationRule(u: any): boolean {
+function check$EscalationRule(u: unknown): boolean {
   return check$object(u) && check$optional(u.escalation_delay_in_minutes, check$$1) && check$optional(u.escalation_rule_assignment_strategy, check$string) && check$optional(u.id, check$string) && check$optional(u.targets, check$$219)
 }
 
-function check$EscalationPolicy(u: any): boolean {
+function check$EscalationPolicy(u: unknown): boolean {
   return check$object(u) && check$optional(u.description, check$string) && check$optional(u.escalation_rules, check$$62) && check$optional(u.html_url, check$$0) && check$string(u.id) && check$string(u.name) && check$optional(u.num_loops, check$$1) && check$optional(u.on_call_handoff_notifications, check$string) && check$optional(u.self, check$$0) && check$optional(u.services, check$$4) && check$optional(u.summary, check$$0) && check$optional(u.teams, check$$43) && check$string(u.type)
 }
 
-function check$EventEnrichment(u: any): boolean {
+function check$EventEnrichment(u: unknown): boolean {
   return check$object(u) && check$optional(u.associated_event_orchestrations, check$$1) && check$optional(u.associated_services, check$$1) && check$optional(u.created_at, check$string) && check$optional(u.created_by, check$$50) && check$optional(u.description, check$$0) && check$optional(u.id, check$string) && check$optional(u.is_default, check$$7) && check$optional(u.name, check$string) && check$optional(u.privileges, check$$51) && check$optional(u.self, check$string) && check$optional(u.team, check$$50) && check$optional(u.updated_at, check$string) && check$optional(u.updated_by, check$$50)
 }
 
-function check$EventEnrichmentReference(u: any): boolean {
+function check$EventEnrichmentReference(u: unknown): boolean {
   return check$object(u) && check$optional(u.id, check$string) && check$optional(u.self, check$string) && check$optional(u.summary, check$string) && check$optional(u.type, check$string)
 }
 
-function check$EventEnrichmentDefault(u: any): boolean {
+function check$EventEnrichmentDefault(u: unknown): boolean {
   return check$object(u) && check$optional(u.default, check$$52) && check$optional(u.previous_default, check$$52)
 }
 
-function check$EventEnrichmentRule(u: any): boolean {
+function check$EventEnrichmentRule(u: unknown): boolean {
   return check$object(u) && check$optional(u.actions, check$$218) && check$optional(u.conditions, check$$67) && check$optional(u.disabled, check$$7) && check$optional(u.id, check$string) && check$optional(u.label, check$string)
 }
 
-function check$EventEnrichmentOrchestrationPath(u: any): boolean {
+function check$EventEnrichmentOrchestrationPath(u: unknown): boolean {
   return check$object(u) && check$optional(u.created_at, check$string) && check$optional(u.created_by, check$$50) && check$optional(u.parent, check$$53) && check$optional(u.self, check$string) && check$optional(u.sets, check$$56) && check$optional(u.type, check$string) && check$optional(u.updated_at, check$string) && check$optional(u.updated_by, check$$50) && check$optional(u.version, check$string)
 }
 
-function check$EventRuleActionsCommon(u: any): boolean {
+function check$EventRuleActionsCommon(u: unknown): boolean {
   return check$object(u) && check$optional(u.annotate, check$$143) && check$optional(u.event_action, check$$143) && check$optional(u.extractions, check$$145) && check$optional(u.priority, check$$143) && check$optional(u.severity, check$$143) && check$optional(u.suppress, check$$146) && check$optional(u.suspend, check$$147)
 }
 
-function check$EventRule(u: any): boolean {
+function check$EventRule(u: unknown): boolean {
   return check$object(u) && check$optional(u.actions, check$$148) && check$optional(u.catch_all, check$$7) && check$optional(u.conditions, check$$152) && check$optional(u.disabled, check$$7) && check$optional(u.id, check$string) && check$optional(u.position, check$$1) && check$optional(u.self, check$string) && check$optional(u.time_frame, check$$156) && check$optional(u.variables, check$$159)
 }
 
-function check$ExhaustEscalationPathLogEntry(u: any): boolean {
+function check$ExhaustEscalationPathLogEntry(u: unknown): boolean {
   return check$object(u) && check$optional(u.agent, check$AgentReference) && check$optional(u.changeset, check$$2) && check$optional(u.channel, check$Channel) && check$optional(u.contexts, check$$121) && check$optional(u.created_at, check$string) && check$optional(u.event_details, check$$225) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.incident, check$IncidentReference) && check$optional(u.note, check$string) && check$optional(u.self, check$$0) && check$optional(u.service, check$ServiceReference) && check$optional(u.summary, check$$0) && check$optional(u.teams, check$$43) && check$optional(u.type, check$string)
 }
 
-function check$ExtensionSchemaReference(u: any): boolean {
+function check$ExtensionSchemaReference(u: unknown): boolean {
   return check$object(u) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.self, check$$0) && check$optional(u.summary, check$$0) && check$string(u.type)
 }
 
-function check$Extension(u: any): boolean {
+function check$Extension(u: unknown): boolean {
   return check$object(u) && check$optional(u.config, check$$42) && check$optional(u.endpoint_url, check$string) && check$optional(u.extension_objects, check$$4) && check$optional(u.extension_schema, check$ExtensionSchemaReference) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.name, check$string) && check$optional(u.self, check$$0) && check$optional(u.summary, check$$0) && check$optional(u.temporarily_disabled, check$$7) && check$optional(u.type, check$string)
 }
 
-function check$ExtensionSchema(u: any): boolean {
+function check$ExtensionSchema(u: unknown): boolean {
   return check$object(u) && check$optional(u.description, check$string) && check$optional(u.guide_url, check$string) && check$optional(u.icon_url, check$string) && check$optional(u.key, check$string) && check$optional(u.label, check$string) && check$optional(u.logo_url, check$string) && check$optional(u.send_types, check$$2) && check$optional(u.url, check$string)
 }
 
-function check$FeatureEnablement(u: any): boolean {
+function check$FeatureEnablement(u: unknown): boolean {
   return check$object(u) && check$optional(u.enabled, check$$7) && check$optional(u.feature, check$string) && check$optional(u.updated_at, check$string) && check$optional(u.warnings, check$$74)
 }
 
-function check$FieldValueChangeLogEntry(u: any): boolean {
+function check$FieldValueChangeLogEntry(u: unknown): boolean {
   return check$object(u) && check$optional(u.agent, check$AgentReference) && check$optional(u.changeset, check$$2) && check$optional(u.channel, check$Channel) && check$optional(u.contexts, check$$121) && check$optional(u.created_at, check$string) && check$optional(u.event_details, check$$225) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.incident, check$IncidentReference) && check$optional(u.note, check$string) && check$optional(u.self, check$$0) && check$optional(u.service, check$ServiceReference) && check$optional(u.summary, check$$0) && check$optional(u.teams, check$$43) && check$optional(u.type, check$string)
 }
 
-function check$GetAllAutomationActionsItem(u: any): boolean {
+function check$GetAllAutomationActionsItem(u: unknown): boolean {
   return (check$AutomationActionsScriptAction(u) || check$AutomationActionsProcessAutomationJobAction(u))
 }
 
-function check$GetAnalyticsIncidentResponsesByIdResult(u: any): boolean {
+function check$GetAnalyticsIncidentResponsesByIdResult(u: unknown): boolean {
   return check$object(u) && check$optional(u.incident_id, check$string) && check$optional(u.limit, check$$1) && check$optional(u.order, check$string) && check$optional(u.order_by, check$string) && check$optional(u.responses, check$$21) && check$optional(u.time_zone, check$string)
 }
 
-function check$GetAnalyticsIncidentsResult(u: any): boolean {
+function check$GetAnalyticsIncidentsResult(u: unknown): boolean {
   return check$object(u) && check$optional(u.data, check$$18) && check$optional(u.filters, check$$19) && check$optional(u.first, check$string) && check$optional(u.last, check$string) && check$optional(u.limit, check$$1) && check$optional(u.more, check$$7) && check$optional(u.order, check$string) && check$optional(u.order_by, check$string) && check$optional(u.time_zone, check$string)
 }
 
-function check$GetAnalyticsMetricsIncidentsAllResult(u: any): boolean {
+function check$GetAnalyticsMetricsIncidentsAllResult(u: unknown): boolean {
   return check$object(u) && check$optional(u.aggregate_unit, check$$0) && check$optional(u.data, check$$6) && check$optional(u.filters, check$$8) && check$optional(u.order, check$string) && check$optional(u.order_by, check$string) && check$optional(u.time_zone, check$string)
 }
 
-function check$GetAnalyticsMetricsIncidentsEscalationPolicyAllResult(u: any): boolean {
+function check$GetAnalyticsMetricsIncidentsEscalationPolicyAllResult(u: unknown): boolean {
   return check$object(u) && check$optional(u.aggregate_unit, check$$0) && check$optional(u.data, check$$9) && check$optional(u.filters, check$$8) && check$optional(u.order, check$string) && check$optional(u.order_by, check$string) && check$optional(u.time_zone, check$string)
 }
 
-function check$GetAnalyticsMetricsIncidentsEscalationPolicyResult(u: any): boolean {
+function check$GetAnalyticsMetricsIncidentsEscalationPolicyResult(u: unknown): boolean {
   return check$object(u) && check$optional(u.aggregate_unit, check$$0) && check$optional(u.data, check$$9) && check$optional(u.filters, check$$8) && check$optional(u.order, check$string) && check$optional(u.order_by, check$string) && check$optional(u.time_zone, check$string)
 }
 
-function check$GetAnalyticsMetricsIncidentsServiceAllResult(u: any): boolean {
+function check$GetAnalyticsMetricsIncidentsServiceAllResult(u: unknown): boolean {
   return check$object(u) && check$optional(u.aggregate_unit, check$$0) && check$optional(u.data, check$$10) && check$optional(u.filters, check$$8) && check$optional(u.order, check$string) && check$optional(u.order_by, check$string) && check$optional(u.time_zone, check$string)
 }
 
-function check$GetAnalyticsMetricsIncidentsServiceResult(u: any): boolean {
+function check$GetAnalyticsMetricsIncidentsServiceResult(u: unknown): boolean {
   return check$object(u) && check$optional(u.aggregate_unit, check$$0) && check$optional(u.data, check$$10) && check$optional(u.filters, check$$8) && check$optional(u.order, check$string) && check$optional(u.order_by, check$string) && check$optional(u.time_zone, check$string)
 }
 
-function check$GetAnalyticsMetricsIncidentsTeamAllResult(u: any): boolean {
+function check$GetAnalyticsMetricsIncidentsTeamAllResult(u: unknown): boolean {
   return check$object(u) && check$optional(u.aggregate_unit, check$$0) && check$optional(u.data, check$$10) && check$optional(u.filters, check$$8) && check$optional(u.order, check$string) && check$optional(u.order_by, check$string) && check$optional(u.time_zone, check$string)
 }
 
-function check$GetAnalyticsMetricsIncidentsTeamResult(u: any): boolean {
+function check$GetAnalyticsMetricsIncidentsTeamResult(u: unknown): boolean {
   return check$object(u) && check$optional(u.aggregate_unit, check$$0) && check$optional(u.data, check$$10) && check$optional(u.filters, check$$8) && check$optional(u.order, check$string) && check$optional(u.order_by, check$string) && check$optional(u.time_zone, check$string)
 }
 
-function check$GetAnalyticsMetricsPdAdvanceUsageFeaturesResult(u: any): boolean {
+function check$GetAnalyticsMetricsPdAdvanceUsageFeaturesResult(u: unknown): boolean {
   return check$object(u) && check$optional(u.data, check$$12) && check$optional(u.filters, check$$13) && check$optional(u.time_zone, check$string)
 }
 
-function check$GetAnalyticsMetricsRespondersAllResult(u: any): boolean {
+function check$GetAnalyticsMetricsRespondersAllResult(u: unknown): boolean {
   return check$object(u) && check$optional(u.data, check$$14) && check$optional(u.filters, check$$15) && check$optional(u.order, check$string) && check$optional(u.order_by, check$string) && check$optional(u.time_zone, check$string)
 }
 
-function check$GetAnalyticsMetricsRespondersTeamResult(u: any): boolean {
+function check$GetAnalyticsMetricsRespondersTeamResult(u: unknown): boolean {
   return check$object(u) && check$optional(u.data, check$$14) && check$optional(u.filters, check$$15) && check$optional(u.order, check$string) && check$optional(u.order_by, check$string) && check$optional(u.time_zone, check$string)
 }
 
-function check$GetAnalyticsMetricsUsersAllResult(u: any): boolean {
+function check$GetAnalyticsMetricsUsersAllResult(u: unknown): boolean {
   return check$object(u) && check$optional(u.data, check$$16) && check$optional(u.filters, check$$17) && check$optional(u.time_zone, check$string)
 }
 
-function check$GetAnalyticsResponderIncidentsResult(u: any): boolean {
+function check$GetAnalyticsResponderIncidentsResult(u: unknown): boolean {
   return check$object(u) && check$optional(u.data, check$$22) && check$optional(u.filters, check$$19) && check$optional(u.first, check$string) && check$optional(u.last, check$string) && check$optional(u.limit, check$$1) && check$optional(u.order, check$string) && check$optional(u.order_by, check$string) && check$optional(u.responder_id, check$string) && check$optional(u.time_zone, check$string)
 }
 
-function check$GetAnalyticsUsersResult(u: any): boolean {
+function check$GetAnalyticsUsersResult(u: unknown): boolean {
   return check$object(u) && check$optional(u.data, check$$23) && check$optional(u.filters, check$$24) && check$optional(u.first, check$string) && check$optional(u.last, check$string) && check$optional(u.limit, check$$1) && check$optional(u.more, check$$7) && check$optional(u.order, check$string) && check$optional(u.order_by, check$string) && check$optional(u.time_zone, check$string)
 }
 
-function check$GetAutomationActionResult(u: any): boolean {
+function check$GetAutomationActionResult(u: unknown): boolean {
   return (check$AutomationActionsScriptActionWithTeams(u) || check$AutomationActionsProcessAutomationJobActionWithTeams(u))
 }
 
-function check$GetAutomationActionsActionServiceAssociationsResult(u: any): boolean {
+function check$GetAutomationActionsActionServiceAssociationsResult(u: unknown): boolean {
   return check$array(u, check$ServiceReference)
 }
 
-function check$GetAutomationActionsActionTeamAssociationsResult(u: any): boolean {
+function check$GetAutomationActionsActionTeamAssociationsResult(u: unknown): boolean {
   return check$array(u, check$TeamReference)
 }
 
-function check$GetAutomationActionsRunnerTeamAssociationsResult(u: any): boolean {
+function check$GetAutomationActionsRunnerTeamAssociationsResult(u: unknown): boolean {
   return check$array(u, check$TeamReference)
 }
 
-function check$Impact(u: any): boolean {
+function check$Impact(u: unknown): boolean {
   return check$object(u) && check$optional(u.additional_fields, check$$211) && check$optional(u.id, check$string) && check$optional(u.name, check$string) && check$optional(u.status, check$string) && check$optional(u.type, check$string)
 }
 
-function check$GetBusinessServiceImpactsResult(u: any): boolean {
+function check$GetBusinessServiceImpactsResult(u: unknown): boolean {
   return check$array(u, check$Impact)
 }
 
-function check$GetBusinessServicePriorityThresholdsResult(u: any): boolean {
+function check$GetBusinessServicePriorityThresholdsResult(u: unknown): boolean {
   return (u === null || check$object(u) && check$optional(u.id, check$string) && check$optional(u.order, check$$1))
 }
 
-function check$GetBusinessServiceServiceDependenciesResult(u: any): boolean {
+function check$GetBusinessServiceServiceDependenciesResult(u: unknown): boolean {
   return check$array(u, check$$165)
 }
 
-function check$GetBusinessServiceSubscribersResult(u: any): boolean {
+function check$GetBusinessServiceSubscribersResult(u: unknown): boolean {
   return check$array(u, check$NotificationSubscriber)
 }
 
-function check$GetBusinessServiceSupportingServiceImpactsResult(u: any): boolean {
+function check$GetBusinessServiceSupportingServiceImpactsResult(u: unknown): boolean {
   return check$array(u, check$Impact)
 }
 
-function check$Impactor(u: any): boolean {
+function check$Impactor(u: unknown): boolean {
   return check$object(u) && check$optional(u.id, check$string) && check$optional(u.type, check$string)
 }
 
-function check$GetBusinessServiceTopLevelImpactorsResult(u: any): boolean {
+function check$GetBusinessServiceTopLevelImpactorsResult(u: unknown): boolean {
   return check$array(u, check$Impactor)
 }
 
-function check$GetCacheVarOnServiceOrchResult(u: any): boolean {
+function check$GetCacheVarOnServiceOrchResult(u: unknown): boolean {
   return (check$OrchestrationCacheVariableRecentValue(u) || check$OrchestrationCacheVariableTriggerEventCount(u) || check$OrchestrationCacheVariableExternalData(u))
 }
 
-function check$GetExternalDataCacheVarDataOnServiceOrchResult(u: any): boolean {
+function check$GetExternalDataCacheVarDataOnServiceOrchResult(u: unknown): boolean {
   return (check$object(u) && check$optional(u.cache_variable_data, check$string) && check$optional(u.updated_at, check$string) || check$object(u) && check$optional(u.cache_variable_data, check$$1) && check$optional(u.updated_at, check$string) || check$object(u) && check$optional(u.cache_variable_data, check$$7) && check$optional(u.updated_at, check$string))
 }
 
-function check$GetIncidentFieldValuesResult(u: any): boolean {
+function check$GetIncidentFieldValuesResult(u: unknown): boolean {
   return check$array(u, check$CustomFieldsFieldValue)
 }
 
-function check$GetIncidentImpactedBusinessServicesResult(u: any): boolean {
+function check$GetIncidentImpactedBusinessServicesResult(u: unknown): boolean {
   return check$array(u, check$Impact)
 }
 
-function check$NotificationSubscriberWithContext(u: any): boolean {
+function check$NotificationSubscriberWithContext(u: unknown): boolean {
   return check$object(u) && check$optional(u.has_indirect_subscription, check$$7) && check$optional(u.subscribed_via, check$$230) && check$optional(u.subscriber_id, check$string) && check$optional(u.subscriber_type, check$string)
 }
 
-function check$GetIncidentNotificationSubscribersResult(u: any): boolean {
+function check$GetIncidentNotificationSubscribersResult(u: unknown): boolean {
   return check$array(u, check$NotificationSubscriberWithContext)
 }
 
-function check$NotifyLogEntry(u: any): boolean {
+function check$NotifyLogEntry(u: unknown): boolean {
   return check$object(u) && check$optional(u.agent, check$AgentReference) && check$optional(u.changeset, check$$2) && check$optional(u.channel, check$Channel) && check$optional(u.contexts, check$$121) && check$optional(u.created_at, check$string) && check$optional(u.event_details, check$$225) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.incident, check$IncidentReference) && check$optional(u.note, check$string) && check$optional(u.self, check$$0) && check$optional(u.service, check$ServiceReference) && check$optional(u.summary, check$$0) && check$optional(u.teams, check$$43) && check$optional(u.type, check$string) && check$optional(u.user, check$UserReference)
 }
 
-function check$ReachAckLimitLogEntry(u: any): boolean {
+function check$ReachAckLimitLogEntry(u: unknown): boolean {
   return check$object(u) && check$optional(u.agent, check$AgentReference) && check$optional(u.changeset, check$$2) && check$optional(u.channel, check$Channel) && check$optional(u.contexts, check$$121) && check$optional(u.created_at, check$string) && check$optional(u.event_details, check$$225) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.incident, check$IncidentReference) && check$optional(u.note, check$string) && check$optional(u.self, check$$0) && check$optional(u.service, check$ServiceReference) && check$optional(u.summary, check$$0) && check$optional(u.teams, check$$43) && check$optional(u.type, check$string)
 }
 
-function check$ReachTriggerLimitLogEntry(u: any): boolean {
+function check$ReachTriggerLimitLogEntry(u: unknown): boolean {
   return check$object(u) && check$optional(u.agent, check$AgentReference) && check$optional(u.changeset, check$$2) && check$optional(u.channel, check$Channel) && check$optional(u.contexts, check$$121) && check$optional(u.created_at, check$string) && check$optional(u.event_details, check$$225) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.incident, check$IncidentReference) && check$optional(u.note, check$string) && check$optional(u.self, check$$0) && check$optional(u.service, check$ServiceReference) && check$optional(u.summary, check$$0) && check$optional(u.teams, check$$43) && check$optional(u.type, check$string)
 }
 
-function check$RepeatEscalationPathLogEntry(u: any): boolean {
+function check$RepeatEscalationPathLogEntry(u: unknown): boolean {
   return check$object(u) && check$optional(u.agent, check$AgentReference) && check$optional(u.changeset, check$$2) && check$optional(u.channel, check$Channel) && check$optional(u.contexts, check$$121) && check$optional(u.created_at, check$string) && check$optional(u.event_details, check$$225) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.incident, check$IncidentReference) && check$optional(u.note, check$string) && check$optional(u.self, check$$0) && check$optional(u.service, check$ServiceReference) && check$optional(u.summary, check$$0) && check$optional(u.teams, check$$43) && check$optional(u.type, check$string)
 }
 
-function check$ResolveLogEntry(u: any): boolean {
+function check$ResolveLogEntry(u: unknown): boolean {
   return check$object(u) && check$optional(u.agent, check$AgentReference) && check$optional(u.changeset, check$$2) && check$optional(u.channel, check$Channel) && check$optional(u.contexts, check$$121) && check$optional(u.created_at, check$string) && check$optional(u.event_details, check$$225) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.incident, check$IncidentReference) && check$optional(u.note, check$string) && check$optional(u.self, check$$0) && check$optional(u.service, check$ServiceReference) && check$optional(u.summary, check$$0) && check$optional(u.teams, check$$43) && check$optional(u.type, check$string)
 }
 
-function check$IncidentAction(u: any): boolean {
+function check$IncidentAction(u: unknown): boolean {
   return check$object(u) && check$optional(u.at, check$string) && check$optional(u.to, check$string) && check$string(u.type)
 }
 
-function check$SnoozeLogEntry(u: any): boolean {
+function check$SnoozeLogEntry(u: unknown): boolean {
   return check$object(u) && check$optional(u.agent, check$AgentReference) && check$optional(u.changed_actions, check$$108) && check$optional(u.changeset, check$$2) && check$optional(u.channel, check$Channel) && check$optional(u.contexts, check$$121) && check$optional(u.created_at, check$string) && check$optional(u.event_details, check$$225) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.incident, check$IncidentReference) && check$optional(u.note, check$string) && check$optional(u.self, check$$0) && check$optional(u.service, check$ServiceReference) && check$optional(u.summary, check$$0) && check$optional(u.teams, check$$43) && check$optional(u.type, check$string)
 }
 
-function check$TriggerLogEntry(u: any): boolean {
+function check$TriggerLogEntry(u: unknown): boolean {
   return check$object(u) && check$optional(u.agent, check$AgentReference) && check$optional(u.changeset, check$$2) && check$optional(u.channel, check$Channel) && check$optional(u.contexts, check$$121) && check$optional(u.created_at, check$string) && check$optional(u.event_details, check$$225) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.incident, check$IncidentReference) && check$optional(u.note, check$string) && check$optional(u.self, check$$0) && check$optional(u.service, check$ServiceReference) && check$optional(u.summary, check$$0) && check$optional(u.teams, check$$43) && check$optional(u.type, check$string)
 }
 
-function check$UnacknowledgeLogEntry(u: any): boolean {
+function check$UnacknowledgeLogEntry(u: unknown): boolean {
   return check$object(u) && check$optional(u.agent, check$AgentReference) && check$optional(u.changeset, check$$2) && check$optional(u.channel, check$Channel) && check$optional(u.contexts, check$$121) && check$optional(u.created_at, check$string) && check$optional(u.event_details, check$$225) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.incident, check$IncidentReference) && check$optional(u.note, check$string) && check$optional(u.self, check$$0) && check$optional(u.service, check$ServiceReference) && check$optional(u.summary, check$$0) && check$optional(u.teams, check$$43) && check$optional(u.type, check$string)
 }
 
-function check$UrgencyChangeLogEntry(u: any): boolean {
+function check$UrgencyChangeLogEntry(u: unknown): boolean {
   return check$object(u) && check$optional(u.agent, check$AgentReference) && check$optional(u.changeset, check$$2) && check$optional(u.channel, check$Channel) && check$optional(u.contexts, check$$121) && check$optional(u.created_at, check$string) && check$optional(u.event_details, check$$225) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.incident, check$IncidentReference) && check$optional(u.note, check$string) && check$optional(u.self, check$$0) && check$optional(u.service, check$ServiceReference) && check$optional(u.summary, check$$0) && check$optional(u.teams, check$$43) && check$optional(u.type, check$string)
 }
 
-function check$GetLogEntryResult(u: any): boolean {
+function check$GetLogEntryResult(u: unknown): boolean {
   return (check$AcknowledgeLogEntry(u) || check$AnnotateLogEntry(u) || check$AssignLogEntry(u) || check$DelegateLogEntry(u) || check$EscalateLogEntry(u) || check$ExhaustEscalationPathLogEntry(u) || check$NotifyLogEntry(u) || check$ReachAckLimitLogEntry(u) || check$ReachTriggerLimitLogEntry(u) || check$RepeatEscalationPathLogEntry(u) || check$ResolveLogEntry(u) || check$SnoozeLogEntry(u) || check$TriggerLogEntry(u) || check$UnacknowledgeLogEntry(u) || check$UrgencyChangeLogEntry(u))
 }
 
-function check$GetOrchActiveStatusResult(u: any): boolean {
+function check$GetOrchActiveStatusResult(u: unknown): boolean {
   return check$object(u) && check$optional(u.active, check$$7)
 }
 
-function check$GetOrchPathServiceResult(u: any): boolean {
+function check$GetOrchPathServiceResult(u: unknown): boolean {
   return check$object(u) && check$optional(u.catch_all, check$$65) && check$optional(u.created_at, check$string) && check$optional(u.created_by, check$$63) && check$optional(u.parent, check$$63) && check$optional(u.sets, check$$71) && check$optional(u.type, check$string) && check$optional(u.updated_at, check$string) && check$optional(u.updated_by, check$$63) && check$optional(u.version, check$string)
 }
 
-function check$Priority(u: any): boolean {
+function check$Priority(u: unknown): boolean {
   return check$object(u) && check$optional(u.description, check$string) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.name, check$string) && check$optional(u.self, check$$0) && check$optional(u.summary, check$$0) && check$optional(u.type, check$string)
 }
 
-function check$ResolveReason(u: any): boolean {
+function check$ResolveReason(u: unknown): boolean {
   return check$object(u) && check$optional(u.incident, check$IncidentReference) && check$optional(u.type, check$string)
 }
 
-function check$ResponderRequest(u: any): boolean {
+function check$ResponderRequest(u: unknown): boolean {
   return check$object(u) && check$optional(u.id, check$string) && check$optional(u.incident, check$IncidentReference) && check$optional(u.message, check$string) && check$optional(u.requested_at, check$string) && check$optional(u.requester, check$UserReference) && check$optional(u.responder_request_targets, check$$133)
 }
 
-function check$Team(u: any): boolean {
+function check$Team(u: unknown): boolean {
   return check$object(u) && check$optional(u.default_role, check$string) && check$optional(u.description, check$string) && check$optional(u.html_url, check$$0) && check$string(u.id) && check$string(u.name) && check$optional(u.self, check$$0) && check$optional(u.summary, check$$0) && check$string(u.type)
 }
 
-function check$Incident(u: any): boolean {
+function check$Incident(u: unknown): boolean {
   return check$object(u) && check$optional(u.acknowledgements, check$$98) && check$optional(u.alert_counts, check$AlertCount) && check$optional(u.alert_grouping, check$$99) && check$optional(u.assigned_via, check$string) && check$optional(u.assignments, check$$100) && check$optional(u.body, check$$101) && check$optional(u.conference_bridge, check$$102) && check$optional(u.created_at, check$string) && check$optional(u.escalation_policy, check$$103) && check$optional(u.first_trigger_log_entry, check$$104) && check$optional(u.html_url, check$$0) && check$string(u.id) && check$optional(u.incident_key, check$string) && check$optional(u.incident_number, check$$1) && check$optional(u.incident_type, check$$105) && check$optional(u.incidents_responders, check$$106) && check$optional(u.is_mergeable, check$$7) && check$optional(u.last_status_change_at, check$string) && check$optional(u.last_status_change_by, check$$107) && check$optional(u.pending_actions, check$$108) && check$optional(u.priority, check$Priority) && check$optional(u.resolve_reason, check$ResolveReason) && check$optional(u.resolved_at, check$string) && check$optional(u.responder_requests, check$$109) && check$optional(u.self, check$$0) && check$optional(u.service, check$$110) && check$string(u.status) && check$optional(u.summary, check$$0) && check$optional(u.teams, check$$112) && check$string(u.title) && check$string(u.type) && check$optional(u.updated_at, check$string) && check$optional(u.urgency, check$string)
 }
 
-function check$GetOutlierIncidentResult(u: any): boolean {
+function check$GetOutlierIncidentResult(u: unknown): boolean {
   return check$object(u) && check$optional(u.incident, check$Incident) && check$optional(u.incident_template, check$$124)
 }
 
-function check$GetPastIncidentsResult(u: any): boolean {
+function check$GetPastIncidentsResult(u: unknown): boolean {
   return check$array(u, check$$126)
 }
 
-function check$GetPausedIncidentReportAlertsResult(u: any): boolean {
+function check$GetPausedIncidentReportAlertsResult(u: unknown): boolean {
   return check$object(u) && check$optional(u.resolved_after_pause_alerts, check$$139) && check$optional(u.since, check$string) && check$optional(u.triggered_after_pause_alerts, check$$139) && check$optional(u.until, check$string)
 }
 
-function check$GetPausedIncidentReportCountsResult(u: any): boolean {
+function check$GetPausedIncidentReportCountsResult(u: unknown): boolean {
   return check$object(u) && check$optional(u.paused_count, check$$1) && check$optional(u.resolved_after_pause_count, check$$1) && check$optional(u.since, check$string) && check$optional(u.triggered_after_pause_count, check$$1) && check$optional(u.until, check$string)
 }
 
-function check$RelatedIncidentMachineLearningRelationship(u: any): boolean {
+function check$RelatedIncidentMachineLearningRelationship(u: unknown): boolean {
   return check$object(u) && check$optional(u.grouping_classification, check$string) && check$optional(u.user_feedback, check$$227)
 }
 
-function check$RelatedIncidentServiceDependencyBase(u: any): boolean {
+function check$RelatedIncidentServiceDependencyBase(u: unknown): boolean {
   return check$object(u) && check$optional(u.id, check$string) && check$optional(u.self, check$$0) && check$optional(u.type, check$string)
 }
 
-function check$RelatedIncidentServiceDependencyRelationship(u: any): boolean {
+function check$RelatedIncidentServiceDependencyRelationship(u: unknown): boolean {
   return check$object(u) && check$optional(u.dependent_services, check$$228) && check$optional(u.supporting_services, check$$228)
 }
 
-function check$GetRelatedIncidentsResult(u: any): boolean {
+function check$GetRelatedIncidentsResult(u: unknown): boolean {
   return check$array(u, check$$132)
 }
 
-function check$ServiceCustomFieldsFieldValueReadModel(u: any): boolean {
+function check$ServiceCustomFieldsFieldValueReadModel(u: unknown): boolean {
   return check$object(u) && check$optional(u.data_type, check$string) && check$optional(u.description, check$$0) && check$optional(u.display_name, check$string) && check$optional(u.field_type, check$string) && check$optional(u.id, check$string) && check$optional(u.name, check$string) && check$optional(u.type, check$string) && check$optional(u.value, check$$226)
 }
 
-function check$GetServiceCustomFieldValuesResult(u: any): boolean {
+function check$GetServiceCustomFieldValuesResult(u: unknown): boolean {
   return check$array(u, check$ServiceCustomFieldsFieldValueReadModel)
 }
 
-function check$GetSessionConfigurationsResult(u: any): boolean {
+function check$GetSessionConfigurationsResult(u: unknown): boolean {
   return check$array(u, check$$174)
 }
 
-function check$GetStatusDashboardServiceImpactsByIdResult(u: any): boolean {
+function check$GetStatusDashboardServiceImpactsByIdResult(u: unknown): boolean {
   return check$array(u, check$Impact)
 }
 
-function check$GetStatusDashboardServiceImpactsByUrlSlugResult(u: any): boolean {
+function check$GetStatusDashboardServiceImpactsByUrlSlugResult(u: unknown): boolean {
   return check$array(u, check$Impact)
 }
 
-function check$GetTagsByEntityTypeResult(u: any): boolean {
+function check$GetTagsByEntityTypeResult(u: unknown): boolean {
   return check$object(u) && check$optional(u.escalation_policies, check$$185) && check$optional(u.limit, check$$1) && check$optional(u.more, check$$7) && check$optional(u.offset, check$$1) && check$optional(u.teams, check$$185) && check$optional(u.total, check$$20) && check$optional(u.users, check$$185)
 }
 
-function check$NotificationSubscription(u: any): boolean {
+function check$NotificationSubscription(u: unknown): boolean {
   return check$object(u) && check$optional(u.account_id, check$string) && check$optional(u.subscribable_id, check$string) && check$optional(u.subscribable_type, check$string) && check$optional(u.subscriber_id, check$string) && check$optional(u.subscriber_type, check$string)
 }
 
-function check$GetTeamNotificationSubscriptionsResult(u: any): boolean {
+function check$GetTeamNotificationSubscriptionsResult(u: unknown): boolean {
   return check$array(u, check$$186)
 }
 
-function check$GetTechnicalServiceServiceDependenciesResult(u: any): boolean {
+function check$GetTechnicalServiceServiceDependenciesResult(u: unknown): boolean {
   return check$array(u, check$$165)
 }
 
-function check$GetTemplateFieldsResult(u: any): boolean {
+function check$GetTemplateFieldsResult(u: unknown): boolean {
   return check$array(u, check$$190)
 }
 
-function check$GetUserContactMethodResult(u: any): boolean {
+function check$GetUserContactMethodResult(u: unknown): boolean {
   return (check$PhoneContactMethod(u) || check$PushContactMethod(u) || check$EmailContactMethod(u))
 }
 
-function check$GetUserContactMethodsResult(u: any): boolean {
+function check$GetUserContactMethodsResult(u: unknown): boolean {
   return check$array(u, check$$195)
 }
 
-function check$HandoffNotificationRule(u: any): boolean {
+function check$HandoffNotificationRule(u: unknown): boolean {
   return check$object(u) && check$optional(u.contact_method, check$ContactMethodReference) && check$optional(u.handoff_type, check$string) && check$optional(u.id, check$string) && check$optional(u.notify_advance_in_minutes, check$$1)
 }
 
-function check$GetUserHandoffNotificationRulesResult(u: any): boolean {
+function check$GetUserHandoffNotificationRulesResult(u: unknown): boolean {
   return check$array(u, check$HandoffNotificationRule)
 }
 
-function check$GetUserLicenseResult(u: any): boolean {
+function check$GetUserLicenseResult(u: unknown): boolean {
   return check$object(u) && check$optional(u.description, check$string) && check$optional(u.html_url, check$string) && check$string(u.id) && check$optional(u.name, check$string) && check$optional(u.role_group, check$string) && check$optional(u.self, check$string) && check$optional(u.summary, check$string) && check$optional(u.type, check$string) && check$optional(u.valid_roles, check$$2)
 }
 
-function check$NotificationRule(u: any): boolean {
+function check$NotificationRule(u: unknown): boolean {
   return check$object(u) && check$optional(u.contact_method, check$ContactMethodReference) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.self, check$$0) && check$optional(u.start_delay_in_minutes, check$$1) && check$optional(u.summary, check$$0) && check$string(u.type) && check$optional(u.urgency, check$string)
 }
 
-function check$GetUserNotificationRulesResult(u: any): boolean {
+function check$GetUserNotificationRulesResult(u: unknown): boolean {
   return check$array(u, check$NotificationRule)
 }
 
-function check$GetUserNotificationSubscriptionsResult(u: any): boolean {
+function check$GetUserNotificationSubscriptionsResult(u: unknown): boolean {
   return check$array(u, check$$186)
 }
 
-function check$UserSession(u: any): boolean {
+function check$UserSession(u: unknown): boolean {
   return check$object(u) && check$optional(u.created_at, check$string) && check$optional(u.id, check$string) && check$optional(u.summary, check$string) && check$optional(u.type, check$string) && check$optional(u.user_id, check$string)
 }
 
-function check$GetUserSessionsResult(u: any): boolean {
+function check$GetUserSessionsResult(u: unknown): boolean {
   return check$array(u, check$UserSession)
 }
 
-function check$StatusUpdateNotificationRule(u: any): boolean {
+function check$StatusUpdateNotificationRule(u: unknown): boolean {
   return check$object(u) && check$optional(u.contact_method, check$ContactMethodReference)
 }
 
-function check$GetUserStatusUpdateNotificationRulesResult(u: any): boolean {
+function check$GetUserStatusUpdateNotificationRulesResult(u: unknown): boolean {
   return check$array(u, check$StatusUpdateNotificationRule)
 }
 
-function check$Vendor(u: any): boolean {
+function check$Vendor(u: unknown): boolean {
   return check$object(u) && check$optional(u.description, check$string) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.integration_guide_url, check$string) && check$optional(u.logo_url, check$string) && check$optional(u.name, check$string) && check$optional(u.self, check$$0) && check$optional(u.summary, check$$0) && check$optional(u.thumbnail_url, check$string) && check$optional(u.type, check$string) && check$optional(u.website_url, check$string)
 }
 
-function check$GetVendorResult(u: any): boolean {
+function check$GetVendorResult(u: unknown): boolean {
   return check$array(u, check$Vendor)
 }
 
-function check$IncidentNote(u: any): boolean {
+function check$IncidentNote(u: unknown): boolean {
   return check$object(u) && check$optional(u.channel, check$$123) && check$optional(u.content, check$string) && check$optional(u.created_at, check$string) && check$optional(u.id, check$string) && check$optional(u.updated_at, check$string) && check$optional(u.user, check$$39)
 }
 
-function check$IncidentType(u: any): boolean {
+function check$IncidentType(u: unknown): boolean {
   return check$object(u) && check$optional(u.created_at, check$string) && check$optional(u.description, check$string) && check$optional(u.display_name, check$string) && check$optional(u.enabled, check$$7) && check$optional(u.id, check$string) && check$optional(u.name, check$string) && check$optional(u.parent, check$$89) && check$optional(u.type, check$string) && check$optional(u.updated_at, check$string)
 }
 
-function check$IncidentTypeCustomFieldWithOptions(u: any): boolean {
+function check$IncidentTypeCustomFieldWithOptions(u: unknown): boolean {
   return check$object(u) && check$optional(u.created_at, check$string) && check$optional(u.data_type, check$string) && check$optional(u.default_value, check$$115) && check$optional(u.description, check$$0) && check$optional(u.display_name, check$string) && check$optional(u.enabled, check$$7) && check$optional(u.field_options, check$$120) && check$optional(u.field_type, check$string) && check$optional(u.id, check$string) && check$optional(u.incident_type, check$string) && check$optional(u.name, check$string) && check$optional(u.self, check$$0) && check$optional(u.summary, check$$0) && check$optional(u.type, check$string) && check$optional(u.updated_at, check$string)
 }
 
-function check$IncidentTypeCustomFields(u: any): boolean {
+function check$IncidentTypeCustomFields(u: unknown): boolean {
   return check$object(u) && check$optional(u.created_at, check$string) && check$optional(u.data_type, check$string) && check$optional(u.default_value, check$$115) && check$optional(u.description, check$$0) && check$optional(u.display_name, check$string) && check$optional(u.enabled, check$$7) && check$optional(u.field_options, check$$118) && check$optional(u.field_type, check$string) && check$optional(u.id, check$string) && check$optional(u.incident_type, check$string) && check$optional(u.name, check$string) && check$optional(u.self, check$$0) && check$optional(u.summary, check$$0) && check$optional(u.type, check$string) && check$optional(u.updated_at, check$string)
 }
 
-function check$IncidentWorkflow(u: any): boolean {
+function check$IncidentWorkflow(u: unknown): boolean {
   return check$object(u) && check$optional(u.created_at, check$string) && check$optional(u.description, check$string) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.is_enabled, check$$7) && check$optional(u.name, check$string) && check$optional(u.self, check$$0) && check$optional(u.steps, check$$88) && check$optional(u.summary, check$$0) && check$optional(u.team, check$$89) && check$optional(u.type, check$string)
 }
 
-function check$IncidentWorkflowAction(u: any): boolean {
+function check$IncidentWorkflowAction(u: unknown): boolean {
   return check$object(u) && check$optional(u.action_tier, check$string) && check$optional(u.action_type, check$string) && check$optional(u.created_at, check$string) && check$optional(u.created_by_user_id, check$string) && check$optional(u.description, check$string) && check$optional(u.domain_name, check$string) && check$optional(u.function_name, check$string) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.inputs, check$$91) && check$optional(u.metadata, check$string) && check$optional(u.name, check$string) && check$optional(u.outputs, check$$93) && check$optional(u.package_name, check$string) && check$optional(u.search_keywords, check$$2) && check$optional(u.self, check$$0) && check$optional(u.summary, check$$0) && check$optional(u.tags, check$$2) && check$optional(u.trigger_type, check$string) && check$optional(u.type, check$string) && check$optional(u.version, check$$1)
 }
 
-function check$IncidentWorkflowInstance(u: any): boolean {
+function check$IncidentWorkflowInstance(u: unknown): boolean {
   return check$object(u) && check$optional(u.id, check$string) && check$optional(u.incident, check$Reference) && check$optional(u.type, check$string)
 }
 
-function check$IncidentWorkflowTrigger(u: any): boolean {
+function check$IncidentWorkflowTrigger(u: unknown): boolean {
   return check$object(u) && check$optional(u.condition, check$string) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.incident_types, check$$2) && check$optional(u.is_disabled, check$$7) && check$optional(u.is_subscribed_to_all_services, check$$7) && check$optional(u.permissions, check$$94) && check$optional(u.self, check$$0) && check$optional(u.services, check$$96) && check$optional(u.summary, check$$0) && check$optional(u.trigger_type, check$string) && check$optional(u.trigger_type_name, check$string) && check$optional(u.trigger_url, check$string) && check$optional(u.type, check$string) && check$optional(u.workflow, check$$97)
 }
 
-function check$VendorReference(u: any): boolean {
+function check$VendorReference(u: unknown): boolean {
   return check$object(u) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.self, check$$0) && check$optional(u.summary, check$$0) && check$string(u.type)
 }
 
-function check$Integration(u: any): boolean {
+function check$Integration(u: unknown): boolean {
   return check$object(u) && check$optional(u.created_at, check$string) && check$optional(u.email_filter_mode, check$string) && check$optional(u.email_filters, check$$172) && check$optional(u.email_incident_creation, check$string) && check$optional(u.email_parsers, check$$173) && check$optional(u.email_parsing_fallback, check$string) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.integration_email, check$string) && check$optional(u.name, check$string) && check$optional(u.self, check$$0) && check$optional(u.service, check$ServiceReference) && check$optional(u.summary, check$$0) && check$optional(u.type, check$string) && check$optional(u.vendor, check$VendorReference)
 }
 
-function check$IpAllowList(u: any): boolean {
+function check$IpAllowList(u: unknown): boolean {
   return check$object(u) && check$optional(u.cidr_entries, check$$135) && check$optional(u.id, check$string) && check$optional(u.state, check$string) && check$optional(u.type, check$string)
 }
 
-function check$LicenseWithCounts(u: any): boolean {
+function check$LicenseWithCounts(u: unknown): boolean {
   return check$object(u) && check$optional(u.allocations_available, check$$20) && check$optional(u.current_value, check$$1) && check$optional(u.description, check$string) && check$optional(u.html_url, check$string) && check$string(u.id) && check$optional(u.name, check$string) && check$optional(u.role_group, check$string) && check$optional(u.self, check$string) && check$optional(u.summary, check$string) && check$optional(u.type, check$string) && check$optional(u.valid_roles, check$$2)
 }
 
-function check$ListAbilitiesResult(u: any): boolean {
+function check$ListAbilitiesResult(u: unknown): boolean {
   return check$array(u, check$string)
 }
 
-function check$ListAlertGroupingSettingsResult(u: any): boolean {
+function check$ListAlertGroupingSettingsResult(u: unknown): boolean {
   return check$array(u, check$AlertGroupingSetting)
 }
 
-function check$ListAutomationActionInvocationsResult(u: any): boolean {
+function check$ListAutomationActionInvocationsResult(u: unknown): boolean {
   return check$array(u, check$AutomationActionsInvocation)
 }
 
-function check$ListCacheVarOnServiceOrchResult(u: any): boolean {
+function check$ListCacheVarOnServiceOrchResult(u: unknown): boolean {
   return check$array(u, check$$72)
 }
 
-function check$ListCustomFieldsFieldOptionsResult(u: any): boolean {
+function check$ListCustomFieldsFieldOptionsResult(u: unknown): boolean {
   return check$array(u, check$CustomFieldsFieldOption)
 }
 
-function check$ListCustomFieldsFieldsResult(u: any): boolean {
+function check$ListCustomFieldsFieldsResult(u: unknown): boolean {
   return check$array(u, check$CustomFieldsFieldWithOptions)
 }
 
-function check$ListEnrichmentSchemasResult(u: any): boolean {
+function check$ListEnrichmentSchemasResult(u: unknown): boolean {
   return check$array(u, check$EnrichmentSchema)
 }
 
-function check$ListEventOrchestrationFeatureEnablementsResult(u: any): boolean {
+function check$ListEventOrchestrationFeatureEnablementsResult(u: unknown): boolean {
   return check$array(u, check$FeatureEnablement)
 }
 
-function check$ListEventOrchestrationsItem(u: any): boolean {
+function check$ListEventOrchestrationsItem(u: unknown): boolean {
   return check$object(u) && check$optional(u.created_at, check$string) && check$optional(u.created_by, check$$63) && check$optional(u.description, check$string) && check$optional(u.id, check$string) && check$optional(u.name, check$string) && check$optional(u.routes, check$$1) && check$optional(u.self, check$string) && check$optional(u.team, check$$63) && check$optional(u.updated_at, check$string) && check$optional(u.updated_by, check$$63) && check$optional(u.version, check$string)
 }
 
-function check$ListIncidentLogEntriesItem(u: any): boolean {
+function check$ListIncidentLogEntriesItem(u: unknown): boolean {
   return (check$AcknowledgeLogEntry(u) || check$AnnotateLogEntry(u) || check$AssignLogEntry(u) || check$DelegateLogEntry(u) || check$EscalateLogEntry(u) || check$ExhaustEscalationPathLogEntry(u) || check$NotifyLogEntry(u) || check$ReachAckLimitLogEntry(u) || check$ReachTriggerLimitLogEntry(u) || check$RepeatEscalationPathLogEntry(u) || check$ResolveLogEntry(u) || check$SnoozeLogEntry(u) || check$TriggerLogEntry(u) || check$UnacknowledgeLogEntry(u) || check$UrgencyChangeLogEntry(u) || check$FieldValueChangeLogEntry(u) || check$CustomFieldValueChangeLogEntry(u))
 }
 
-function check$ListIncidentNotesResult(u: any): boolean {
+function check$ListIncidentNotesResult(u: unknown): boolean {
   return check$array(u, check$IncidentNote)
 }
 
-function check$ListIncidentRelatedChangeEventsResult(u: any): boolean {
+function check$ListIncidentRelatedChangeEventsResult(u: unknown): boolean {
   return check$array(u, check$$128)
 }
 
-function check$ListIncidentTypeCustomFieldResult(u: any): boolean {
+function check$ListIncidentTypeCustomFieldResult(u: unknown): boolean {
   return check$array(u, check$CustomFieldsFieldOption)
 }
 
-function check$ListIncidentTypeCustomFieldsResult(u: any): boolean {
+function check$ListIncidentTypeCustomFieldsResult(u: unknown): boolean {
   return check$array(u, check$IncidentTypeCustomFieldWithOptions)
 }
 
-function check$ListIncidentTypesResult(u: any): boolean {
+function check$ListIncidentTypesResult(u: unknown): boolean {
   return check$array(u, check$IncidentType)
 }
 
-function check$ListIpAllowListsResult(u: any): boolean {
+function check$ListIpAllowListsResult(u: unknown): boolean {
   return check$array(u, check$IpAllowList)
 }
 
-function check$ListLicenseAllocationsItem(u: any): boolean {
+function check$ListLicenseAllocationsItem(u: unknown): boolean {
   return check$object(u) && check$optional(u.allocated_at, check$string) && check$optional(u.license, check$$136) && check$optional(u.user, check$UserReference)
 }
 
-function check$ListLicensesResult(u: any): boolean {
+function check$ListLicensesResult(u: unknown): boolean {
   return check$array(u, check$LicenseWithCounts)
 }
 
-function check$ListLogEntriesItem(u: any): boolean {
+function check$ListLogEntriesItem(u: unknown): boolean {
   return (check$AcknowledgeLogEntry(u) || check$AnnotateLogEntry(u) || check$AssignLogEntry(u) || check$DelegateLogEntry(u) || check$EscalateLogEntry(u) || check$ExhaustEscalationPathLogEntry(u) || check$NotifyLogEntry(u) || check$ReachAckLimitLogEntry(u) || check$ReachTriggerLimitLogEntry(u) || check$RepeatEscalationPathLogEntry(u) || check$ResolveLogEntry(u) || check$SnoozeLogEntry(u) || check$TriggerLogEntry(u) || check$UnacknowledgeLogEntry(u) || check$UrgencyChangeLogEntry(u))
 }
 
-function check$OAuthClient(u: any): boolean {
+function check$OAuthClient(u: unknown): boolean {
   return check$object(u) && check$optional(u.client_id, check$string) && check$optional(u.grant_type, check$string) && check$optional(u.id, check$string) && check$optional(u.name, check$string) && check$optional(u.scope, check$$0) && check$optional(u.status, check$string) && check$optional(u.token_url, check$string) && check$string(u.type)
 }
 
-function check$ListOauthClientsResult(u: any): boolean {
+function check$ListOauthClientsResult(u: unknown): boolean {
   return check$array(u, check$OAuthClient)
 }
 
-function check$OrchestrationIntegration(u: any): boolean {
+function check$OrchestrationIntegration(u: unknown): boolean {
   return check$object(u) && check$optional(u.id, check$string) && check$optional(u.label, check$string) && check$optional(u.parameters, check$$75)
 }
 
-function check$ListOrchestrationIntegrationsResult(u: any): boolean {
+function check$ListOrchestrationIntegrationsResult(u: unknown): boolean {
   return check$array(u, check$OrchestrationIntegration)
 }
 
-function check$StandardApplied(u: any): boolean {
+function check$StandardApplied(u: unknown): boolean {
   return check$object(u) && check$optional(u.resource_id, check$string) && check$optional(u.resource_type, check$string) && check$optional(u.score, check$$176) && check$optional(u.standards, check$$178)
 }
 
-function check$ListResourceStandardsManyServicesResult(u: any): boolean {
+function check$ListResourceStandardsManyServicesResult(u: unknown): boolean {
   return check$array(u, check$StandardApplied)
 }
 
-function check$ListScheduleOverridesResult(u: any): boolean {
+function check$ListScheduleOverridesResult(u: unknown): boolean {
   return check$array(u, check$Override)
 }
 
-function check$ListScheduleUsersResult(u: any): boolean {
+function check$ListScheduleUsersResult(u: unknown): boolean {
   return check$array(u, check$User)
 }
 
-function check$ServiceCustomFieldsFieldOptionReadModel(u: any): boolean {
+function check$ServiceCustomFieldsFieldOptionReadModel(u: unknown): boolean {
   return check$object(u) && check$optional(u.created_at, check$string) && check$optional(u.data, check$$117) && check$optional(u.id, check$string) && check$optional(u.type, check$string) && check$optional(u.updated_at, check$string)
 }
 
-function check$ListServiceCustomFieldOptionsResult(u: any): boolean {
+function check$ListServiceCustomFieldOptionsResult(u: unknown): boolean {
   return check$array(u, check$ServiceCustomFieldsFieldOptionReadModel)
 }
 
-function check$ServiceCustomFieldsFieldReadModel(u: any): boolean {
+function check$ServiceCustomFieldsFieldReadModel(u: unknown): boolean {
   return check$object(u) && check$optional(u.created_at, check$string) && check$optional(u.data_type, check$string) && check$optional(u.description, check$$0) && check$optional(u.display_name, check$string) && check$optional(u.enabled, check$$7) && check$optional(u.field_options, check$$170) && check$optional(u.field_type, check$string) && check$optional(u.id, check$string) && check$optional(u.name, check$string) && check$optional(u.self, check$$0) && check$optional(u.summary, check$$0) && check$optional(u.type, check$string) && check$optional(u.updated_at, check$string)
 }
 
-function check$ListServiceCustomFieldsResult(u: any): boolean {
+function check$ListServiceCustomFieldsResult(u: unknown): boolean {
   return check$array(u, check$ServiceCustomFieldsFieldReadModel)
 }
 
-function check$ListServiceFeatureEnablementsResult(u: any): boolean {
+function check$ListServiceFeatureEnablementsResult(u: unknown): boolean {
   return check$array(u, check$FeatureEnablement)
 }
 
-function check$ServiceNowCredentials(u: any): boolean {
+function check$ServiceNowCredentials(u: unknown): boolean {
   return check$object(u) && check$optional(u.created_at, check$string) && check$optional(u.deleted_at, check$$0) && check$optional(u.id, check$string) && check$optional(u.instance_endpoint, check$string) && check$optional(u.password, check$string) && check$optional(u.updated_at, check$string) && check$optional(u.user, check$string)
 }
 
-function check$ServiceNowFieldMapping(u: any): boolean {
+function check$ServiceNowFieldMapping(u: unknown): boolean {
   return check$object(u) && check$optional(u.event_field, check$string) && check$optional(u.servicenow_field, check$string) && check$optional(u.type, check$string)
 }
 
-function check$ServiceNowTable(u: any): boolean {
+function check$ServiceNowTable(u: unknown): boolean {
   return check$object(u) && check$optional(u.ci_table_name, check$string) && check$optional(u.created_at, check$string) && check$optional(u.deleted_at, check$$0) && check$optional(u.display_name, check$string) && check$optional(u.field_mappings, check$$59) && check$optional(u.id, check$string) && check$optional(u.query_filter, check$$0) && check$optional(u.status, check$string) && check$optional(u.updated_at, check$string)
 }
 
-function check$ServiceNowIntegration(u: any): boolean {
+function check$ServiceNowIntegration(u: unknown): boolean {
   return check$object(u) && check$optional(u.cmdb_tables, check$$57) && check$optional(u.created_at, check$string) && check$optional(u.credentials, check$$58) && check$optional(u.description, check$$0) && check$optional(u.id, check$string) && check$optional(u.name, check$string) && check$optional(u.updated_at, check$string)
 }
 
-function check$ListServiceNowIntegrationsResult(u: any): boolean {
+function check$ListServiceNowIntegrationsResult(u: unknown): boolean {
   return check$array(u, check$ServiceNowIntegration)
 }
 
-function check$SREMemory(u: any): boolean {
+function check$SREMemory(u: unknown): boolean {
   return check$object(u) && check$optional(u.attributes, check$$175) && check$optional(u.content, check$string) && check$optional(u.created_at, check$string) && check$optional(u.id, check$string) && check$optional(u.updated_at, check$string)
 }
 
-function check$ListSreMemoriesResult(u: any): boolean {
+function check$ListSreMemoriesResult(u: unknown): boolean {
   return check$array(u, check$SREMemory)
 }
 
-function check$StandardInclusionExclusion(u: any): boolean {
+function check$StandardInclusionExclusion(u: unknown): boolean {
   return check$object(u) && check$optional(u.id, check$string) && check$optional(u.type, check$string)
 }
 
-function check$Standard(u: any): boolean {
+function check$Standard(u: unknown): boolean {
   return check$object(u) && check$optional(u.active, check$$7) && check$optional(u.description, check$string) && check$optional(u.exclusions, check$$179) && check$optional(u.id, check$string) && check$optional(u.inclusions, check$$179) && check$optional(u.name, check$string) && check$optional(u.resource_type, check$string) && check$optional(u.type, check$string)
 }
 
-function check$ListStandardsResult(u: any): boolean {
+function check$ListStandardsResult(u: unknown): boolean {
   return check$array(u, check$Standard)
 }
 
-function check$StatusDashboard(u: any): boolean {
+function check$StatusDashboard(u: unknown): boolean {
   return check$object(u) && check$optional(u.id, check$string) && check$optional(u.name, check$string) && check$optional(u.url_slug, check$string)
 }
 
-function check$ListStatusDashboardsResult(u: any): boolean {
+function check$ListStatusDashboardsResult(u: unknown): boolean {
   return check$array(u, check$StatusDashboard)
 }
 
-function check$StatusPageImpact(u: any): boolean {
+function check$StatusPageImpact(u: unknown): boolean {
   return check$object(u) && check$optional(u.description, check$string) && check$optional(u.id, check$string) && check$optional(u.post_type, check$string) && check$optional(u.self, check$string) && check$optional(u.status_page, check$$180) && check$optional(u.type, check$string)
 }
 
-function check$ListStatusPageImpactsResult(u: any): boolean {
+function check$ListStatusPageImpactsResult(u: unknown): boolean {
   return check$array(u, check$StatusPageImpact)
 }
 
-function check$StatusPagePostUpdate(u: any): boolean {
+function check$StatusPagePostUpdate(u: unknown): boolean {
   return check$object(u) && check$optional(u.id, check$string) && check$optional(u.impacted_services, check$$184) && check$optional(u.message, check$string) && check$optional(u.notify_subscribers, check$$7) && check$optional(u.post, check$$180) && check$optional(u.reported_at, check$$0) && check$optional(u.reviewed_status, check$string) && check$optional(u.self, check$string) && check$optional(u.severity, check$$180) && check$optional(u.status, check$$180) && check$optional(u.type, check$string) && check$optional(u.update_frequency_ms, check$$20)
 }
 
-function check$ListStatusPagePostUpdatesResult(u: any): boolean {
+function check$ListStatusPagePostUpdatesResult(u: unknown): boolean {
   return check$array(u, check$StatusPagePostUpdate)
 }
 
-function check$StatusPagePost(u: any): boolean {
+function check$StatusPagePost(u: unknown): boolean {
   return check$object(u) && check$optional(u.ends_at, check$$0) && check$optional(u.id, check$string) && check$optional(u.linked_resource, check$$180) && check$optional(u.post_type, check$string) && check$optional(u.postmortem, check$$180) && check$optional(u.self, check$string) && check$optional(u.starts_at, check$$0) && check$optional(u.status_page, check$$180) && check$optional(u.title, check$string) && check$optional(u.type, check$string) && check$optional(u.updates, check$$182)
 }
 
-function check$ListStatusPagePostsResult(u: any): boolean {
+function check$ListStatusPagePostsResult(u: unknown): boolean {
   return check$array(u, check$StatusPagePost)
 }
 
-function check$StatusPageService(u: any): boolean {
+function check$StatusPageService(u: unknown): boolean {
   return check$object(u) && check$optional(u.business_service, check$$180) && check$optional(u.id, check$string) && check$optional(u.name, check$string) && check$optional(u.self, check$string) && check$optional(u.status_page, check$$180) && check$optional(u.type, check$string)
 }
 
-function check$ListStatusPageServicesResult(u: any): boolean {
+function check$ListStatusPageServicesResult(u: unknown): boolean {
   return check$array(u, check$StatusPageService)
 }
 
-function check$StatusPageSeverity(u: any): boolean {
+function check$StatusPageSeverity(u: unknown): boolean {
   return check$object(u) && check$optional(u.description, check$string) && check$optional(u.id, check$string) && check$optional(u.post_type, check$string) && check$optional(u.self, check$string) && check$optional(u.status_page, check$$180) && check$optional(u.type, check$string)
 }
 
-function check$ListStatusPageSeveritiesResult(u: any): boolean {
+function check$ListStatusPageSeveritiesResult(u: unknown): boolean {
   return check$array(u, check$StatusPageSeverity)
 }
 
-function check$StatusPageStatus(u: any): boolean {
+function check$StatusPageStatus(u: unknown): boolean {
   return check$object(u) && check$optional(u.description, check$string) && check$optional(u.id, check$string) && check$optional(u.post_type, check$string) && check$optional(u.self, check$string) && check$optional(u.status_page, check$$180) && check$optional(u.type, check$string)
 }
 
-function check$ListStatusPageStatusesResult(u: any): boolean {
+function check$ListStatusPageStatusesResult(u: unknown): boolean {
   return check$array(u, check$StatusPageStatus)
 }
 
-function check$StatusPageSubscription(u: any): boolean {
+function check$StatusPageSubscription(u: unknown): boolean {
   return check$object(u) && check$optional(u.channel, check$string) && check$optional(u.contact, check$string) && check$optional(u.id, check$string) && check$optional(u.self, check$string) && check$optional(u.status, check$string) && check$optional(u.status_page, check$$180) && check$optional(u.subscribable_object, check$$89) && check$optional(u.type, check$string)
 }
 
-function check$ListStatusPageSubscriptionsResult(u: any): boolean {
+function check$ListStatusPageSubscriptionsResult(u: unknown): boolean {
   return check$array(u, check$StatusPageSubscription)
 }
 
-function check$StatusPage(u: any): boolean {
+function check$StatusPage(u: unknown): boolean {
   return check$object(u) && check$optional(u.id, check$string) && check$optional(u.name, check$string) && check$optional(u.published_at, check$$0) && check$optional(u.status_page_type, check$string) && check$optional(u.type, check$string) && check$optional(u.url, check$string)
 }
 
-function check$ListStatusPagesResult(u: any): boolean {
+function check$ListStatusPagesResult(u: unknown): boolean {
   return check$array(u, check$StatusPage)
 }
 
-function check$ListTeamUsersItem(u: any): boolean {
+function check$ListTeamUsersItem(u: unknown): boolean {
   return check$object(u) && check$optional(u.role, check$string) && check$optional(u.user, check$UserReference)
 }
 
-function check$MaintenanceWindow(u: any): boolean {
+function check$MaintenanceWindow(u: unknown): boolean {
   return check$object(u) && check$optional(u.created_by, check$UserReference) && check$optional(u.description, check$string) && check$optional(u.end_time, check$string) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.self, check$$0) && check$optional(u.sequence_number, check$$1) && check$optional(u.services, check$$4) && check$optional(u.start_time, check$string) && check$optional(u.summary, check$$0) && check$optional(u.teams, check$$43) && check$string(u.type)
 }
 
-function check$MigrateOrchestrationIntegrationResult(u: any): boolean {
+function check$MigrateOrchestrationIntegrationResult(u: unknown): boolean {
   return check$array(u, check$OrchestrationIntegration)
 }
 
-function check$OAuthDelegation(u: any): boolean {
+function check$OAuthDelegation(u: unknown): boolean {
   return check$object(u) && check$optional(u.client_id, check$string) && check$optional(u.created_at, check$string) && check$optional(u.delegation_type, check$string) && check$optional(u.expires_at, check$string) && check$string(u.id) && check$optional(u.scope, check$string) && check$optional(u.self, check$string) && check$optional(u.status, check$string)
 }
 
-function check$ScheduleReference(u: any): boolean {
+function check$ScheduleReference(u: unknown): boolean {
   return check$object(u) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.self, check$$0) && check$optional(u.summary, check$$0) && check$string(u.type)
 }
 
-function check$V3ScheduleReference(u: any): boolean {
+function check$V3ScheduleReference(u: unknown): boolean {
   return check$object(u) && check$optional(u.html_url, check$string) && check$string(u.id) && check$optional(u.self, check$string) && check$optional(u.summary, check$string) && check$string(u.type)
 }
 
-function check$Oncall(u: any): boolean {
+function check$Oncall(u: unknown): boolean {
   return check$object(u) && check$optional(u.end, check$string) && check$optional(u.escalation_level, check$$1) && check$optional(u.escalation_policy, check$EscalationPolicyReference) && check$optional(u.schedule, check$$137) && check$optional(u.start, check$string) && check$optional(u.user, check$UserReference)
 }
 
-function check$Orchestration(u: any): boolean {
+function check$Orchestration(u: unknown): boolean {
   return check$object(u) && check$optional(u.created_at, check$string) && check$optional(u.created_by, check$$63) && check$optional(u.description, check$string) && check$optional(u.id, check$string) && check$optional(u.integrations, check$$64) && check$optional(u.name, check$string) && check$optional(u.routes, check$$1) && check$optional(u.self, check$string) && check$optional(u.team, check$$63) && check$optional(u.updated_at, check$string) && check$optional(u.updated_by, check$$63) && check$optional(u.version, check$string)
 }
 
-function check$PutBusinessServicePriorityThresholdsResult(u: any): boolean {
+function check$PutBusinessServicePriorityThresholdsResult(u: unknown): boolean {
   return check$object(u) && check$string(u.id) && check$optional(u.order, check$$1)
 }
 
-function check$PutIncidentManualBusinessServiceAssociationResult(u: any): boolean {
+function check$PutIncidentManualBusinessServiceAssociationResult(u: unknown): boolean {
   return check$object(u) && check$optional(u.relation, check$string)
 }
 
-function check$QueryEnrichmentDataResult(u: any): boolean {
+function check$QueryEnrichmentDataResult(u: unknown): boolean {
   return check$array(u, check$EnrichmentRecord)
 }
 
-function check$RecommendedRule(u: any): boolean {
+function check$RecommendedRule(u: unknown): boolean {
   return check$object(u) && check$optional(u.actions, check$$140) && check$optional(u.created_at, check$string) && check$optional(u.description, check$string) && check$optional(u.metrics, check$$141) && check$optional(u.parent, check$$89) && check$optional(u.pcl_expr, check$string) && check$optional(u.recommendation_id, check$string) && check$optional(u.status, check$string) && check$optional(u.type, check$string) && check$optional(u.updated_at, check$string)
 }
 
-function check$RegenerateUserPrivateUrlKeyResult(u: any): boolean {
+function check$RegenerateUserPrivateUrlKeyResult(u: unknown): boolean {
   return check$object(u) && check$optional(u.private_url_key, check$string)
 }
 
-function check$RemoveBusinessServiceNotificationSubscriberResult(u: any): boolean {
+function check$RemoveBusinessServiceNotificationSubscriberResult(u: unknown): boolean {
   return check$object(u) && check$optional(u.deleted_count, check$$1) && check$optional(u.non_existent_count, check$$1) && check$optional(u.unauthorized_count, check$$1)
 }
 
-function check$RemoveIncidentNotificationSubscribersResult(u: any): boolean {
+function check$RemoveIncidentNotificationSubscribersResult(u: unknown): boolean {
   return check$object(u) && check$optional(u.deleted_count, check$$1) && check$optional(u.non_existent_count, check$$1) && check$optional(u.unauthorized_count, check$$1)
 }
 
-function check$RemoveTeamNotificationSubscriptionsResult(u: any): boolean {
+function check$RemoveTeamNotificationSubscriptionsResult(u: unknown): boolean {
   return check$object(u) && check$optional(u.deleted_count, check$$1) && check$optional(u.non_existent_count, check$$1) && check$optional(u.unauthorized_count, check$$1)
 }
 
-function check$RenderedTemplate(u: any): boolean {
+function check$RenderedTemplate(u: unknown): boolean {
   return check$object(u) && check$optional(u.errors, check$$2) && check$optional(u.templated_fields, check$$191) && check$optional(u.warnings, check$$192)
 }
 
-function check$Restriction(u: any): boolean {
+function check$Restriction(u: unknown): boolean {
   return check$object(u) && check$optional(u.duration_seconds, check$$1) && check$optional(u.start_day_of_week, check$$1) && check$optional(u.start_time_of_day, check$string) && check$string(u.type)
 }
 
-function check$ScheduleLayerEntry(u: any): boolean {
+function check$ScheduleLayerEntry(u: unknown): boolean {
   return check$object(u) && check$optional(u.end, check$string) && check$optional(u.start, check$string) && check$optional(u.user, check$UserReference)
 }
 
-function check$ScheduleLayerUser(u: any): boolean {
+function check$ScheduleLayerUser(u: unknown): boolean {
   return check$object(u) && check$optional(u.user, check$UserReference)
 }
 
-function check$ScheduleLayer(u: any): boolean {
+function check$ScheduleLayer(u: unknown): boolean {
   return check$object(u) && check$optional(u.end, check$string) && check$optional(u.id, check$string) && check$optional(u.name, check$string) && check$optional(u.rendered_coverage_percentage, check$$1) && check$optional(u.rendered_schedule_entries, check$$231) && check$optional(u.restrictions, check$$232) && check$optional(u.rotation_turn_length_seconds, check$$1) && check$optional(u.rotation_virtual_start, check$string) && check$optional(u.start, check$string) && check$optional(u.users, check$$233)
 }
 
-function check$SubSchedule(u: any): boolean {
+function check$SubSchedule(u: unknown): boolean {
   return check$object(u) && check$optional(u.name, check$string) && check$optional(u.rendered_coverage_percentage, check$$1) && check$optional(u.rendered_schedule_entries, check$$231)
 }
 
-function check$Schedule(u: any): boolean {
+function check$Schedule(u: unknown): boolean {
   return check$object(u) && check$optional(u.description, check$string) && check$optional(u.escalation_policies, check$$160) && check$optional(u.final_schedule, check$SubSchedule) && check$optional(u.html_url, check$$0) && check$string(u.id) && check$optional(u.name, check$string) && check$optional(u.next_oncall_for_user, check$$161) && check$optional(u.overrides_subschedule, check$SubSchedule) && check$optional(u.schedule_layers, check$$162) && check$optional(u.self, check$$0) && check$optional(u.summary, check$$0) && check$optional(u.teams, check$$43) && check$optional(u.time_zone, check$string) && check$string(u.type) && check$optional(u.users, check$$163)
 }
 
-function check$ServiceEventRule(u: any): boolean {
+function check$ServiceEventRule(u: unknown): boolean {
   return check$object(u) && check$optional(u.actions, check$EventRuleActionsCommon) && check$optional(u.conditions, check$$152) && check$optional(u.disabled, check$$7) && check$optional(u.id, check$string) && check$optional(u.position, check$$1) && check$optional(u.self, check$string) && check$optional(u.time_frame, check$$156) && check$optional(u.variables, check$$159)
 }
 
-function check$SetIncidentFieldValuesResult(u: any): boolean {
+function check$SetIncidentFieldValuesResult(u: unknown): boolean {
   return check$array(u, check$CustomFieldsFieldValue)
 }
 
-function check$StatusPagePostmortem(u: any): boolean {
+function check$StatusPagePostmortem(u: unknown): boolean {
   return check$object(u) && check$optional(u.id, check$string) && check$optional(u.message, check$string) && check$optional(u.notify_subscribers, check$$7) && check$optional(u.post, check$$180) && check$optional(u.reported_at, check$string) && check$optional(u.self, check$string) && check$optional(u.type, check$string)
 }
 
-function check$StatusUpdate(u: any): boolean {
+function check$StatusUpdate(u: unknown): boolean {
   return check$object(u) && check$optional(u.created_at, check$string) && check$optional(u.html_message, check$string) && check$optional(u.id, check$string) && check$optional(u.message, check$string) && check$optional(u.sender, check$UserReference) && check$optional(u.subject, check$string)
 }
 
-function check$Tag(u: any): boolean {
+function check$Tag(u: unknown): boolean {
   return check$object(u) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.label, check$string) && check$optional(u.self, check$$0) && check$optional(u.summary, check$$0) && check$string(u.type)
 }
 
-function check$Template(u: any): boolean {
+function check$Template(u: unknown): boolean {
   return check$object(u) && check$optional(u.created_by, check$$187) && check$optional(u.description, check$$0) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.name, check$string) && check$optional(u.self, check$$0) && check$optional(u.summary, check$$0) && check$optional(u.template_type, check$string) && check$optional(u.templated_fields, check$$188) && check$optional(u.type, check$string) && check$optional(u.updated_by, check$$187)
 }
 
-function check$TestServiceNowTableResult(u: any): boolean {
+function check$TestServiceNowTableResult(u: unknown): boolean {
   return check$array(u, check$$60)
 }
 
-function check$UnsubscribeUserNotificationSubscriptionsResult(u: any): boolean {
+function check$UnsubscribeUserNotificationSubscriptionsResult(u: unknown): boolean {
   return check$object(u) && check$optional(u.deleted_count, check$$1) && check$optional(u.non_existent_count, check$$1) && check$optional(u.unauthorized_count, check$$1)
 }
 
-function check$UpdateAutomationActionResult(u: any): boolean {
+function check$UpdateAutomationActionResult(u: unknown): boolean {
   return (check$AutomationActionsScriptActionWithTeams(u) || check$AutomationActionsProcessAutomationJobActionWithTeams(u))
 }
 
-function check$UpdateCacheVarOnServiceOrchResult(u: any): boolean {
+function check$UpdateCacheVarOnServiceOrchResult(u: unknown): boolean {
   return (check$OrchestrationCacheVariableRecentValue(u) || check$OrchestrationCacheVariableTriggerEventCount(u) || check$OrchestrationCacheVariableExternalData(u))
 }
 
-function check$UpdateExternalDataCacheVarDataOnServiceOrchResult(u: any): boolean {
+function check$UpdateExternalDataCacheVarDataOnServiceOrchResult(u: unknown): boolean {
   return (check$object(u) && check$optional(u.cache_variable_data, check$string) && check$optional(u.updated_at, check$string) || check$object(u) && check$optional(u.cache_variable_data, check$$1) && check$optional(u.updated_at, check$string) || check$object(u) && check$optional(u.cache_variable_data, check$$7) && check$optional(u.updated_at, check$string))
 }
 
-function check$UpdateIncidentAlertsResult(u: any): boolean {
+function check$UpdateIncidentAlertsResult(u: unknown): boolean {
   return check$array(u, check$Alert)
 }
 
-function check$UpdateIncidentsResult(u: any): boolean {
+function check$UpdateIncidentsResult(u: unknown): boolean {
   return check$array(u, check$Incident)
 }
 
-function check$UpdateServiceCustomFieldValuesResult(u: any): boolean {
+function check$UpdateServiceCustomFieldValuesResult(u: unknown): boolean {
   return check$array(u, check$ServiceCustomFieldsFieldValueReadModel)
 }
 
-function check$UpdateSessionConfigurationsResult(u: any): boolean {
+function check$UpdateSessionConfigurationsResult(u: unknown): boolean {
   return check$array(u, check$$174)
 }
 
-function check$UpdateUserContactMethodResult(u: any): boolean {
+function check$UpdateUserContactMethodResult(u: unknown): boolean {
   return (check$PhoneContactMethod(u) || check$PushContactMethod(u) || check$EmailContactMethod(u))
 }
 
-function check$WebhookSubscription(u: any): boolean {
+function check$WebhookSubscription(u: unknown): boolean {
   return check$object(u) && check$optional(u.active, check$$7) && check$optional(u.delivery_method, check$$201) && check$optional(u.description, check$string) && check$optional(u.events, check$$2) && check$optional(u.filter, check$$202) && check$optional(u.id, check$string) && check$optional(u.oauth_client, check$$203) && check$string(u.type)
 }
 
-function check$WorkflowIntegration(u: any): boolean {
+function check$WorkflowIntegration(u: unknown): boolean {
   return check$object(u) && check$optional(u.application, check$string) && check$optional(u.configuration_schema, check$$42) && check$optional(u.created_at, check$string) && check$optional(u.created_by, check$$204) && check$optional(u.description, check$string) && check$optional(u.domain_name, check$string) && check$optional(u.entitled, check$$7) && check$optional(u.html_url, check$$0) && check$optional(u.icon_svg, check$string) && check$optional(u.id, check$string) && check$optional(u.is_deprecated, check$$7) && check$optional(u.name, check$string) && check$optional(u.package_name, check$string) && check$optional(u.search_keywords, check$$2) && check$optional(u.secrets_schema, check$$42) && check$optional(u.self, check$$0) && check$optional(u.summary, check$$0) && check$optional(u.tags, check$$2) && check$optional(u.type, check$string)
 }
 
-function check$WorkflowIntegrationConnection(u: any): boolean {
+function check$WorkflowIntegrationConnection(u: unknown): boolean {
   return check$object(u) && check$optional(u.apps, check$$206) && check$optional(u.configuration, check$$42) && check$optional(u.created_at, check$string) && check$optional(u.created_by, check$$204) && check$optional(u.external_id, check$string) && check$optional(u.external_id_label, check$string) && check$optional(u.health, check$$207) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.integration_id, check$string) && check$optional(u.is_default, check$$7) && check$optional(u.name, check$string) && check$optional(u.scopes, check$$2) && check$optional(u.secrets, check$$42) && check$optional(u.self, check$$0) && check$optional(u.service_url, check$string) && check$optional(u.summary, check$$0) && check$optional(u.teams, check$$209) && check$optional(u.type, check$string)
 }
 
-function check$$0(u: any): boolean {
+function check$$0(u: unknown): boolean {
   return (u === null || typeof u === "string")
 }
 
-function check$$1(u: any): boolean {
+function check$$1(u: unknown): boolean {
   return typeof u === "number"
 }
 
-function check$$2(u: any): boolean {
+function check$$2(u: unknown): boolean {
   return check$array(u, check$string)
 }
 
-function check$$3(u: any): boolean {
+function check$$3(u: unknown): boolean {
   return (check$ContentBasedAlertGroupingConfiguration(u) || check$ContentBasedIntelligentAlertGroupingConfiguration(u) || check$object(u) && check$optional(u.timeout, check$$1) || check$object(u) && check$optional(u.iag_fields, check$$2) && check$optional(u.recommended_time_window, check$$1) && check$optional(u.time_window, check$$1))
 }
 
-function check$$4(u: any): boolean {
+function check$$4(u: unknown): boolean {
   return check$array(u, check$ServiceReference)
 }
 
-function check$$5(u: any): boolean {
+function check$$5(u: unknown): boolean {
   return check$object(u) && check$optional(u.mean_assignment_count, check$$1) && check$optional(u.mean_engaged_seconds, check$$1) && check$optional(u.mean_engaged_user_count, check$$1) && check$optional(u.mean_seconds_to_engage, check$$1) && check$optional(u.mean_seconds_to_first_ack, check$$1) && check$optional(u.mean_seconds_to_mobilize, check$$1) && check$optional(u.mean_seconds_to_resolve, check$$1) && check$optional(u.mean_user_defined_engaged_seconds, check$$1) && check$optional(u.p50_seconds_to_first_ack, check$$1) && check$optional(u.p50_seconds_to_resolve, check$$1) && check$optional(u.p75_seconds_to_first_ack, check$$1) && check$optional(u.p75_seconds_to_resolve, check$$1) && check$optional(u.p90_seconds_to_first_ack, check$$1) && check$optional(u.p90_seconds_to_resolve, check$$1) && check$optional(u.p95_seconds_to_first_ack, check$$1) && check$optional(u.p95_seconds_to_resolve, check$$1) && check$optional(u.range_start, check$string) && check$optional(u.service_id, check$string) && check$optional(u.service_name, check$string) && check$optional(u.team_id, check$string) && check$optional(u.team_name, check$string) && check$optional(u.total_business_hour_interruptions, check$$1) && check$optional(u.total_engaged_seconds, check$$1) && check$optional(u.total_escalation_count, check$$1) && check$optional(u.total_incident_count, check$$1) && check$optional(u.total_incidents_acknowledged, check$$1) && check$optional(u.total_incidents_manual_escalated, check$$1) && check$optional(u.total_incidents_reassigned, check$$1) && check$optional(u.total_incidents_timeout_escalated, check$$1) && check$optional(u.total_interruptions, check$$1) && check$optional(u.total_notifications, check$$1) && check$optional(u.total_off_hour_interruptions, check$$1) && check$optional(u.total_sleep_hour_interruptions, check$$1) && check$optional(u.total_snoozed_seconds, check$$1) && check$optional(u.total_user_defined_engaged_seconds, check$$1) && check$optional(u.up_time_pct, check$$1)
 }
 
-function check$$6(u: any): boolean {
+function check$$6(u: unknown): boolean {
   return check$array(u, check$$5)
 }
 
-function check$$7(u: any): boolean {
+function check$$7(u: unknown): boolean {
   return typeof u === "boolean"
 }
 
-function check$$8(u: any): boolean {
+function check$$8(u: unknown): boolean {
   return check$object(u) && check$optional(u.created_at_end, check$string) && check$optional(u.created_at_start, check$string) && check$optional(u.escalation_policy_ids, check$$2) && check$optional(u.major, check$$7) && check$optional(u.min_ackowledgements, check$$1) && check$optional(u.min_manual_escalations, check$$1) && check$optional(u.min_timeout_escalations, check$$1) && check$optional(u.pd_advance_used, check$$7) && check$optional(u.priority_ids, check$$2) && check$optional(u.priority_names, check$$2) && check$optional(u.service_ids, check$$2) && check$optional(u.team_ids, check$$2) && check$optional(u.urgency, check$string)
 }
 
-function check$$9(u: any): boolean {
+function check$$9(u: unknown): boolean {
   return check$array(u, check$AnalyticsIncidentMetricsEscalationPolicy)
 }
 
-function check$$10(u: any): boolean {
+function check$$10(u: unknown): boolean {
   return check$array(u, check$AnalyticsIncidentMetrics)
 }
 
-function check$$11(u: any): boolean {
+function check$$11(u: unknown): boolean {
   return check$object(u) && check$optional(u.feature_id, check$string) && check$optional(u.total_credits_used, check$$1) && check$optional(u.total_proactive_credits_used, check$$1) && check$optional(u.total_proactive_use_count, check$$1) && check$optional(u.total_use_count, check$$1)
 }
 
-function check$$12(u: any): boolean {
+function check$$12(u: unknown): boolean {
   return check$array(u, check$$11)
 }
 
-function check$$13(u: any): boolean {
+function check$$13(u: unknown): boolean {
   return check$object(u) && check$optional(u.created_at_end, check$string) && check$optional(u.created_at_start, check$string) && check$optional(u.escalation_policy_ids, check$$2) && check$optional(u.incident_created_at_end, check$string) && check$optional(u.incident_created_at_start, check$string) && check$optional(u.major, check$$7) && check$optional(u.min_ackowledgements, check$$1) && check$optional(u.min_manual_escalations, check$$1) && check$optional(u.min_timeout_escalations, check$$1) && check$optional(u.priority_ids, check$$2) && check$optional(u.priority_names, check$$2) && check$optional(u.service_ids, check$$2) && check$optional(u.team_ids, check$$2) && check$optional(u.urgency, check$string)
 }
 
-function check$$14(u: any): boolean {
+function check$$14(u: unknown): boolean {
   return check$array(u, check$AnalyticsResponderMetrics)
 }
 
-function check$$15(u: any): boolean {
+function check$$15(u: unknown): boolean {
   return check$object(u) && check$optional(u.date_range_end, check$string) && check$optional(u.date_range_start, check$string) && check$optional(u.priority_ids, check$$2) && check$optional(u.priority_names, check$$2) && check$optional(u.responder_ids, check$$2) && check$optional(u.team_ids, check$$2) && check$optional(u.urgency, check$string)
 }
 
-function check$$16(u: any): boolean {
+function check$$16(u: unknown): boolean {
   return check$array(u, check$AnalyticsUserMetrics)
 }
 
-function check$$17(u: any): boolean {
+function check$$17(u: unknown): boolean {
   return check$object(u) && check$optional(u.created_at_end, check$string) && check$optional(u.created_at_start, check$string) && check$optional(u.team_ids, check$$2)
 }
 
-function check$$18(u: any): boolean {
+function check$$18(u: unknown): boolean {
   return check$array(u, check$AnalyticsRawIncident)
 }
 
-function check$$19(u: any): boolean {
+function check$$19(u: unknown): boolean {
   return check$object(u) && check$optional(u.created_at_end, check$string) && check$optional(u.created_at_start, check$string) && check$optional(u.incident_type_ids, check$$2) && check$optional(u.major, check$$7) && check$optional(u.priority_ids, check$$2) && check$optional(u.priority_names, check$$2) && check$optional(u.service_ids, check$$2) && check$optional(u.team_ids, check$$2) && check$optional(u.urgency, check$string)
 }
 
-function check$$20(u: any): boolean {
+function check$$20(u: unknown): boolean {
   return (u === null || typeof u === "number")
 }
 
-function check$$21(u: any): boolean {
+function check$$21(u: unknown): boolean {
   return check$array(u, check$AnalyticsRawIncidentResponses)
 }
 
-function check$$22(u: any): boolean {
+function check$$22(u: unknown): boolean {
   return check$array(u, check$AnalyticsRawResponderIncidents)
 }
 
-function check$$23(u: any): boolean {
+function check$$23(u: unknown): boolean {
   return check$array(u, check$AnalyticsRawUser)
 }
 
-function check$$24(u: any): boolean {
+function check$$24(u: unknown): boolean {
   return check$object(u) && check$optional(u.created_at_end, check$string) && check$optional(u.created_at_start, check$string) && check$optional(u.roles, check$$2) && check$optional(u.team_ids, check$$2)
 }
 
-function check$$25(u: any): boolean {
+function check$$25(u: unknown): boolean {
   return (u === null || check$array(u, check$Reference))
 }
 
-function check$$26(u: any): boolean {
+function check$$26(u: unknown): boolean {
   return check$object(u) && check$optional(u.before_value, check$$0) && check$optional(u.description, check$$0) && check$optional(u.name, check$string) && check$optional(u.value, check$$0)
 }
 
-function check$$27(u: any): boolean {
+function check$$27(u: unknown): boolean {
   return (u === null || check$array(u, check$$26))
 }
 
-function check$$28(u: any): boolean {
+function check$$28(u: unknown): boolean {
   return check$object(u) && check$optional(u.added, check$$25) && check$optional(u.description, check$$0) && check$optional(u.name, check$string) && check$optional(u.removed, check$$25)
 }
 
-function check$$29(u: any): boolean {
+function check$$29(u: unknown): boolean {
   return (u === null || check$array(u, check$$28))
 }
 
-function check$$30(u: any): boolean {
+function check$$30(u: unknown): boolean {
   return (u === null || check$object(u) && check$optional(u.fields, check$$27) && check$optional(u.references, check$$29) && check$optional(u.resource, check$Reference))
 }
 
-function check$$31(u: any): boolean {
+function check$$31(u: unknown): boolean {
   return (u === null || check$object(u) && check$optional(u.remote_address, check$$0) && check$optional(u.request_id, check$$0))
 }
 
-function check$$32(u: any): boolean {
+function check$$32(u: unknown): boolean {
   return check$object(u) && check$optional(u.description, check$$0) && check$optional(u.truncated_token, check$$0) && check$string(u.type)
 }
 
-function check$$33(u: any): boolean {
+function check$$33(u: unknown): boolean {
   return (check$AutomationActionsProcessAutomationJobActionDataReference(u) || check$AutomationActionsScriptActionDataReference(u))
 }
 
-function check$$34(u: any): boolean {
+function check$$34(u: unknown): boolean {
   return check$object(u) && check$optional(u.action_data_reference, check$$33) && check$optional(u.action_type, check$string) && check$optional(u.name, check$string)
 }
 
-function check$$35(u: any): boolean {
+function check$$35(u: unknown): boolean {
   return (check$UserReference(u) || check$object(u) && check$string(u.id) && check$string(u.type) || check$object(u) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.self, check$$0) && check$optional(u.summary, check$$0) && check$string(u.type))
 }
 
-function check$$36(u: any): boolean {
+function check$$36(u: unknown): boolean {
   return check$object(u) && check$optional(u.agent, check$$35) && check$optional(u.incident, check$IncidentReference)
 }
 
-function check$$37(u: any): boolean {
+function check$$37(u: unknown): boolean {
   return check$object(u) && check$optional(u.state, check$string) && check$optional(u.timestamp, check$string)
 }
 
-function check$$38(u: any): boolean {
+function check$$38(u: unknown): boolean {
   return check$array(u, check$$37)
 }
 
-function check$$39(u: any): boolean {
+function check$$39(u: unknown): boolean {
   return check$object(u) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.self, check$$0) && check$optional(u.summary, check$$0) && check$string(u.type)
 }
 
-function check$$40(u: any): boolean {
+function check$$40(u: unknown): boolean {
   return check$array(u, check$$39)
 }
 
-function check$$41(u: any): boolean {
+function check$$41(u: unknown): boolean {
   return check$object(u) && check$optional(u.actions, check$$40) && check$optional(u.more, check$$7)
 }
 
-function check$$42(u: any): boolean {
+function check$$42(u: unknown): boolean {
   return check$record(u, check$unknown)
 }
 
-function check$$43(u: any): boolean {
+function check$$43(u: unknown): boolean {
   return check$array(u, check$TeamReference)
 }
 
-function check$$44(u: any): boolean {
+function check$$44(u: unknown): boolean {
   return (u === null || check$object(u) && check$string(u.id) && check$optional(u.self, check$string) && check$optional(u.type, check$string))
 }
 
-function check$$45(u: any): boolean {
+function check$$45(u: unknown): boolean {
   return check$object(u) && check$optional(u.alt, check$string) && check$optional(u.href, check$string) && check$optional(u.src, check$string)
 }
 
-function check$$46(u: any): boolean {
+function check$$46(u: unknown): boolean {
   return check$array(u, check$$45)
 }
 
-function check$$47(u: any): boolean {
+function check$$47(u: unknown): boolean {
   return check$IntegrationReference(u)
 }
 
-function check$$48(u: any): boolean {
+function check$$48(u: unknown): boolean {
   return check$object(u) && check$optional(u.href, check$string) && check$optional(u.text, check$string)
 }
 
-function check$$49(u: any): boolean {
+function check$$49(u: unknown): boolean {
   return check$array(u, check$$48)
 }
 
-function check$$50(u: any): boolean {
+function check$$50(u: unknown): boolean {
   return (u === null || check$object(u) && check$optional(u.id, check$string) && check$optional(u.self, check$string) && check$optional(u.type, check$string))
 }
 
-function check$$51(u: any): boolean {
+function check$$51(u: unknown): boolean {
   return (u === null || check$object(u) && check$optional(u.permissions, check$$2))
 }
 
-function check$$52(u: any): boolean {
+function check$$52(u: unknown): boolean {
   return (u === null || check$EventEnrichmentReference(u))
 }
 
-function check$$53(u: any): boolean {
+function check$$53(u: unknown): boolean {
   return check$EventEnrichmentReference(u)
 }
 
-function check$$54(u: any): boolean {
+function check$$54(u: unknown): boolean {
   return check$array(u, check$EventEnrichmentRule)
 }
 
-function check$$55(u: any): boolean {
+function check$$55(u: unknown): boolean {
   return check$object(u) && check$optional(u.id, check$string) && check$optional(u.rules, check$$54)
 }
 
-function check$$56(u: any): boolean {
+function check$$56(u: unknown): boolean {
   return check$array(u, check$$55)
 }
 
-function check$$57(u: any): boolean {
+function check$$57(u: unknown): boolean {
   return check$array(u, check$ServiceNowTable)
 }
 
-function check$$58(u: any): boolean {
+function check$$58(u: unknown): boolean {
   return (u === null || check$ServiceNowCredentials(u))
 }
 
-function check$$59(u: any): boolean {
+function check$$59(u: unknown): boolean {
   return check$array(u, check$ServiceNowFieldMapping)
 }
 
-function check$$60(u: any): boolean {
+function check$$60(u: unknown): boolean {
   return check$record(u, check$string)
 }
 
-function check$$61(u: any): boolean {
+function check$$61(u: unknown): boolean {
   return check$array(u, check$EnrichmentField)
 }
 
-function check$$62(u: any): boolean {
+function check$$62(u: unknown): boolean {
   return check$array(u, check$EscalationRule)
 }
 
-function check$$63(u: any): boolean {
+function check$$63(u: unknown): boolean {
   return check$object(u) && check$optional(u.id, check$string) && check$optional(u.self, check$string) && check$optional(u.type, check$string)
 }
 
-function check$$64(u: any): boolean {
+function check$$64(u: unknown): boolean {
   return check$array(u, check$OrchestrationIntegration)
 }
 
-function check$$65(u: any): boolean {
+function check$$65(u: unknown): boolean {
   return check$object(u) && check$optional(u.actions, check$$42)
 }
 
-function check$$66(u: any): boolean {
+function check$$66(u: unknown): boolean {
   return check$object(u) && check$optional(u.expression, check$string)
 }
 
-function check$$67(u: any): boolean {
+function check$$67(u: unknown): boolean {
   return check$array(u, check$$66)
 }
 
-function check$$68(u: any): boolean {
+function check$$68(u: unknown): boolean {
   return check$object(u) && check$optional(u.actions, check$$42) && check$optional(u.conditions, check$$67) && check$optional(u.disabled, check$$7) && check$optional(u.id, check$string) && check$optional(u.label, check$string)
 }
 
-function check$$69(u: any): boolean {
+function check$$69(u: unknown): boolean {
   return check$array(u, check$$68)
 }
 
-function check$$70(u: any): boolean {
+function check$$70(u: unknown): boolean {
   return check$object(u) && check$optional(u.id, check$string) && check$optional(u.rules, check$$69)
 }
 
-function check$$71(u: any): boolean {
+function check$$71(u: unknown): boolean {
   return check$array(u, check$$70)
 }
 
-function check$$72(u: any): boolean {
+function check$$72(u: unknown): boolean {
   return (check$OrchestrationCacheVariableRecentValue(u) || check$OrchestrationCacheVariableTriggerEventCount(u) || check$OrchestrationCacheVariableExternalData(u))
 }
 
-function check$$73(u: any): boolean {
+function check$$73(u: unknown): boolean {
   return check$object(u) && check$optional(u.message, check$string)
 }
 
-function check$$74(u: any): boolean {
+function check$$74(u: unknown): boolean {
   return check$array(u, check$$73)
 }
 
-function check$$75(u: any): boolean {
+function check$$75(u: unknown): boolean {
   return check$object(u) && check$optional(u.routing_key, check$string) && check$optional(u.type, check$string)
 }
 
-function check$$76(u: any): boolean {
+function check$$76(u: unknown): boolean {
   return check$object(u) && check$optional(u.name, check$string) && check$optional(u.parameter_type, check$string) && check$optional(u.value, check$string)
 }
 
-function check$$77(u: any): boolean {
+function check$$77(u: unknown): boolean {
   return check$array(u, check$$76)
 }
 
-function check$$78(u: any): boolean {
+function check$$78(u: unknown): boolean {
   return check$object(u) && check$optional(u.name, check$string) && check$optional(u.parameter_type, check$string) && check$optional(u.reference_name, check$string)
 }
 
-function check$$79(u: any): boolean {
+function check$$79(u: unknown): boolean {
   return check$array(u, check$$78)
 }
 
-function check$$80(u: any): boolean {
+function check$$80(u: unknown): boolean {
   return check$object(u) && check$optional(u.action_id, check$string) && check$optional(u.description, check$string) && check$optional(u.inputs, check$$77) && check$optional(u.outputs, check$$79)
 }
 
-function check$$81(u: any): boolean {
+function check$$81(u: unknown): boolean {
   return check$object(u) && check$optional(u.action_configuration, check$$80) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.name, check$string) && check$optional(u.self, check$$0) && check$optional(u.summary, check$$0) && check$optional(u.type, check$string)
 }
 
-function check$$82(u: any): boolean {
+function check$$82(u: unknown): boolean {
   return check$array(u, check$$81)
 }
 
-function check$$83(u: any): boolean {
+function check$$83(u: unknown): boolean {
   return check$object(u) && check$optional(u.steps, check$$82)
 }
 
-function check$$84(u: any): boolean {
+function check$$84(u: unknown): boolean {
   return check$object(u) && check$optional(u.name, check$string) && check$optional(u.value, check$$83)
 }
 
-function check$$85(u: any): boolean {
+function check$$85(u: unknown): boolean {
   return check$array(u, check$$84)
 }
 
-function check$$86(u: any): boolean {
+function check$$86(u: unknown): boolean {
   return check$object(u) && check$optional(u.action_id, check$string) && check$optional(u.description, check$string) && check$optional(u.inline_steps_inputs, check$$85) && check$optional(u.inputs, check$$77) && check$optional(u.outputs, check$$79)
 }
 
-function check$$87(u: any): boolean {
+function check$$87(u: unknown): boolean {
   return check$object(u) && check$optional(u.action_configuration, check$$86) && check$optional(u.description, check$string) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.name, check$string) && check$optional(u.self, check$$0) && check$optional(u.summary, check$$0) && check$optional(u.type, check$string)
 }
 
-function check$$88(u: any): boolean {
+function check$$88(u: unknown): boolean {
   return check$array(u, check$$87)
 }
 
-function check$$89(u: any): boolean {
+function check$$89(u: unknown): boolean {
   return check$object(u) && check$optional(u.id, check$string) && check$optional(u.type, check$string)
 }
 
-function check$$90(u: any): boolean {
+function check$$90(u: unknown): boolean {
   return check$object(u) && check$optional(u.advanced, check$$7) && check$optional(u.connection_type_id, check$string) && check$optional(u.default_value, check$string) && check$optional(u.description, check$string) && check$optional(u.is_hidden, check$$7) && check$optional(u.is_required, check$$7) && check$optional(u.metadata, check$string) && check$optional(u.name, check$string) && check$optional(u.type, check$string)
 }
 
-function check$$91(u: any): boolean {
+function check$$91(u: unknown): boolean {
   return check$array(u, check$$90)
 }
 
-function check$$92(u: any): boolean {
+function check$$92(u: unknown): boolean {
   return check$object(u) && check$optional(u.description, check$string) && check$optional(u.name, check$string) && check$optional(u.type, check$string)
 }
 
-function check$$93(u: any): boolean {
+function check$$93(u: unknown): boolean {
   return check$array(u, check$$92)
 }
 
-function check$$94(u: any): boolean {
+function check$$94(u: unknown): boolean {
   return check$object(u) && check$optional(u.restricted, check$$7) && check$optional(u.team_id, check$string)
 }
 
-function check$$95(u: any): boolean {
+function check$$95(u: unknown): boolean {
   return check$object(u) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.self, check$$0) && check$optional(u.summary, check$$0) && check$optional(u.type, check$string)
 }
 
-function check$$96(u: any): boolean {
+function check$$96(u: unknown): boolean {
   return check$array(u, check$$95)
 }
 
-function check$$97(u: any): boolean {
+function check$$97(u: unknown): boolean {
   return check$object(u) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.name, check$string) && check$optional(u.self, check$$0) && check$optional(u.type, check$string)
 }
 
-function check$$98(u: any): boolean {
+function check$$98(u: unknown): boolean {
   return check$array(u, check$Acknowledgement)
 }
 
-function check$$99(u: any): boolean {
+function check$$99(u: unknown): boolean {
   return check$object(u) && check$optional(u.alert_grouping_active, check$$7) && check$optional(u.ended_at, check$string) && check$optional(u.grouping_type, check$string) && check$optional(u.started_at, check$string)
 }
 
-function check$$100(u: any): boolean {
+function check$$100(u: unknown): boolean {
   return check$array(u, check$Assignment)
 }
 
-function check$$101(u: any): boolean {
+function check$$101(u: unknown): boolean {
   return check$IncidentBody(u)
 }
 
-function check$$102(u: any): boolean {
+function check$$102(u: unknown): boolean {
   return check$ConferenceBridge(u)
 }
 
-function check$$103(u: any): boolean {
+function check$$103(u: unknown): boolean {
   return (check$EscalationPolicyReference(u) || check$EscalationPolicy(u))
 }
 
-function check$$104(u: any): boolean {
+function check$$104(u: unknown): boolean {
   return (check$LogEntryReference(u) || check$TriggerLogEntry(u))
 }
 
-function check$$105(u: any): boolean {
+function check$$105(u: unknown): boolean {
   return check$object(u) && check$optional(u.name, check$string)
 }
 
-function check$$106(u: any): boolean {
+function check$$106(u: unknown): boolean {
   return check$array(u, check$IncidentsRespondersReference)
 }
 
-function check$$107(u: any): boolean {
+function check$$107(u: unknown): boolean {
   return (check$AgentReference(u) || check$User(u) || check$Service(u))
 }
 
-function check$$108(u: any): boolean {
+function check$$108(u: unknown): boolean {
   return check$array(u, check$IncidentAction)
 }
 
-function check$$109(u: any): boolean {
+function check$$109(u: unknown): boolean {
   return check$array(u, check$ResponderRequest)
 }
 
-function check$$110(u: any): boolean {
+function check$$110(u: unknown): boolean {
   return (check$ServiceReference(u) || check$Service(u))
 }
 
-function check$$111(u: any): boolean {
+function check$$111(u: unknown): boolean {
   return (check$TeamReference(u) || check$Team(u))
 }
 
-function check$$112(u: any): boolean {
+function check$$112(u: unknown): boolean {
   return check$array(u, check$$111)
 }
 
-function check$$113(u: any): boolean {
+function check$$113(u: unknown): boolean {
   return (u === null || typeof u === "boolean")
 }
 
-function check$$114(u: any): boolean {
+function check$$114(u: unknown): boolean {
   return ((u === null || typeof u === "string") || (u === null || check$array(u, check$string)))
 }
 
-function check$$115(u: any): boolean {
+function check$$115(u: unknown): boolean {
   return (u === null || (check$object(u) && check$optional(u.value, check$$113) || check$object(u) && check$optional(u.value, check$$20) || check$object(u) && check$optional(u.value, check$$114) || check$object(u) && check$optional(u.value, check$$0)))
 }
 
-function check$$116(u: any): boolean {
+function check$$116(u: unknown): boolean {
   return (u === null || check$array(u, check$CustomFieldsFieldOption))
 }
 
-function check$$117(u: any): boolean {
+function check$$117(u: unknown): boolean {
   return check$object(u) && check$optional(u.data_type, check$string) && check$optional(u.value, check$string)
 }
 
-function check$$118(u: any): boolean {
+function check$$118(u: unknown): boolean {
   return check$array(u, check$CustomFieldsEditableFieldOption)
 }
 
-function check$$119(u: any): boolean {
+function check$$119(u: unknown): boolean {
   return check$object(u) && check$optional(u.created_at, check$string) && check$optional(u.data, check$$117) && check$optional(u.id, check$string) && check$optional(u.type, check$string) && check$optional(u.updated_at, check$string)
 }
 
-function check$$120(u: any): boolean {
+function check$$120(u: unknown): boolean {
   return check$array(u, check$$119)
 }
 
-function check$$121(u: any): boolean {
+function check$$121(u: unknown): boolean {
   return check$array(u, check$Context)
 }
 
-function check$$122(u: any): boolean {
+function check$$122(u: unknown): boolean {
   return check$object(u) && check$optional(u.contexts, check$$121) && check$optional(u.details, check$$42) && check$optional(u.type, check$string)
 }
 
-function check$$123(u: any): boolean {
+function check$$123(u: unknown): boolean {
   return check$object(u) && check$optional(u.html_url, check$string) && check$optional(u.id, check$string) && check$optional(u.self, check$string) && check$optional(u.summary, check$string) && check$optional(u.type, check$string)
 }
 
-function check$$124(u: any): boolean {
+function check$$124(u: unknown): boolean {
   return check$object(u) && check$optional(u.cluster_id, check$string) && check$optional(u.id, check$string) && check$optional(u.mined_text, check$string)
 }
 
-function check$$125(u: any): boolean {
+function check$$125(u: unknown): boolean {
   return check$object(u) && check$optional(u.created_at, check$string) && check$optional(u.id, check$string) && check$optional(u.self, check$string) && check$optional(u.title, check$string)
 }
 
-function check$$126(u: any): boolean {
+function check$$126(u: unknown): boolean {
   return check$object(u) && check$optional(u.incident, check$$125) && check$optional(u.score, check$$1)
 }
 
-function check$$127(u: any): boolean {
+function check$$127(u: unknown): boolean {
   return check$object(u) && check$optional(u.reason, check$string)
 }
 
-function check$$128(u: any): boolean {
+function check$$128(u: unknown): boolean {
   return check$object(u) && check$optional(u.correlation_reason, check$$127) && check$optional(u.custom_details, check$$42) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.images, check$$46) && check$optional(u.integration, check$$47) && check$optional(u.links, check$$49) && check$optional(u.routing_key, check$string) && check$optional(u.self, check$$0) && check$optional(u.services, check$$4) && check$optional(u.source, check$string) && check$optional(u.summary, check$string) && check$optional(u.timestamp, check$string) && check$optional(u.type, check$string)
 }
 
-function check$$129(u: any): boolean {
+function check$$129(u: unknown): boolean {
   return (check$RelatedIncidentMachineLearningRelationship(u) || check$RelatedIncidentServiceDependencyRelationship(u))
 }
 
-function check$$130(u: any): boolean {
+function check$$130(u: unknown): boolean {
   return check$object(u) && check$optional(u.metadata, check$$129) && check$optional(u.type, check$string)
 }
 
-function check$$131(u: any): boolean {
+function check$$131(u: unknown): boolean {
   return check$array(u, check$$130)
 }
 
-function check$$132(u: any): boolean {
+function check$$132(u: unknown): boolean {
   return check$object(u) && check$optional(u.incident, check$Incident) && check$optional(u.relationships, check$$131)
 }
 
-function check$$133(u: any): boolean {
+function check$$133(u: unknown): boolean {
   return check$array(u, check$ResponderRequestTargetReference)
 }
 
-function check$$134(u: any): boolean {
+function check$$134(u: unknown): boolean {
   return check$object(u) && check$string(u.id) && check$optional(u.result, check$string) && check$string(u.type)
 }
 
-function check$$135(u: any): boolean {
+function check$$135(u: unknown): boolean {
   return check$array(u, check$CidrEntry)
 }
 
-function check$$136(u: any): boolean {
+function check$$136(u: unknown): boolean {
   return check$object(u) && check$optional(u.description, check$string) && check$optional(u.html_url, check$string) && check$string(u.id) && check$optional(u.name, check$string) && check$optional(u.role_group, check$string) && check$optional(u.self, check$string) && check$optional(u.summary, check$string) && check$optional(u.type, check$string) && check$optional(u.valid_roles, check$$2)
 }
 
-function check$$137(u: any): boolean {
+function check$$137(u: unknown): boolean {
   return (check$ScheduleReference(u) || check$V3ScheduleReference(u))
 }
 
-function check$$138(u: any): boolean {
+function check$$138(u: unknown): boolean {
   return check$object(u) && check$optional(u.created_at, check$string) && check$optional(u.id, check$string) && check$optional(u.service_id, check$string)
 }
 
-function check$$139(u: any): boolean {
+function check$$139(u: unknown): boolean {
   return check$array(u, check$$138)
 }
 
-function check$$140(u: any): boolean {
+function check$$140(u: unknown): boolean {
   return check$object(u) && check$optional(u.priority, check$string) && check$optional(u.severity, check$string) && check$optional(u.suppress, check$$7)
 }
 
-function check$$141(u: any): boolean {
+function check$$141(u: unknown): boolean {
   return check$object(u) && check$optional(u.num_events_matching_rule, check$$1) && check$optional(u.num_events_with_action, check$$1) && check$optional(u.num_events_with_action_matching_rule, check$$1) && check$optional(u.precision_metric, check$$1) && check$optional(u.recall, check$$1)
 }
 
-function check$$142(u: any): boolean {
+function check$$142(u: unknown): boolean {
   return check$object(u) && check$string(u.id) && check$optional(u.self, check$string) && check$optional(u.type, check$string)
 }
 
-function check$$143(u: any): boolean {
+function check$$143(u: unknown): boolean {
   return (u === null || check$object(u) && check$optional(u.value, check$string))
 }
 
-function check$$144(u: any): boolean {
+function check$$144(u: unknown): boolean {
   return (check$object(u) && check$optional(u.regex, check$string) && check$optional(u.source, check$string) && check$optional(u.target, check$string) || check$object(u) && check$optional(u.target, check$string) && check$optional(u.template, check$string))
 }
 
-function check$$145(u: any): boolean {
+function check$$145(u: unknown): boolean {
   return check$array(u, check$$144)
 }
 
-function check$$146(u: any): boolean {
+function check$$146(u: unknown): boolean {
   return check$object(u) && check$optional(u.threshold_time_amount, check$$1) && check$optional(u.threshold_time_unit, check$string) && check$optional(u.threshold_value, check$$1) && check$optional(u.value, check$$7)
 }
 
-function check$$147(u: any): boolean {
+function check$$147(u: unknown): boolean {
   return (u === null || check$object(u) && check$optional(u.value, check$$1))
 }
 
-function check$$148(u: any): boolean {
+function check$$148(u: unknown): boolean {
   return check$object(u) && check$optional(u.annotate, check$$143) && check$optional(u.event_action, check$$143) && check$optional(u.extractions, check$$145) && check$optional(u.priority, check$$143) && check$optional(u.route, check$$143) && check$optional(u.severity, check$$143) && check$optional(u.suppress, check$$146) && check$optional(u.suspend, check$$147)
 }
 
-function check$$149(u: any): boolean {
+function check$$149(u: unknown): boolean {
   return check$object(u) && check$optional(u.options, check$$42) && check$optional(u.path, check$string) && check$optional(u.value, check$string)
 }
 
-function check$$150(u: any): boolean {
+function check$$150(u: unknown): boolean {
   return check$object(u) && check$optional(u.operator, check$string) && check$optional(u.parameters, check$$149)
 }
 
-function check$$151(u: any): boolean {
+function check$$151(u: unknown): boolean {
   return check$array(u, check$$150)
 }
 
-function check$$152(u: any): boolean {
+function check$$152(u: unknown): boolean {
   return check$object(u) && check$optional(u.operator, check$string) && check$optional(u.subconditions, check$$151)
 }
 
-function check$$153(u: any): boolean {
+function check$$153(u: unknown): boolean {
   return check$object(u) && check$optional(u.end_time, check$$1) && check$optional(u.start_time, check$$1)
 }
 
-function check$$154(u: any): boolean {
+function check$$154(u: unknown): boolean {
   return check$array(u, check$$1)
 }
 
-function check$$155(u: any): boolean {
+function check$$155(u: unknown): boolean {
   return check$object(u) && check$optional(u.duration, check$$1) && check$optional(u.start_time, check$$1) && check$optional(u.timezone, check$string) && check$optional(u.weekdays, check$$154)
 }
 
-function check$$156(u: any): boolean {
+function check$$156(u: unknown): boolean {
   return check$object(u) && check$optional(u.active_between, check$$153) && check$optional(u.scheduled_weekly, check$$155)
 }
 
-function check$$157(u: any): boolean {
+function check$$157(u: unknown): boolean {
   return check$object(u) && check$optional(u.path, check$string) && check$optional(u.value, check$string)
 }
 
-function check$$158(u: any): boolean {
+function check$$158(u: unknown): boolean {
   return check$object(u) && check$optional(u.name, check$string) && check$optional(u.parameters, check$$157) && check$string(u.type)
 }
 
-function check$$159(u: any): boolean {
+function check$$159(u: unknown): boolean {
   return check$array(u, check$$158)
 }
 
-function check$$160(u: any): boolean {
+function check$$160(u: unknown): boolean {
   return check$array(u, check$EscalationPolicyReference)
 }
 
-function check$$161(u: any): boolean {
+function check$$161(u: unknown): boolean {
   return check$object(u) && check$optional(u.end, check$string) && check$optional(u.start, check$string) && check$optional(u.user, check$Reference)
 }
 
-function check$$162(u: any): boolean {
+function check$$162(u: unknown): boolean {
   return check$array(u, check$ScheduleLayer)
 }
 
-function check$$163(u: any): boolean {
+function check$$163(u: unknown): boolean {
   return check$array(u, check$UserReference)
 }
 
-function check$$164(u: any): boolean {
+function check$$164(u: unknown): boolean {
   return check$object(u) && check$optional(u.errors, check$$2) && check$optional(u.override, check$Override) && check$optional(u.status, check$$1)
 }
 
-function check$$165(u: any): boolean {
+function check$$165(u: unknown): boolean {
   return check$object(u) && check$optional(u.dependent_service, check$$89) && check$optional(u.id, check$string) && check$optional(u.supporting_service, check$$89) && check$optional(u.type, check$string)
 }
 
-function check$$166(u: any): boolean {
+function check$$166(u: unknown): boolean {
   return check$array(u, check$AddonReference)
 }
 
-function check$$167(u: any): boolean {
+function check$$167(u: unknown): boolean {
   return (check$AlertGroupingParameters(u) || check$object(u) && check$optional(u.html_url, check$string) && check$optional(u.id, check$string) && check$optional(u.self, check$string) && check$optional(u.summary, check$string) && check$optional(u.type, check$string))
 }
 
-function check$$168(u: any): boolean {
+function check$$168(u: unknown): boolean {
   return check$array(u, check$IntegrationReference)
 }
 
-function check$$169(u: any): boolean {
+function check$$169(u: unknown): boolean {
   return check$array(u, check$ScheduledAction)
 }
 
-function check$$170(u: any): boolean {
+function check$$170(u: unknown): boolean {
   return check$array(u, check$ServiceCustomFieldsFieldOptionReadModel)
 }
 
-function check$$171(u: any): boolean {
+function check$$171(u: unknown): boolean {
   return check$object(u) && check$optional(u.body_mode, check$string) && check$optional(u.body_regex, check$string) && check$optional(u.from_email_mode, check$string) && check$optional(u.from_email_regex, check$string) && check$optional(u.subject_mode, check$string) && check$optional(u.subject_regex, check$string)
 }
 
-function check$$172(u: any): boolean {
+function check$$172(u: unknown): boolean {
   return check$array(u, check$$171)
 }
 
-function check$$173(u: any): boolean {
+function check$$173(u: unknown): boolean {
   return check$array(u, check$EmailParser)
 }
 
-function check$$174(u: any): boolean {
+function check$$174(u: unknown): boolean {
   return check$object(u) && check$optional(u.absolute_session_ttl, check$$1) && check$optional(u.idle_session_ttl, check$$1) && check$string(u.type)
 }
 
-function check$$175(u: any): boolean {
+function check$$175(u: unknown): boolean {
   return check$object(u) && check$optional(u.account_id, check$string) && check$optional(u.incident_id, check$string) && check$optional(u.service_id, check$string) && check$optional(u.type, check$string)
 }
 
-function check$$176(u: any): boolean {
+function check$$176(u: unknown): boolean {
   return check$object(u) && check$optional(u.passing, check$$1) && check$optional(u.total, check$$1)
 }
 
-function check$$177(u: any): boolean {
+function check$$177(u: unknown): boolean {
   return check$object(u) && check$optional(u.active, check$$7) && check$optional(u.description, check$string) && check$optional(u.id, check$string) && check$optional(u.name, check$string) && check$optional(u.pass, check$$7) && check$optional(u.type, check$string)
 }
 
-function check$$178(u: any): boolean {
+function check$$178(u: unknown): boolean {
   return check$array(u, check$$177)
 }
 
-function check$$179(u: any): boolean {
+function check$$179(u: unknown): boolean {
   return check$array(u, check$StandardInclusionExclusion)
 }
 
-function check$$180(u: any): boolean {
+function check$$180(u: unknown): boolean {
   return check$object(u) && check$string(u.id) && check$optional(u.type, check$string)
 }
 
-function check$$181(u: any): boolean {
+function check$$181(u: unknown): boolean {
   return check$StatusPagePostUpdate(u)
 }
 
-function check$$182(u: any): boolean {
+function check$$182(u: unknown): boolean {
   return check$array(u, check$$181)
 }
 
-function check$$183(u: any): boolean {
+function check$$183(u: unknown): boolean {
   return check$object(u) && check$optional(u.impact, check$$89) && check$optional(u.service, check$$89)
 }
 
-function check$$184(u: any): boolean {
+function check$$184(u: unknown): boolean {
   return check$array(u, check$$183)
 }
 
-function check$$185(u: any): boolean {
+function check$$185(u: unknown): boolean {
   return check$array(u, check$EntityReference)
 }
 
-function check$$186(u: any): boolean {
+function check$$186(u: unknown): boolean {
   return check$object(u) && check$optional(u.subscribable_name, check$$0) && check$optional(u.subscription, check$NotificationSubscription)
 }
 
-function check$$187(u: any): boolean {
+function check$$187(u: unknown): boolean {
   return (check$UserReference(u) || check$object(u) && check$optional(u.html_url, check$$0) && check$optional(u.id, check$string) && check$optional(u.self, check$$0) && check$optional(u.summary, check$$0) && check$string(u.type))
 }
 
-function check$$188(u: any): boolean {
+function check$$188(u: unknown): boolean {
   return check$object(u) && check$optional(u.email_body, check$$0) && check$optional(u.email_subject, check$$0) && check$optional(u.message, check$$0)
 }
 
-function check$$189(u: any): boolean {
+function check$$189(u: unknown): boolean {
   return check$object(u) && check$optional(u.order, check$$1) && check$optional(u.summary, check$string)
 }
 
-function check$$190(u: any): boolean {
+function check$$190(u: unknown): boolean {
   return check$object(u) && check$optional(u.data_type, check$string) && check$optional(u.default_value, check$$0) && check$optional(u.description, check$$0) && check$optional(u.domain_name, check$$189) && check$optional(u.example, check$$0) && check$optional(u.keyword, check$$0) && check$optional(u.summary, check$string) && check$optional(u.type, check$string)
 }
 
-function check$$191(u: any): boolean {
+function check$$191(u: unknown): boolean {
   return check$object(u) && check$optional(u.email_body, check$string) && check$optional(u.email_subject, check$string) && check$optional(u.message, check$string)
 }
 
-function check$$192(u: any): boolean {
+function check$$192(u: unknown): boolean {
   return check$object(u) && check$optional(u.email_body, check$$2) && check$optional(u.email_subject, check$$2) && check$optional(u.message, check$$2)
 }
 
-function check$$193(u: any): boolean {
+function check$$193(u: unknown): boolean {
   return check$array(u, check$ContactMethodReference)
 }
 
-function check$$194(u: any): boolean {
+function check$$194(u: unknown): boolean {
   return check$array(u, check$NotificationRuleReference)
 }
 
-function check$$195(u: any): boolean {
+function check$$195(u: unknown): boolean {
   return (check$PhoneContactMethod(u) || check$PushContactMethod(u) || check$EmailContactMethod(u) || check$WhatsAppContactMethod(u))
 }
 
-function check$$196(u: any): boolean {
+function check$$196(u: unknown): boolean {
   return check$array(u, check$Rotation)
 }
 
-function check$$197(u: any): boolean {
+function check$$197(u: unknown): boolean {
   return check$array(u, check$ShiftAssignment)
 }
 
-function check$$198(u: any): boolean {
+function check$$198(u: unknown): boolean {
   return check$array(u, check$Event)
 }
 
-function check$$199(u: any): boolean {
+function check$$199(u: unknown): boolean {
   return check$object(u) && check$optional(u.name, check$string) && check$optional(u.value, check$string)
 }
 
-function check$$200(u: any): boolean {
+function check$$200(u: unknown): boolean {
   return check$array(u, check$$199)
 }
 
-function check$$201(u: any): boolean {
+function check$$201(u: unknown): boolean {
   return check$object(u) && check$optional(u.custom_headers, check$$200) && check$optional(u.id, check$string) && check$optional(u.secret, check$$0) && check$optional(u.temporarily_disabled, check$$7) && check$string(u.type) && check$optional(u.url, check$string)
 }
 
-function check$$202(u: any): boolean {
+function check$$202(u: unknown): boolean {
   return check$object(u) && check$optional(u.id, check$string) && check$string(u.type)
 }
 
-function check$$203(u: any): boolean {
+function check$$203(u: unknown): boolean {
   return check$object(u) && check$string(u.id) && check$optional(u.summary, check$string) && check$string(u.type)
 }
 
-function check$$204(u: any): boolean {
+function check$$204(u: unknown): boolean {
   return (u === null || check$object(u) && check$optional(u.html_url, check$string) && check$optional(u.id, check$string) && check$optional(u.self, check$string) && check$optional(u.summary, check$string) && check$optional(u.type, check$string))
 }
 
-function check$$205(u: any): boolean {
+function check$$205(u: unknown): boolean {
   return check$object(u) && check$optional(u.app_id, check$string) && check$optional(u.type, check$string)
 }
 
-function check$$206(u: any): boolean {
+function check$$206(u: unknown): boolean {
   return check$array(u, check$$205)
 }
 
-function check$$207(u: any): boolean {
+function check$$207(u: unknown): boolean {
   return check$object(u) && check$optional(u.health_message, check$string) && check$optional(u.is_healthy, check$$7) && check$optional(u.last_checked_at, check$string)
 }
 
-function check$$208(u: any): boolean {
+function check$$208(u: unknown): boolean {
   return check$object(u) && check$optional(u.team_id, check$string) && check$optional(u.type, check$string)
 }
 
-function check$$209(u: any): boolean {
+function check$$209(u: unknown): boolean {
   return check$array(u, check$$208)
 }
 
-function check$$210(u: any): boolean {
+function check$$210(u: unknown): boolean {
   return (u === null || check$object(u) && check$optional(u.id, check$string) && check$optional(u.order, check$$1))
 }
 
-function check$$211(u: any): boolean {
+function check$$211(u: unknown): boolean {
   return check$object(u) && check$optional(u.highest_impacting_priority, check$$210)
 }
 
-function check$$212(u: any): boolean {
+function check$$212(u: unknown): boolean {
   return check$object(u) && check$optional(u.regex, check$string) && check$optional(u.source, check$string) && check$optional(u.target, check$string) && check$optional(u.template, check$$0)
 }
 
-function check$$213(u: any): boolean {
+function check$$213(u: unknown): boolean {
   return check$array(u, check$$212)
 }
 
-function check$$214(u: any): boolean {
+function check$$214(u: unknown): boolean {
   return check$object(u) && check$optional(u.path, check$string) && check$optional(u.query_field_name, check$string) && check$optional(u.template, check$string)
 }
 
-function check$$215(u: any): boolean {
+function check$$215(u: unknown): boolean {
   return check$array(u, check$$214)
 }
 
-function check$$216(u: any): boolean {
+function check$$216(u: unknown): boolean {
   return check$object(u) && check$optional(u.schema_to_search, check$string) && check$optional(u.search_values, check$$215) && check$optional(u.target, check$string)
 }
 
-function check$$217(u: any): boolean {
+function check$$217(u: unknown): boolean {
   return check$array(u, check$$216)
 }
 
-function check$$218(u: any): boolean {
+function check$$218(u: unknown): boolean {
   return (check$object(u) && check$optional(u.extractions, check$$213) || check$object(u) && check$optional(u.enrichments, check$$217))
 }
 
-function check$$219(u: any): boolean {
+function check$$219(u: unknown): boolean {
   return check$array(u, check$EscalationTargetReference)
 }
 
-function check$$220(u: any): boolean {
+function check$$220(u: unknown): boolean {
   return check$object(u) && check$optional(u.regex, check$string) && check$optional(u.source, check$string) && check$optional(u.type, check$string)
 }
 
-function check$$221(u: any): boolean {
+function check$$221(u: unknown): boolean {
   return check$object(u) && check$optional(u.ttl_seconds, check$$1) && check$optional(u.type, check$string)
 }
 
-function check$$222(u: any): boolean {
+function check$$222(u: unknown): boolean {
   return check$object(u) && check$optional(u.data_type, check$string) && check$optional(u.ttl_seconds, check$$1) && check$optional(u.type, check$string)
 }
 
-function check$$223(u: any): boolean {
+function check$$223(u: unknown): boolean {
   return (check$AcknowledgerReference(u) || check$User(u) || check$Service(u))
 }
 
-function check$$224(u: any): boolean {
+function check$$224(u: unknown): boolean {
   return (check$UserReference(u) || check$User(u))
 }
 
-function check$$225(u: any): boolean {
+function check$$225(u: unknown): boolean {
   return check$object(u) && check$optional(u.description, check$string)
 }
 
-function check$$226(u: any): boolean {
+function check$$226(u: unknown): boolean {
   return (check$object(u) && check$optional(u.value, check$$113) || check$object(u) && check$optional(u.value, check$$20) || check$object(u) && check$optional(u.value, check$$114) || check$object(u) && check$optional(u.value, check$$0))
 }
 
-function check$$227(u: any): boolean {
+function check$$227(u: unknown): boolean {
   return check$object(u) && check$optional(u.negative_feedback_count, check$$1) && check$optional(u.positive_feedback_count, check$$1)
 }
 
-function check$$228(u: any): boolean {
+function check$$228(u: unknown): boolean {
   return check$array(u, check$RelatedIncidentServiceDependencyBase)
 }
 
-function check$$229(u: any): boolean {
+function check$$229(u: unknown): boolean {
   return check$object(u) && check$optional(u.id, check$string) && check$optional(u.name, check$string)
 }
 
-function check$$230(u: any): boolean {
+function check$$230(u: unknown): boolean {
   return (u === null || check$array(u, check$$229))
 }
 
-function check$$231(u: any): boolean {
+function check$$231(u: unknown): boolean {
   return check$array(u, check$ScheduleLayerEntry)
 }
 
-function check$$232(u: any): boolean {
+function check$$232(u: unknown): boolean {
   return check$array(u, check$Restriction)
 }
 
-function check$$233(u: any): boolean {
+function check$$233(u: unknown): boolean {
   return check$array(u, check$ScheduleLayerUser)
 }
 
-function check$$234(u: any): boolean {
+function check$$234(u: unknown): boolean {
   return (check$FlexibleTimeWindowIntelligentAlertGroupingConfig(u) || check$TimeBasedAlertGroupingConfiguration(u) || check$ContentBasedAlertGroupingConfiguration(u))
 }
 
-function check$$235(u: any): boolean {
+function check$$235(u: unknown): boolean {
   return check$object(u) && check$optional(u.name, check$string) && check$string(u.type)
 }
 
-function check$$236(u: any): boolean {
+function check$$236(u: unknown): boolean {
   return check$object(u) && check$optional(u.ends_with, check$string) && check$optional(u.part, check$string) && check$optional(u.regex, check$string) && check$optional(u.starts_after, check$string) && check$string(u.type) && check$optional(u.value_name, check$string)
 }
 
-function check$$237(u: any): boolean {
+function check$$237(u: unknown): boolean {
   return check$array(u, check$$236)
 }
 
-function check$$238(u: any): boolean {
+function check$$238(u: unknown): boolean {
   return check$array(u, check$PushContactMethodSound)
 }
 
-function check$$239(u: any): boolean {
+function check$$239(u: unknown): boolean {
   return check$array(u, check$ComputedShiftAssignment)
 }
 
-function check$$240(u: any): boolean {
+function check$$240(u: unknown): boolean {
   return check$array(u, check$ShiftMember)
 }
 
-function check$$241(u: any): boolean {
+function check$$241(u: unknown): boolean {
   return check$array(u, check$MatchPredicate)
 }

@@ -185,7 +185,7 @@ export interface Descriptor {
   /** Constant headers (e.g. `X-EARLY-ACCESS`). */
   readonly headers?: Readonly<Record<string, string>> | undefined
   /** The result (or item) schema; absent: the result is not checked. */
-  readonly schema?: (() => Schema.Schema<any, any, never>) | undefined
+  readonly schema?: (() => Schema.Schema.AnyNoContext) | undefined
   /**
    * A generated validator accepting exactly what `schema` decodes (the schemas have no
    * transformations, so a value that passes is its own decoded value): the fast path; the schema
@@ -279,7 +279,7 @@ type Decoder = (u: unknown) => Either.Either<unknown, ParseResult.ParseError>
 const entityDecoders = new WeakMap<Descriptor, Decoder>()
 const pageDecoders = new WeakMap<Descriptor, Decoder>()
 
-const decoderOf = (cache: WeakMap<Descriptor, Decoder>, d: Descriptor, make: (s: Schema.Schema<any, any, never>) => Schema.Schema<any, any, never>): Decoder => {
+const decoderOf = (cache: WeakMap<Descriptor, Decoder>, d: Descriptor, make: (s: Schema.Schema.AnyNoContext) => Schema.Schema.AnyNoContext): Decoder => {
   let decode = cache.get(d)
   if (decode === undefined) {
     decode = Schema.decodeUnknownEither(make(d.schema!()))
