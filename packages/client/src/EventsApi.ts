@@ -442,6 +442,80 @@ const changeBody = (event: Readonly<Record<string, unknown>>): Record<string, un
     images: Internal.listOf(event["images"])
   })
 
+// ---------------------------------------------------------------------------------------
+// the client's parts, over the request client
+// ---------------------------------------------------------------------------------------
+
+// An unreadable 2xx is retried (within the network budget) only for alert events: their
+// dedup key makes a repeat harmless. A change event has no key, so it is not repeated.
+const post = <A, I>(client: ApiClient.ApiClient, path: string, body: Record<string, unknown>, answer: Schema.Schema<A, I>, missing: string) =>
+  Effect.flatMap(client.requestOk({ method: "POST", url: path, json: body, retryUnreadableBody: path === "/v2/enqueue" }), (response) =>
+    Effect.flatMap(ApiClient.parseJson(response), (json) =>
+      Either.match(Schema.decodeUnknownEither(answer)(json), {
+        onLeft: (cause) => Effect.fail(ApiClient.unexpectedBody(response, "UnexpectedBody", missing, cause)),
+        onRight: Effect.succeed
+      })))
+
+// Every failure after the event was handed to the transport carries its dedup key, so
+// the caller can resend the same logical event (and open at most one incident).
+const send = (client: ApiClient.ApiClient, body: Record<string, unknown>, dedupKey: string): Effect.Effect<EventResult, EventsError> =>
+  post(client, "/v2/enqueue", body, Internal.EnqueueAnswer, 'the Events API answer has no "dedup_key"').pipe(
+    Effect.map((answer) => ({ dedupKey: answer.dedup_key, status: answer.status, message: answer.message })),
+    Effect.mapError(Internal.withDedupKey(dedupKey))
+  )
+
+// inputs are `unknown` inside: untyped callers may pass any value, which must fail as InvalidEvent
+const trigger = (client: ApiClient.ApiClient) => (event: unknown): Effect.Effect<EventResult, EventsError> =>
+  Effect.suspend(() => {
+    const fields = Internal.fieldsOf(event)
+    // assigned once, before the first attempt: every retry carries the same key
+    const body = triggerBody(fields, fields["dedupKey"] === undefined ? Internal.randomKey() : fields["dedupKey"])
+    return Effect.flatMap(check(Internal.TriggerBody, body), (valid) => send(client, body, valid.dedup_key))
+  }).pipe(Effect.withSpan("EventsApi.trigger"))
+
+const update = (client: ApiClient.ApiClient, action: "acknowledge" | "resolve") => (dedupKey: unknown): Effect.Effect<EventResult, EventsError> =>
+  Effect.suspend(() => {
+    const body = { event_action: action, dedup_key: dedupKey }
+    return Effect.flatMap(check(Internal.ActionBody, body), (valid) => send(client, body, valid.dedup_key))
+  }).pipe(Effect.withSpan(`EventsApi.${action}`))
+
+const sendEvent = (client: ApiClient.ApiClient) => (event: unknown): Effect.Effect<EventResult, EventsError> =>
+  Effect.suspend(() => {
+    const fields = Internal.fieldsOf(event)
+    const action = fields["action"]
+    switch (action) {
+      case "trigger":
+        return trigger(client)(event)
+      case "acknowledge":
+      case "resolve":
+        return Effect.flatMap(check(Internal.ActionBody, { event_action: action, dedup_key: fields["dedupKey"] }), (valid) =>
+          update(client, action)(valid.dedup_key))
+      default:
+        return Effect.fail(
+          invalid([{ field: "event_action", reason: "event_action must be one of trigger, acknowledge, resolve" }])
+        )
+    }
+  })
+
+const sendChangeEvent = (client: ApiClient.ApiClient) => (event: unknown): Effect.Effect<ChangeEventResult, EventsError> =>
+  Effect.suspend(() => {
+    const body = changeBody(Internal.fieldsOf(event))
+    return Effect.flatMap(check(Internal.ChangeBody, body), () =>
+      post(client, "/v2/change/enqueue", body, Internal.ChangeAnswer, 'the change event answer has no "status"'))
+  }).pipe(Effect.withSpan("EventsApi.sendChangeEvent"))
+
+const submit = (client: ApiClient.ApiClient) => (summary: string, rest: Omit<ChangeEvent, "summary"> = {}) =>
+  Effect.flatMap(Clock.currentTimeMillis, (now) => {
+    const fields = Internal.fieldsOf(rest)
+    return sendChangeEvent(client)({ ...fields, summary, timestamp: fields["timestamp"] ?? new Date(now) })
+  })
+
+const batch = (name: string, send: (event: unknown) => Effect.Effect<EventResult, EventsError>) =>
+(events: Iterable<unknown>, options?: BatchOptions) =>
+  Effect.forEach(events, (event) => Effect.either(send(event)), { concurrency: Internal.concurrencyOf(options?.concurrency) }).pipe(
+    Effect.withSpan(name)
+  )
+
 /**
  * Build the client on the `HttpClient` in context. Fails with {@link MissingRoutingKey} for a
  * blank key and `UrlError` for a bad `baseUrl`.
@@ -474,86 +548,15 @@ export const make = (options: Options): Effect.Effect<EventsApi, UrlError | Miss
       transformClient: options.transformClient,
       canonicalPath: (path) => path
     })
-
-    // An unreadable 2xx is retried (within the network budget) only for alert events: their
-    // dedup key makes a repeat harmless. A change event has no key, so it is not repeated.
-    const post = <A, I>(path: string, body: Record<string, unknown>, answer: Schema.Schema<A, I>, missing: string) =>
-      Effect.flatMap(client.requestOk({ method: "POST", url: path, json: body, retryUnreadableBody: path === "/v2/enqueue" }), (response) =>
-        Effect.flatMap(ApiClient.parseJson(response), (json) =>
-          Either.match(Schema.decodeUnknownEither(answer)(json), {
-            onLeft: (cause) => Effect.fail(ApiClient.unexpectedBody(response, "UnexpectedBody", missing, cause)),
-            onRight: Effect.succeed
-          })))
-
-    // Every failure after the event was handed to the transport carries its dedup key, so
-    // the caller can resend the same logical event (and open at most one incident).
-    const send = (body: Record<string, unknown>, dedupKey: string): Effect.Effect<EventResult, EventsError> =>
-      post("/v2/enqueue", body, Internal.EnqueueAnswer, 'the Events API answer has no "dedup_key"').pipe(
-        Effect.map((answer) => ({ dedupKey: answer.dedup_key, status: answer.status, message: answer.message })),
-        Effect.mapError(Internal.withDedupKey(dedupKey))
-      )
-
-    // inputs are `unknown` inside: untyped callers may pass any value, which must fail as InvalidEvent
-    const trigger = (event: unknown): Effect.Effect<EventResult, EventsError> =>
-      Effect.suspend(() => {
-        const fields = Internal.fieldsOf(event)
-        // assigned once, before the first attempt: every retry carries the same key
-        const body = triggerBody(fields, fields["dedupKey"] === undefined ? Internal.randomKey() : fields["dedupKey"])
-        return Effect.flatMap(check(Internal.TriggerBody, body), (valid) => send(body, valid.dedup_key))
-      }).pipe(Effect.withSpan("EventsApi.trigger"))
-
-    const update = (action: "acknowledge" | "resolve") => (dedupKey: unknown): Effect.Effect<EventResult, EventsError> =>
-      Effect.suspend(() => {
-        const body = { event_action: action, dedup_key: dedupKey }
-        return Effect.flatMap(check(Internal.ActionBody, body), (valid) => send(body, valid.dedup_key))
-      }).pipe(Effect.withSpan(`EventsApi.${action}`))
-
-    const sendEvent = (event: unknown): Effect.Effect<EventResult, EventsError> =>
-      Effect.suspend(() => {
-        const fields = Internal.fieldsOf(event)
-        const action = fields["action"]
-        switch (action) {
-          case "trigger":
-            return trigger(event)
-          case "acknowledge":
-          case "resolve":
-            return Effect.flatMap(check(Internal.ActionBody, { event_action: action, dedup_key: fields["dedupKey"] }), (valid) =>
-              update(action)(valid.dedup_key))
-          default:
-            return Effect.fail(
-              invalid([{ field: "event_action", reason: "event_action must be one of trigger, acknowledge, resolve" }])
-            )
-        }
-      })
-
-    const sendChangeEvent = (event: unknown): Effect.Effect<ChangeEventResult, EventsError> =>
-      Effect.suspend(() => {
-        const body = changeBody(Internal.fieldsOf(event))
-        return Effect.flatMap(check(Internal.ChangeBody, body), () =>
-          post("/v2/change/enqueue", body, Internal.ChangeAnswer, 'the change event answer has no "status"'))
-      }).pipe(Effect.withSpan("EventsApi.sendChangeEvent"))
-
-    const submit = (summary: string, rest: Omit<ChangeEvent, "summary"> = {}) =>
-      Effect.flatMap(Clock.currentTimeMillis, (now) => {
-        const fields = Internal.fieldsOf(rest)
-        return sendChangeEvent({ ...fields, summary, timestamp: fields["timestamp"] ?? new Date(now) })
-      })
-
-    const batch = (name: string, send: (event: unknown) => Effect.Effect<EventResult, EventsError>) =>
-    (events: Iterable<unknown>, options?: BatchOptions) =>
-      Effect.forEach(events, (event) => Effect.either(send(event)), { concurrency: Internal.concurrencyOf(options?.concurrency) }).pipe(
-        Effect.withSpan(name)
-      )
-
     return EventsApiService.of({
-      trigger,
-      acknowledge: update("acknowledge"),
-      resolve: update("resolve"),
-      sendEvent,
-      sendChangeEvent,
-      submit,
-      sendBatch: batch("EventsApi.sendBatch", sendEvent),
-      triggerAll: batch("EventsApi.triggerAll", trigger),
+      trigger: trigger(client),
+      acknowledge: update(client, "acknowledge"),
+      resolve: update(client, "resolve"),
+      sendEvent: sendEvent(client),
+      sendChangeEvent: sendChangeEvent(client),
+      submit: submit(client),
+      sendBatch: batch("EventsApi.sendBatch", sendEvent(client)),
+      triggerAll: batch("EventsApi.triggerAll", trigger(client)),
       client
     })
   })
