@@ -96,6 +96,34 @@ describe("typed operations: requests and results", () => {
       return Mock.json({ incidents: items, limit: 2, offset, more: offset + 2 < 3, total: 3 })
     }))))
 
+  it.effect("listings keep iterAll's semantics: the 10 000 offset cap fails with PaginationLimitError, onLimit: \"stop\" ends", () =>
+    Effect.gen(function*() {
+      const error = yield* Effect.flip(Stream.runCount(PagerDuty.listIncidents()))
+      assert.strictEqual(error._tag, "PaginationLimitError")
+      const stopped = yield* Stream.runCount(PagerDuty.listIncidents({ onLimit: "stop" }))
+      assert.strictEqual(stopped, 10_000)
+    }).pipe(Effect.provide(layer((r) => {
+      const q = new URL(r.url).searchParams
+      const offset = Number(q.get("offset") ?? 0)
+      const limit = Number(q.get("limit") ?? 100)
+      return Mock.json({ incidents: Array.from({ length: limit }, (_, i) => incident(`P${offset + i}`)), limit, offset, more: true, total: null })
+    }))))
+
+  it.effect("a cursor listing (listAuditRecords) hands next_cursor on and decodes each record", () =>
+    Effect.gen(function*() {
+      const records = Chunk.toReadonlyArray(yield* Stream.runCollect(PagerDuty.listAuditRecords({ pageSize: 2 })))
+      assert.deepStrictEqual(records.map((r) => r.id), ["A1", "A2", "A3"])
+      const cursors = (yield* Mock.recorded).map((r) => new URL(r.url).searchParams.get("cursor"))
+      assert.deepStrictEqual(cursors, [null, "c2"])
+      const pages = Chunk.toReadonlyArray(yield* Stream.runCollect(PagerDuty.listAuditRecordsPages({ pageSize: 2 })))
+      assert.deepStrictEqual(pages.map((p) => [p.items.length, p.more, p.cursor]), [[2, true, undefined], [1, false, "c2"]])
+    }).pipe(Effect.provide(layer((r) => {
+      const record = (id: string) => ({ id, execution_time: "2026-01-01T00:00:00Z", root_resource: { id: "P", type: "user_reference" }, action: "create" })
+      return new URL(r.url).searchParams.get("cursor") === "c2"
+        ? Mock.json({ records: [record("A3")], next_cursor: null, limit: 2 })
+        : Mock.json({ records: [record("A1"), record("A2")], next_cursor: "c2", limit: 2 })
+    }))))
+
   it.effect("a 204 operation returns void; the early-access header is sent where the spec requires it", () =>
     Effect.gen(function*() {
       const result: void = yield* PagerDuty.deleteIncidentNote("P1", "N1")
