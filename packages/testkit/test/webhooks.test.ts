@@ -10,6 +10,8 @@ import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import { assert, describe, it } from "@effect/vitest"
 import { Chunk, Deferred, Effect, Queue, TestClock } from "effect"
 import { createHmac } from "node:crypto"
+import * as http from "node:http"
+import type { AddressInfo } from "node:net"
 import { Simulator } from "../src/index.js"
 import { API, AUTH, FROM, getJson, sendJson, trigger } from "./helpers.js"
 
@@ -267,6 +269,52 @@ describe("webhook deliveries", () => {
         assert.include(yield* Queue.take(received), "incident.triggered")
       }).pipe(Effect.provide(Simulator.layer({ incidents: 0, webhooks: { app: slow } })))
     }))
+
+  it.live("Simulator.serve delivers over real sockets to a 127.0.0.1 server; a redirect is not followed", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const got = yield* Queue.unbounded<{ readonly headers: http.IncomingHttpHeaders; readonly body: string }>()
+      let n = 0
+      const server = yield* Effect.acquireRelease(
+        Effect.async<http.Server>((resume) => {
+          const srv = http.createServer((req, res) => {
+            let body = ""
+            req.on("data", (c) => (body += c))
+            req.on("end", () => {
+              n++
+              Queue.unsafeOffer(got, { headers: req.headers, body })
+              // the 2nd webhook is answered with a redirect to another host
+              if (n === 2) res.writeHead(302, { location: "http://example.com/elsewhere" })
+              else res.writeHead(204)
+              res.end()
+            })
+          })
+          srv.listen(0, "127.0.0.1", () => resume(Effect.succeed(srv)))
+        }),
+        (srv) => Effect.async<void>((resume) => {
+          srv.closeAllConnections()
+          srv.close(() => resume(Effect.void))
+        })
+      )
+      const port = (server.address() as AddressInfo).port
+      const served = yield* Simulator.serve({ incidents: 0 })
+      const api = (path: string, init: RequestInit = {}) =>
+        Effect.promise(() =>
+          fetch(`${served.url}${path}`, { ...init, headers: { "content-type": "application/json", ...AUTH, ...FROM } }).then((r) => r.json() as Promise<any>)
+        )
+      const sub = (yield* api("/webhook_subscriptions", {
+        method: "POST",
+        body: JSON.stringify({ webhook_subscription: { delivery_method: { type: "http_delivery_method", url: `http://127.0.0.1:${port}/hook` }, events: ["incident.triggered"], filter: { type: "account_reference" } } })
+      })).webhook_subscription
+      for (const title of ["One", "Two"]) {
+        yield* api("/incidents", { method: "POST", body: JSON.stringify({ incident: { type: "incident", title, service: { id: "PV00000", type: "service_reference" } } }) })
+      }
+      const first = yield* Queue.take(got)
+      assert.strictEqual(first.headers["x-pagerduty-signature"], hmac(sub.delivery_method.secret, first.body))
+      assert.strictEqual(JSON.parse(first.body).event.data.title, "One")
+      const attempts = yield* served.simulator.awaitWebhookDeliveries(2)
+      assert.deepStrictEqual(attempts.map((a) => [a.status, a.outcome]), [[204, "delivered"], [302, "failed"]])
+      assert.strictEqual(n, 2)
+    })))
 
   it.effect("without subscriptions nothing is delivered", () =>
     Effect.gen(function*() {
