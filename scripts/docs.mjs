@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `pnpm docs`: the API reference, built from the doc comments by @effect/docgen, into docs/api/.
 //
-// For each package (client, testkit, cli; or those named on the command line) docgen reads the
+// For each package (client and testkit, or those named on the command line) docgen reads the
 // package's own docgen.json, parses every public module of its src/, type-checks every
 // `@example` and runs them all (tsx), then writes one Markdown page per module. A broken example
 // fails the build (exit code 1) with tsc's or tsx's message.
@@ -10,20 +10,22 @@
 // package itself:
 // - the examples import the package by its published name (`@effect-pagerduty/client/RestApi`)
 //   and resolve it through its `exports` to the built dist/ (`pnpm docs` builds first), so they
-//   are checked against the declarations users get, not re-type-checked src/ under other options
-//   (a package whose `exports` has no "." entry, the bundled CLI, is checked against its src/);
+//   are checked against the declarations users get, not re-type-checked src/ under other options;
 // - docgen's output (docs/, its examples/ scratch directory) never lands in a package.
 // The generated pages are moved to docs/api/<package>/ (gitignored: a build output) with an
 // index, docs/api/README.md.
 //
-// Usage: node scripts/docs.mjs [client] [testkit] [cli]
+// The cli package is not documented here: it ships one bundled executable and no library exports
+// (its modules are internals, documented in their source).
+//
+// Usage: node scripts/docs.mjs [client] [testkit]
 import { spawnSync } from "node:child_process"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
-const all = ["client", "testkit", "cli"]
+const all = ["client", "testkit"]
 const selected = process.argv.slice(2).filter((a) => !a.startsWith("--"))
 const packages = selected.length > 0 ? selected : all
 for (const name of packages) {
@@ -56,14 +58,11 @@ const stage = (name) => {
   fs.rmSync(dir, { recursive: true, force: true })
   fs.mkdirSync(dir, { recursive: true })
   const pkg = JSON.parse(fs.readFileSync(path.join(pkgDir, "package.json"), "utf8"))
-  // A package with an `exports` "." entry gets a name of its own here, so docgen does not rewrite
-  // `from "@effect-pagerduty/<name>"` to ../../src: its examples resolve the package like a
-  // user's program does. One without (the CLI ships a single bundled file) keeps its name, and
-  // its examples import its src/ (docgen's default).
-  const published = typeof pkg.exports === "string" || pkg.exports?.["."] !== undefined
+  // A name of its own, so docgen does not rewrite `from "@effect-pagerduty/<name>"` to ../../src:
+  // the examples then resolve the package like a user's program does.
   fs.writeFileSync(
     path.join(dir, "package.json"),
-    JSON.stringify({ name: published ? `${pkg.name}-api-reference` : pkg.name, private: true, type: "module", homepage: pkg.homepage ?? "../../README.md" }, null, 2)
+    JSON.stringify({ name: `${pkg.name}-api-reference`, private: true, type: "module", homepage: pkg.homepage ?? "../../README.md" }, null, 2)
   )
   fs.copyFileSync(path.join(pkgDir, "docgen.json"), path.join(dir, "docgen.json"))
   fs.symlinkSync(path.relative(dir, path.join(pkgDir, "src")), path.join(dir, "src"), "dir")
