@@ -7,7 +7,7 @@
  * @since 0.1.0
  */
 import type { HttpClient } from "@effect/platform"
-import { Context, Data, Effect, Layer } from "effect"
+import { Array as Arr, Context, Data, Effect, Layer, Option, Schema } from "effect"
 import * as ApiClient from "./ApiClient.js"
 import * as McpTables from "./generated/McpTables.js"
 import * as Integration from "./internal/integration.js"
@@ -141,6 +141,36 @@ export class McpService extends Context.Tag("@effect-pagerduty/client/Mcp")<McpS
 
 const newId = (): string => globalThis.crypto.randomUUID()
 
+/** A JSON-RPC object: an `id`, and a `result` (any value, `null` included) or an `error`. */
+const RpcObject = Schema.Struct({
+  id: Schema.optional(Schema.Unknown),
+  result: Schema.optional(Schema.Unknown),
+  error: Schema.optional(Schema.Unknown)
+})
+
+/** A JSON-RPC response in an event stream: one with a `result` or an `error` (not a notification). */
+const RpcMessage = RpcObject.pipe(Schema.filter((m) => "result" in m || "error" in m))
+
+/** A JSON-RPC error object; servers vary, so its fields are read leniently below. */
+const RpcError = Schema.Struct({
+  code: Schema.optional(Schema.Unknown),
+  message: Schema.optional(Schema.Unknown),
+  data: Schema.optional(Schema.Unknown)
+})
+
+const decodeRpc = Schema.decodeUnknownOption(RpcObject)
+const decodeRpcJson = Schema.decodeUnknownOption(Schema.parseJson(RpcMessage))
+const decodeRpcError = Schema.decodeUnknownOption(RpcError)
+const decodeId = Schema.decodeUnknownOption(Schema.Union(Schema.String, Schema.Number))
+const decodeNumber = Schema.decodeUnknownOption(Schema.Number)
+const decodeString = Schema.decodeUnknownOption(Schema.String)
+
+/** The request id of a message (`null` when absent or not a string or number). */
+const idOf = (m: typeof RpcObject.Type): string | number | null => Option.getOrNull(decodeId(m.id))
+
+/** The JSON-RPC responses of an event stream; comments, keep-alives and other JSON are skipped. */
+const sseMessages = (text: string) => Arr.filterMap(parseSse(text), (event) => decodeRpcJson(event.data))
+
 /** Python sends `params` only when truthy: absent, `null`, `{}` and `[]` are all left out. */
 const isEmptyParams = (params: unknown): boolean =>
   params === undefined || params === null ||
@@ -180,40 +210,36 @@ export const make = (options: Options): Effect.Effect<Mcp, UrlError, HttpClient.
     const decode = (response: ApiClient.ApiResponse, method: string, id: string | number): Effect.Effect<JsonRpcResponse, PagerDutyError | McpError> =>
       Effect.gen(function*() {
         const contentType = (response.headers["content-type"] ?? "").toLowerCase()
-        let message: unknown
-        if (contentType.includes("text/event-stream")) {
-          const messages: Array<unknown> = []
-          for (const event of parseSse(response.text)) {
-            try {
-              messages.push(JSON.parse(event.data))
-            } catch {
-              // a non-JSON event (comment, keep-alive) is not a JSON-RPC message
-            }
-          }
-          message = messages.find((m) => isRecord(m) && m["id"] === id && ("result" in m || "error" in m)) ??
-            messages.find((m) => isRecord(m) && ("result" in m || "error" in m))
-          if (message === undefined) {
-            return yield* ApiClient.unexpectedBody(response, "UnexpectedBody", "the event stream carried no JSON-RPC response")
-          }
-        } else {
-          message = yield* ApiClient.parseJson(response)
+        const decoded = contentType.includes("text/event-stream")
+          ? Option.orElse(
+            // the message answering our id, else any response (a server may renumber)
+            Arr.findFirst(sseMessages(response.text), (m) => idOf(m) === id),
+            () => Arr.head(sseMessages(response.text))
+          )
+          : decodeRpc(yield* ApiClient.parseJson(response))
+        if (Option.isNone(decoded)) {
+          return yield* ApiClient.unexpectedBody(
+            response,
+            "UnexpectedBody",
+            contentType.includes("text/event-stream") ? "the event stream carried no JSON-RPC response" : "expected a JSON-RPC response object"
+          )
         }
-        if (!isRecord(message)) return yield* ApiClient.unexpectedBody(response, "UnexpectedBody", "expected a JSON-RPC response object")
-        const error = message["error"]
-        if (isRecord(error)) {
+        const message = decoded.value
+        // an `error` that is not an object is no JSON-RPC error: the message then needs a result
+        const error = Option.filter(decodeRpcError(message.error), () => isRecord(message.error))
+        if (Option.isSome(error)) {
           return yield* new McpError({
             method,
-            id: typeof message["id"] === "string" || typeof message["id"] === "number" ? message["id"] : null,
-            code: typeof error["code"] === "number" ? error["code"] : 0,
-            errorMessage: typeof error["message"] === "string" ? error["message"] : "unknown error",
-            ...(error["data"] === undefined ? {} : { data: error["data"] })
+            id: idOf(message),
+            code: Option.getOrElse(decodeNumber(error.value.code), () => 0),
+            errorMessage: Option.getOrElse(decodeString(error.value.message), () => "unknown error"),
+            ...(error.value.data === undefined ? {} : { data: error.value.data })
           })
         }
         if (!("result" in message)) {
           return yield* ApiClient.unexpectedBody(response, "MissingWrapper", `JSON-RPC response from PagerDuty did not include the expected "result" key.`)
         }
-        const rid = message["id"]
-        return { jsonrpc: "2.0", id: typeof rid === "string" || typeof rid === "number" ? rid : null, result: message["result"] }
+        return { jsonrpc: "2.0", id: idOf(message), result: message.result }
       })
 
     const call: Mcp["call"] = (method, params, callOptions) => {
