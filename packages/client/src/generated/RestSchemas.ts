@@ -20,6 +20,14 @@
  */
 import { Schema } from "effect"
 
+// Field schemas shared by many structs (see `SHARED` in scripts/codegen.mjs); not exported.
+// `extraFields` is the index signature that keeps unknown properties.
+const optionalString = /*#__PURE__*/ Schema.optional(Schema.NullOr(Schema.String))
+const optionalNumber = /*#__PURE__*/ Schema.optional(Schema.NullOr(Schema.Number))
+const optionalBoolean = /*#__PURE__*/ Schema.optional(Schema.NullOr(Schema.Boolean))
+const optionalStrings = /*#__PURE__*/ Schema.optional(Schema.NullOr(Schema.Array(Schema.String)))
+const extraFields = /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.Unknown })
+
 /**
  * From `components/schemas/Reference` of REST.json.
  *
@@ -36,13 +44,13 @@ import { Schema } from "effect"
  */
 export const Reference = /*#__PURE__*/ Schema.Struct(
   {
-    html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
-    summary: Schema.optional(Schema.NullOr(Schema.String)),
-    type: Schema.optional(Schema.NullOr(Schema.String))
+    html_url: optionalString,
+    id: optionalString,
+    self: optionalString,
+    summary: optionalString,
+    type: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "Reference" })
 
 /**
@@ -76,13 +84,13 @@ export type Reference = typeof Reference.Type
  */
 export const AgentReference = /*#__PURE__*/ Schema.Struct(
   {
-    html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
-    summary: Schema.optional(Schema.NullOr(Schema.String)),
+    html_url: optionalString,
+    id: optionalString,
+    self: optionalString,
+    summary: optionalString,
     type: Schema.Union(Schema.Literal("user_reference", "service_reference", "integration_reference"), Schema.String)
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "AgentReference" })
 
 /**
@@ -116,13 +124,13 @@ export type AgentReference = typeof AgentReference.Type
  */
 export const UserReference = /*#__PURE__*/ Schema.Struct(
   {
-    html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
-    summary: Schema.optional(Schema.NullOr(Schema.String)),
+    html_url: optionalString,
+    id: optionalString,
+    self: optionalString,
+    summary: optionalString,
     type: Schema.Union(Schema.Literal("user_reference"), Schema.String)
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "UserReference" })
 
 /**
@@ -156,16 +164,16 @@ export type UserReference = typeof UserReference.Type
  */
 export const Notification = /*#__PURE__*/ Schema.Struct(
   {
-    "": Schema.optional(Schema.NullOr(Schema.String)),
-    address: Schema.optional(Schema.NullOr(Schema.String)),
-    conferenceAddress: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    started_at: Schema.optional(Schema.NullOr(Schema.String)),
-    status: Schema.optional(Schema.NullOr(Schema.String)),
+    "": optionalString,
+    address: optionalString,
+    conferenceAddress: optionalString,
+    id: optionalString,
+    started_at: optionalString,
+    status: optionalString,
     type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("sms_notification", "email_notification", "phone_notification", "push_notification"), Schema.String))),
     user: Schema.optional(Schema.NullOr(UserReference))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "Notification" })
 
 /**
@@ -200,55 +208,55 @@ export type Notification = typeof Notification.Type
 export const Channel = /*#__PURE__*/ Schema.Union(
   Schema.Struct(
     {
-      details: Schema.optional(Schema.NullOr(Schema.Record({ key: Schema.String, value: Schema.Unknown }))),
-      host: Schema.optional(Schema.NullOr(Schema.String)),
-      service: Schema.optional(Schema.NullOr(Schema.String)),
-      state: Schema.optional(Schema.NullOr(Schema.String)),
-      summary: Schema.optional(Schema.NullOr(Schema.String)),
-      type: Schema.optional(Schema.NullOr(Schema.String))
+      details: Schema.optional(Schema.NullOr(extraFields)),
+      host: optionalString,
+      service: optionalString,
+      state: optionalString,
+      summary: optionalString,
+      type: optionalString
     },
-    Schema.Record({ key: Schema.String, value: Schema.Unknown })
+    extraFields
   ),
   Schema.Struct(
     {
-      description: Schema.optional(Schema.NullOr(Schema.String)),
-      details: Schema.optional(Schema.NullOr(Schema.Record({ key: Schema.String, value: Schema.Unknown }))),
-      incident_key: Schema.optional(Schema.NullOr(Schema.String)),
-      service_key: Schema.optional(Schema.NullOr(Schema.String)),
-      summary: Schema.optional(Schema.NullOr(Schema.String)),
-      type: Schema.optional(Schema.NullOr(Schema.String))
+      description: optionalString,
+      details: Schema.optional(Schema.NullOr(extraFields)),
+      incident_key: optionalString,
+      service_key: optionalString,
+      summary: optionalString,
+      type: optionalString
     },
-    Schema.Record({ key: Schema.String, value: Schema.Unknown })
+    extraFields
   ),
   Schema.Struct(
     {
-      body: Schema.optional(Schema.NullOr(Schema.String)),
-      body_content_type: Schema.optional(Schema.NullOr(Schema.String)),
-      from: Schema.optional(Schema.NullOr(Schema.String)),
-      html_url: Schema.optional(Schema.NullOr(Schema.String)),
-      raw_url: Schema.optional(Schema.NullOr(Schema.String)),
-      subject: Schema.optional(Schema.NullOr(Schema.String)),
-      summary: Schema.optional(Schema.NullOr(Schema.String)),
-      to: Schema.optional(Schema.NullOr(Schema.String)),
-      type: Schema.optional(Schema.NullOr(Schema.String))
+      body: optionalString,
+      body_content_type: optionalString,
+      from: optionalString,
+      html_url: optionalString,
+      raw_url: optionalString,
+      subject: optionalString,
+      summary: optionalString,
+      to: optionalString,
+      type: optionalString
     },
-    Schema.Record({ key: Schema.String, value: Schema.Unknown })
+    extraFields
   ),
   Schema.Struct(
     {
-      details: Schema.optional(Schema.NullOr(Schema.String)),
-      subject: Schema.optional(Schema.NullOr(Schema.String)),
-      summary: Schema.optional(Schema.NullOr(Schema.String)),
-      type: Schema.optional(Schema.NullOr(Schema.String))
+      details: optionalString,
+      subject: optionalString,
+      summary: optionalString,
+      type: optionalString
     },
-    Schema.Record({ key: Schema.String, value: Schema.Unknown })
+    extraFields
   ),
   Schema.Struct(
     {
-      duration: Schema.optional(Schema.NullOr(Schema.Number)),
+      duration: optionalNumber,
       type: Schema.String
     },
-    Schema.Record({ key: Schema.String, value: Schema.Unknown })
+    extraFields
   )
 ).annotations({ identifier: "Channel" })
 
@@ -283,12 +291,12 @@ export type Channel = typeof Channel.Type
  */
 export const Context = /*#__PURE__*/ Schema.Struct(
   {
-    href: Schema.optional(Schema.NullOr(Schema.String)),
-    src: Schema.optional(Schema.NullOr(Schema.String)),
-    text: Schema.optional(Schema.NullOr(Schema.String)),
+    href: optionalString,
+    src: optionalString,
+    text: optionalString,
     type: Schema.Union(Schema.Literal("link", "image"), Schema.String)
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "Context" })
 
 /**
@@ -322,13 +330,13 @@ export type Context = typeof Context.Type
  */
 export const IncidentReference = /*#__PURE__*/ Schema.Struct(
   {
-    html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
-    summary: Schema.optional(Schema.NullOr(Schema.String)),
+    html_url: optionalString,
+    id: optionalString,
+    self: optionalString,
+    summary: optionalString,
     type: Schema.Union(Schema.Literal("incident_reference"), Schema.String)
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "IncidentReference" })
 
 /**
@@ -362,13 +370,13 @@ export type IncidentReference = typeof IncidentReference.Type
  */
 export const ServiceReference = /*#__PURE__*/ Schema.Struct(
   {
-    html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
-    summary: Schema.optional(Schema.NullOr(Schema.String)),
+    html_url: optionalString,
+    id: optionalString,
+    self: optionalString,
+    summary: optionalString,
     type: Schema.Union(Schema.Literal("service_reference"), Schema.String)
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "ServiceReference" })
 
 /**
@@ -402,13 +410,13 @@ export type ServiceReference = typeof ServiceReference.Type
  */
 export const TeamReference = /*#__PURE__*/ Schema.Struct(
   {
-    html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
-    summary: Schema.optional(Schema.NullOr(Schema.String)),
+    html_url: optionalString,
+    id: optionalString,
+    self: optionalString,
+    summary: optionalString,
     type: Schema.Union(Schema.Literal("team_reference"), Schema.String)
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "TeamReference" })
 
 /**
@@ -443,27 +451,27 @@ export type TeamReference = typeof TeamReference.Type
 export const LogEntry = /*#__PURE__*/ Schema.Struct(
   {
     agent: Schema.optional(Schema.NullOr(AgentReference)),
-    changeset: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
+    changeset: optionalStrings,
     channel: Schema.optional(Schema.NullOr(Channel)),
     contexts: Schema.optional(Schema.NullOr(Schema.Array(Context))),
-    created_at: Schema.optional(Schema.NullOr(Schema.String)),
+    created_at: optionalString,
     event_details: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        description: Schema.optional(Schema.NullOr(Schema.String))
+        description: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    html_url: Schema.optional(Schema.NullOr(Schema.String)),
+    html_url: optionalString,
     id: Schema.String,
     incident: Schema.optional(Schema.NullOr(IncidentReference)),
-    note: Schema.optional(Schema.NullOr(Schema.String)),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
+    note: optionalString,
+    self: optionalString,
     service: Schema.optional(Schema.NullOr(ServiceReference)),
-    summary: Schema.optional(Schema.NullOr(Schema.String)),
+    summary: optionalString,
     teams: Schema.optional(Schema.NullOr(Schema.Array(TeamReference))),
     type: Schema.Union(Schema.Literal("acknowledge_log_entry", "annotate_log_entry", "assign_log_entry", "delegate_log_entry", "escalate_log_entry", "exhaust_escalation_path_log_entry", "notify_log_entry", "reach_ack_limit_log_entry", "reach_trigger_limit_log_entry", "repeat_escalation_path_log_entry", "resolve_log_entry", "snooze_log_entry", "trigger_log_entry", "unacknowledge_log_entry", "urgency_change_log_entry", "field_value_change_log_entry", "custom_field_value_change_log_entry"), Schema.String)
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "LogEntry" })
 
 /**
@@ -532,29 +540,29 @@ export type LogEntryInput = {
  */
 export const AcknowledgeLogEntry = /*#__PURE__*/ Schema.Struct(
   {
-    acknowledgement_timeout: Schema.optional(Schema.NullOr(Schema.Number)),
+    acknowledgement_timeout: optionalNumber,
     agent: Schema.optional(Schema.NullOr(AgentReference)),
-    changeset: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
+    changeset: optionalStrings,
     channel: Schema.optional(Schema.NullOr(Channel)),
     contexts: Schema.optional(Schema.NullOr(Schema.Array(Context))),
-    created_at: Schema.optional(Schema.NullOr(Schema.String)),
+    created_at: optionalString,
     event_details: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        description: Schema.optional(Schema.NullOr(Schema.String))
+        description: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
+    html_url: optionalString,
+    id: optionalString,
     incident: Schema.optional(Schema.NullOr(IncidentReference)),
-    note: Schema.optional(Schema.NullOr(Schema.String)),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
+    note: optionalString,
+    self: optionalString,
     service: Schema.optional(Schema.NullOr(ServiceReference)),
-    summary: Schema.optional(Schema.NullOr(Schema.String)),
+    summary: optionalString,
     teams: Schema.optional(Schema.NullOr(Schema.Array(TeamReference))),
     type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("acknowledgement_log_entry"), Schema.String)))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "AcknowledgeLogEntry" })
 
 /**
@@ -588,13 +596,13 @@ export type AcknowledgeLogEntry = typeof AcknowledgeLogEntry.Type
  */
 export const AcknowledgerReference = /*#__PURE__*/ Schema.Struct(
   {
-    html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
-    summary: Schema.optional(Schema.NullOr(Schema.String)),
+    html_url: optionalString,
+    id: optionalString,
+    self: optionalString,
+    summary: optionalString,
     type: Schema.Union(Schema.Literal("user_reference", "service_reference"), Schema.String)
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "AcknowledgerReference" })
 
 /**
@@ -628,15 +636,15 @@ export type AcknowledgerReference = typeof AcknowledgerReference.Type
  */
 export const AddonReference = /*#__PURE__*/ Schema.Struct(
   {
-    html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    name: Schema.optional(Schema.NullOr(Schema.String)),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
-    src: Schema.optional(Schema.NullOr(Schema.String)),
-    summary: Schema.optional(Schema.NullOr(Schema.String)),
+    html_url: optionalString,
+    id: optionalString,
+    name: optionalString,
+    self: optionalString,
+    src: optionalString,
+    summary: optionalString,
     type: Schema.Union(Schema.Literal("full_page_addon_reference", "incident_show_addon_reference"), Schema.String)
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "AddonReference" })
 
 /**
@@ -671,11 +679,11 @@ export type AddonReference = typeof AddonReference.Type
 export const ContentBasedAlertGroupingConfiguration = /*#__PURE__*/ Schema.Struct(
   {
     aggregate: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("all, any"), Schema.String))),
-    fields: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
-    recommended_time_window: Schema.optional(Schema.NullOr(Schema.Number)),
-    time_window: Schema.optional(Schema.NullOr(Schema.Number))
+    fields: optionalStrings,
+    recommended_time_window: optionalNumber,
+    time_window: optionalNumber
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "ContentBasedAlertGroupingConfiguration" })
 
 /**
@@ -709,10 +717,10 @@ export type ContentBasedAlertGroupingConfiguration = typeof ContentBasedAlertGro
  */
 export const FlexibleTimeWindowIntelligentAlertGroupingConfig = /*#__PURE__*/ Schema.Struct(
   {
-    recommended_time_window: Schema.optional(Schema.NullOr(Schema.Number)),
-    time_window: Schema.optional(Schema.NullOr(Schema.Number))
+    recommended_time_window: optionalNumber,
+    time_window: optionalNumber
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "FlexibleTimeWindowIntelligentAlertGroupingConfig" })
 
 /**
@@ -746,9 +754,9 @@ export type FlexibleTimeWindowIntelligentAlertGroupingConfig = typeof FlexibleTi
  */
 export const TimeBasedAlertGroupingConfiguration = /*#__PURE__*/ Schema.Struct(
   {
-    timeout: Schema.optional(Schema.NullOr(Schema.Number))
+    timeout: optionalNumber
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "TimeBasedAlertGroupingConfiguration" })
 
 /**
@@ -789,7 +797,7 @@ export const AlertGroupingParameters = /*#__PURE__*/ Schema.Struct(
     ))),
     type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("time", "intelligent", "content_based"), Schema.String)))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "AlertGroupingParameters" })
 
 /**
@@ -823,11 +831,11 @@ export type AlertGroupingParameters = typeof AlertGroupingParameters.Type
  */
 export const AutoPauseNotificationsParameters = /*#__PURE__*/ Schema.Struct(
   {
-    enabled: Schema.optional(Schema.NullOr(Schema.Boolean)),
+    enabled: optionalBoolean,
     recommended_timeout: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal(120, 180, 300, 600, 900), Schema.Number))),
     timeout: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal(0, 120, 180, 300, 600, 900), Schema.Number)))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "AutoPauseNotificationsParameters" })
 
 /**
@@ -861,13 +869,13 @@ export type AutoPauseNotificationsParameters = typeof AutoPauseNotificationsPara
  */
 export const EscalationPolicyReference = /*#__PURE__*/ Schema.Struct(
   {
-    html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
-    summary: Schema.optional(Schema.NullOr(Schema.String)),
+    html_url: optionalString,
+    id: optionalString,
+    self: optionalString,
+    summary: optionalString,
     type: Schema.Union(Schema.Literal("escalation_policy_reference"), Schema.String)
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "EscalationPolicyReference" })
 
 /**
@@ -904,7 +912,7 @@ export const IncidentUrgencyType = /*#__PURE__*/ Schema.Struct(
     type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("constant", "use_support_hours"), Schema.String))),
     urgency: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("low", "high", "severity_based"), Schema.String)))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "IncidentUrgencyType" })
 
 /**
@@ -943,7 +951,7 @@ export const IncidentUrgencyRule = /*#__PURE__*/ Schema.Struct(
     type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("constant", "use_support_hours"), Schema.String))),
     urgency: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("low", "high", "severity_based"), Schema.String)))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "IncidentUrgencyRule" })
 
 /**
@@ -977,13 +985,13 @@ export type IncidentUrgencyRule = typeof IncidentUrgencyRule.Type
  */
 export const IntegrationReference = /*#__PURE__*/ Schema.Struct(
   {
-    html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
-    summary: Schema.optional(Schema.NullOr(Schema.String)),
+    html_url: optionalString,
+    id: optionalString,
+    self: optionalString,
+    summary: optionalString,
     type: Schema.Union(Schema.Literal("aws_cloudwatch_inbound_integration_reference", "cloudkick_inbound_integration_reference", "event_transformer_api_inbound_integration_reference", "generic_email_inbound_integration_reference", "generic_events_api_inbound_integration_reference", "keynote_inbound_integration_reference", "nagios_inbound_integration_reference", "pingdom_inbound_integration_reference", "sql_monitor_inbound_integration_reference", "events_api_v2_inbound_integration_reference", "inbound_integration_reference"), Schema.String)
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "IntegrationReference" })
 
 /**
@@ -1022,12 +1030,12 @@ export const ScheduledAction = /*#__PURE__*/ Schema.Struct(
         name: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("support_hours_start", "support_hours_end"), Schema.String))),
         type: Schema.Union(Schema.Literal("named_time"), Schema.String)
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
     to_urgency: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("high"), Schema.String))),
     type: Schema.Union(Schema.Literal("urgency_change"), Schema.String)
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "ScheduledAction" })
 
 /**
@@ -1062,12 +1070,12 @@ export type ScheduledAction = typeof ScheduledAction.Type
 export const SupportHours = /*#__PURE__*/ Schema.Struct(
   {
     days_of_week: Schema.optional(Schema.NullOr(Schema.Array(Schema.Number))),
-    end_time: Schema.optional(Schema.NullOr(Schema.String)),
-    start_time: Schema.optional(Schema.NullOr(Schema.String)),
-    time_zone: Schema.optional(Schema.NullOr(Schema.String)),
+    end_time: optionalString,
+    start_time: optionalString,
+    time_zone: optionalString,
     type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("fixed_time_per_day"), Schema.String)))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "SupportHours" })
 
 /**
@@ -1101,7 +1109,7 @@ export type SupportHours = typeof SupportHours.Type
  */
 export const Service = /*#__PURE__*/ Schema.Struct(
   {
-    acknowledgement_timeout: Schema.optional(Schema.NullOr(Schema.Number)),
+    acknowledgement_timeout: optionalNumber,
     addons: Schema.optional(Schema.NullOr(Schema.Array(AddonReference))),
     alert_creation: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("create_incidents", "create_alerts_and_incidents"), Schema.String))),
     alert_grouping: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("time", "intelligent"), Schema.String))),
@@ -1109,37 +1117,37 @@ export const Service = /*#__PURE__*/ Schema.Struct(
       AlertGroupingParameters,
       Schema.Struct(
         {
-          html_url: Schema.optional(Schema.NullOr(Schema.String)),
-          id: Schema.optional(Schema.NullOr(Schema.String)),
-          self: Schema.optional(Schema.NullOr(Schema.String)),
-          summary: Schema.optional(Schema.NullOr(Schema.String)),
-          type: Schema.optional(Schema.NullOr(Schema.String))
+          html_url: optionalString,
+          id: optionalString,
+          self: optionalString,
+          summary: optionalString,
+          type: optionalString
         },
-        Schema.Record({ key: Schema.String, value: Schema.Unknown })
+        extraFields
       )
     ))),
-    alert_grouping_timeout: Schema.optional(Schema.NullOr(Schema.Number)),
+    alert_grouping_timeout: optionalNumber,
     auto_pause_notifications_parameters: Schema.optional(Schema.NullOr(AutoPauseNotificationsParameters)),
-    auto_resolve_timeout: Schema.optional(Schema.NullOr(Schema.Number)),
-    created_at: Schema.optional(Schema.NullOr(Schema.String)),
-    description: Schema.optional(Schema.NullOr(Schema.String)),
+    auto_resolve_timeout: optionalNumber,
+    created_at: optionalString,
+    description: optionalString,
     escalation_policy: Schema.optional(Schema.NullOr(EscalationPolicyReference)),
-    html_url: Schema.optional(Schema.NullOr(Schema.String)),
+    html_url: optionalString,
     id: Schema.String,
     incident_urgency_rule: Schema.optional(Schema.NullOr(IncidentUrgencyRule)),
     integrations: Schema.optional(Schema.NullOr(Schema.Array(IntegrationReference))),
-    last_incident_timestamp: Schema.optional(Schema.NullOr(Schema.String)),
+    last_incident_timestamp: optionalString,
     name: Schema.String,
     response_play: Schema.optional(Schema.Unknown),
     scheduled_actions: Schema.optional(Schema.NullOr(Schema.Array(ScheduledAction))),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
+    self: optionalString,
     status: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("active", "warning", "critical", "maintenance", "disabled"), Schema.String))),
-    summary: Schema.optional(Schema.NullOr(Schema.String)),
+    summary: optionalString,
     support_hours: Schema.optional(Schema.NullOr(SupportHours)),
     teams: Schema.optional(Schema.NullOr(Schema.Array(TeamReference))),
     type: Schema.Union(Schema.Literal("service"), Schema.String)
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "Service" })
 
 /**
@@ -1222,13 +1230,13 @@ export type ServiceInput = {
  */
 export const ContactMethodReference = /*#__PURE__*/ Schema.Struct(
   {
-    html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
-    summary: Schema.optional(Schema.NullOr(Schema.String)),
+    html_url: optionalString,
+    id: optionalString,
+    self: optionalString,
+    summary: optionalString,
     type: Schema.Union(Schema.Literal("email_contact_method_reference", "phone_contact_method_reference", "push_notification_contact_method_reference", "sms_contact_method_reference", "whatsapp_contact_method_reference"), Schema.String)
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "ContactMethodReference" })
 
 /**
@@ -1262,13 +1270,13 @@ export type ContactMethodReference = typeof ContactMethodReference.Type
  */
 export const NotificationRuleReference = /*#__PURE__*/ Schema.Struct(
   {
-    html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
-    summary: Schema.optional(Schema.NullOr(Schema.String)),
+    html_url: optionalString,
+    id: optionalString,
+    self: optionalString,
+    summary: optionalString,
     type: Schema.Union(Schema.Literal("assignment_notification_rule_reference"), Schema.String)
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "NotificationRuleReference" })
 
 /**
@@ -1302,28 +1310,28 @@ export type NotificationRuleReference = typeof NotificationRuleReference.Type
  */
 export const User = /*#__PURE__*/ Schema.Struct(
   {
-    avatar_url: Schema.optional(Schema.NullOr(Schema.String)),
-    color: Schema.optional(Schema.NullOr(Schema.String)),
+    avatar_url: optionalString,
+    color: optionalString,
     contact_methods: Schema.optional(Schema.NullOr(Schema.Array(ContactMethodReference))),
-    created_via_sso: Schema.optional(Schema.NullOr(Schema.Boolean)),
-    description: Schema.optional(Schema.NullOr(Schema.String)),
+    created_via_sso: optionalBoolean,
+    description: optionalString,
     email: Schema.String,
-    html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    http_cal_url: Schema.optional(Schema.NullOr(Schema.String)),
+    html_url: optionalString,
+    http_cal_url: optionalString,
     id: Schema.String,
-    invitation_sent: Schema.optional(Schema.NullOr(Schema.Boolean)),
-    job_title: Schema.optional(Schema.NullOr(Schema.String)),
+    invitation_sent: optionalBoolean,
+    job_title: optionalString,
     name: Schema.String,
     notification_rules: Schema.optional(Schema.NullOr(Schema.Array(NotificationRuleReference))),
     role: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("admin", "limited_user", "observer", "owner", "read_only_user", "restricted_access", "read_only_limited_user", "user"), Schema.String))),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
-    summary: Schema.optional(Schema.NullOr(Schema.String)),
+    self: optionalString,
+    summary: optionalString,
     teams: Schema.optional(Schema.NullOr(Schema.Array(TeamReference))),
-    time_zone: Schema.optional(Schema.NullOr(Schema.String)),
+    time_zone: optionalString,
     type: Schema.Union(Schema.Literal("user"), Schema.String),
-    web_cal_url: Schema.optional(Schema.NullOr(Schema.String))
+    web_cal_url: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "User" })
 
 /**
@@ -1399,9 +1407,9 @@ export const Acknowledgement = /*#__PURE__*/ Schema.Struct(
       User,
       Service
     ))),
-    at: Schema.optional(Schema.NullOr(Schema.String))
+    at: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "Acknowledgement" })
 
 /**
@@ -1435,12 +1443,12 @@ export type Acknowledgement = typeof Acknowledgement.Type
  */
 export const EventEnrichmentAssociation = /*#__PURE__*/ Schema.Struct(
   {
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
-    summary: Schema.optional(Schema.NullOr(Schema.String)),
+    id: optionalString,
+    self: optionalString,
+    summary: optionalString,
     type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("service_reference", "event_orchestration_reference"), Schema.String)))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "EventEnrichmentAssociation" })
 
 /**
@@ -1507,7 +1515,7 @@ export const AddEventEnrichmentAssociationsResult = /*#__PURE__*/ Schema.Struct(
   {
     status: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("created"), Schema.String)))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "AddEventEnrichmentAssociationsResult" })
 
 /**
@@ -1541,15 +1549,15 @@ export type AddEventEnrichmentAssociationsResult = typeof AddEventEnrichmentAsso
  */
 export const Addon = /*#__PURE__*/ Schema.Struct(
   {
-    html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    name: Schema.optional(Schema.NullOr(Schema.String)),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
-    src: Schema.optional(Schema.NullOr(Schema.String)),
-    summary: Schema.optional(Schema.NullOr(Schema.String)),
+    html_url: optionalString,
+    id: optionalString,
+    name: optionalString,
+    self: optionalString,
+    src: optionalString,
+    summary: optionalString,
     type: Schema.Union(Schema.Literal("full_page_addon", "incident_show_addon"), Schema.String)
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "Addon" })
 
 /**
@@ -1583,13 +1591,13 @@ export type Addon = typeof Addon.Type
  */
 export const LogEntryReference = /*#__PURE__*/ Schema.Struct(
   {
-    html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
-    summary: Schema.optional(Schema.NullOr(Schema.String)),
+    html_url: optionalString,
+    id: optionalString,
+    self: optionalString,
+    summary: optionalString,
     type: Schema.Union(Schema.Literal("acknowledge_log_entry_reference", "annotate_log_entry_reference", "assign_log_entry_reference", "escalate_log_entry_reference", "exhaust_escalation_path_log_entry_reference", "notify_log_entry_reference", "reach_trigger_limit_log_entry_reference", "repeat_escalation_path_log_entry_reference", "resolve_log_entry_reference", "snooze_log_entry_reference", "trigger_log_entry_reference", "unacknowledge_log_entry_reference"), Schema.String)
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "LogEntryReference" })
 
 /**
@@ -1623,30 +1631,30 @@ export type LogEntryReference = typeof LogEntryReference.Type
  */
 export const Alert = /*#__PURE__*/ Schema.Struct(
   {
-    alert_key: Schema.optional(Schema.NullOr(Schema.String)),
+    alert_key: optionalString,
     body: Schema.optional(Schema.NullOr(Schema.Struct(
       {
         contexts: Schema.optional(Schema.NullOr(Schema.Array(Context))),
-        details: Schema.optional(Schema.NullOr(Schema.Record({ key: Schema.String, value: Schema.Unknown }))),
+        details: Schema.optional(Schema.NullOr(extraFields)),
         type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("alert_body"), Schema.String)))
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    created_at: Schema.optional(Schema.NullOr(Schema.String)),
+    created_at: optionalString,
     first_trigger_log_entry: Schema.optional(Schema.NullOr(LogEntryReference)),
-    html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
+    html_url: optionalString,
+    id: optionalString,
     incident: Schema.optional(Schema.NullOr(IncidentReference)),
     integration: Schema.optional(Schema.NullOr(IntegrationReference)),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
+    self: optionalString,
     service: Schema.optional(Schema.NullOr(ServiceReference)),
     severity: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("info", "warning", "error", "critical"), Schema.String))),
     status: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("triggered", "resolved"), Schema.String))),
-    summary: Schema.optional(Schema.NullOr(Schema.String)),
-    suppressed: Schema.optional(Schema.NullOr(Schema.Boolean)),
+    summary: optionalString,
+    suppressed: optionalBoolean,
     type: Schema.Union(Schema.Literal("alert"), Schema.String)
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "Alert" })
 
 /**
@@ -1680,11 +1688,11 @@ export type Alert = typeof Alert.Type
  */
 export const AlertCount = /*#__PURE__*/ Schema.Struct(
   {
-    all: Schema.optional(Schema.NullOr(Schema.Number)),
-    resolved: Schema.optional(Schema.NullOr(Schema.Number)),
-    triggered: Schema.optional(Schema.NullOr(Schema.Number))
+    all: optionalNumber,
+    resolved: optionalNumber,
+    triggered: optionalNumber
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "AlertCount" })
 
 /**
@@ -1719,11 +1727,11 @@ export type AlertCount = typeof AlertCount.Type
 export const ContentBasedIntelligentAlertGroupingConfiguration = /*#__PURE__*/ Schema.Struct(
   {
     aggregate: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("all, any"), Schema.String))),
-    fields: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
-    recommended_time_window: Schema.optional(Schema.NullOr(Schema.Number)),
-    time_window: Schema.optional(Schema.NullOr(Schema.Number))
+    fields: optionalStrings,
+    recommended_time_window: optionalNumber,
+    time_window: optionalNumber
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "ContentBasedIntelligentAlertGroupingConfiguration" })
 
 /**
@@ -1762,28 +1770,28 @@ export const AlertGroupingSetting = /*#__PURE__*/ Schema.Struct(
       ContentBasedIntelligentAlertGroupingConfiguration,
       Schema.Struct(
         {
-          timeout: Schema.optional(Schema.NullOr(Schema.Number))
+          timeout: optionalNumber
         },
-        Schema.Record({ key: Schema.String, value: Schema.Unknown })
+        extraFields
       ),
       Schema.Struct(
         {
-          iag_fields: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
-          recommended_time_window: Schema.optional(Schema.NullOr(Schema.Number)),
-          time_window: Schema.optional(Schema.NullOr(Schema.Number))
+          iag_fields: optionalStrings,
+          recommended_time_window: optionalNumber,
+          time_window: optionalNumber
         },
-        Schema.Record({ key: Schema.String, value: Schema.Unknown })
+        extraFields
       )
     ))),
-    created_at: Schema.optional(Schema.NullOr(Schema.String)),
-    description: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    name: Schema.optional(Schema.NullOr(Schema.String)),
+    created_at: optionalString,
+    description: optionalString,
+    id: optionalString,
+    name: optionalString,
     services: Schema.optional(Schema.NullOr(Schema.Array(ServiceReference))),
     type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("content_based", "content_based_intelligent", "intelligent", "time"), Schema.String))),
-    updated_at: Schema.optional(Schema.NullOr(Schema.String))
+    updated_at: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "AlertGroupingSetting" })
 
 /**
@@ -1820,7 +1828,7 @@ export const AlertUpdateIncidentReference = /*#__PURE__*/ Schema.Struct(
     id: Schema.String,
     type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("incident_reference"), Schema.String)))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "AlertUpdateIncidentReference" })
 
 /**
@@ -1857,7 +1865,7 @@ export const AlertUpdate = /*#__PURE__*/ Schema.Struct(
     incident: Schema.optional(Schema.NullOr(AlertUpdateIncidentReference)),
     status: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("resolved", "triggered"), Schema.String)))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "AlertUpdate" })
 
 /**
@@ -1891,37 +1899,37 @@ export type AlertUpdate = typeof AlertUpdate.Type
  */
 export const AnalyticsIncidentMetrics = /*#__PURE__*/ Schema.Struct(
   {
-    mean_assignment_count: Schema.optional(Schema.NullOr(Schema.Number)),
-    mean_engaged_seconds: Schema.optional(Schema.NullOr(Schema.Number)),
-    mean_engaged_user_count: Schema.optional(Schema.NullOr(Schema.Number)),
-    mean_seconds_to_engage: Schema.optional(Schema.NullOr(Schema.Number)),
-    mean_seconds_to_first_ack: Schema.optional(Schema.NullOr(Schema.Number)),
-    mean_seconds_to_mobilize: Schema.optional(Schema.NullOr(Schema.Number)),
-    mean_seconds_to_resolve: Schema.optional(Schema.NullOr(Schema.Number)),
-    mean_user_defined_engaged_seconds: Schema.optional(Schema.NullOr(Schema.Number)),
-    range_start: Schema.optional(Schema.NullOr(Schema.String)),
-    service_id: Schema.optional(Schema.NullOr(Schema.String)),
-    service_name: Schema.optional(Schema.NullOr(Schema.String)),
-    team_id: Schema.optional(Schema.NullOr(Schema.String)),
-    team_name: Schema.optional(Schema.NullOr(Schema.String)),
-    total_business_hour_interruptions: Schema.optional(Schema.NullOr(Schema.Number)),
-    total_engaged_seconds: Schema.optional(Schema.NullOr(Schema.Number)),
-    total_escalation_count: Schema.optional(Schema.NullOr(Schema.Number)),
-    total_incident_count: Schema.optional(Schema.NullOr(Schema.Number)),
-    total_incidents_acknowledged: Schema.optional(Schema.NullOr(Schema.Number)),
+    mean_assignment_count: optionalNumber,
+    mean_engaged_seconds: optionalNumber,
+    mean_engaged_user_count: optionalNumber,
+    mean_seconds_to_engage: optionalNumber,
+    mean_seconds_to_first_ack: optionalNumber,
+    mean_seconds_to_mobilize: optionalNumber,
+    mean_seconds_to_resolve: optionalNumber,
+    mean_user_defined_engaged_seconds: optionalNumber,
+    range_start: optionalString,
+    service_id: optionalString,
+    service_name: optionalString,
+    team_id: optionalString,
+    team_name: optionalString,
+    total_business_hour_interruptions: optionalNumber,
+    total_engaged_seconds: optionalNumber,
+    total_escalation_count: optionalNumber,
+    total_incident_count: optionalNumber,
+    total_incidents_acknowledged: optionalNumber,
     total_incidents_auto_resolved: Schema.optional(Schema.Unknown),
-    total_incidents_manual_escalated: Schema.optional(Schema.NullOr(Schema.Number)),
-    total_incidents_reassigned: Schema.optional(Schema.NullOr(Schema.Number)),
-    total_incidents_timeout_escalated: Schema.optional(Schema.NullOr(Schema.Number)),
-    total_interruptions: Schema.optional(Schema.NullOr(Schema.Number)),
-    total_notifications: Schema.optional(Schema.NullOr(Schema.Number)),
-    total_off_hour_interruptions: Schema.optional(Schema.NullOr(Schema.Number)),
-    total_sleep_hour_interruptions: Schema.optional(Schema.NullOr(Schema.Number)),
-    total_snoozed_seconds: Schema.optional(Schema.NullOr(Schema.Number)),
-    total_user_defined_engaged_seconds: Schema.optional(Schema.NullOr(Schema.Number)),
-    up_time_pct: Schema.optional(Schema.NullOr(Schema.Number))
+    total_incidents_manual_escalated: optionalNumber,
+    total_incidents_reassigned: optionalNumber,
+    total_incidents_timeout_escalated: optionalNumber,
+    total_interruptions: optionalNumber,
+    total_notifications: optionalNumber,
+    total_off_hour_interruptions: optionalNumber,
+    total_sleep_hour_interruptions: optionalNumber,
+    total_snoozed_seconds: optionalNumber,
+    total_user_defined_engaged_seconds: optionalNumber,
+    up_time_pct: optionalNumber
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "AnalyticsIncidentMetrics" })
 
 /**
@@ -1955,38 +1963,38 @@ export type AnalyticsIncidentMetrics = typeof AnalyticsIncidentMetrics.Type
  */
 export const AnalyticsIncidentMetricsEscalationPolicy = /*#__PURE__*/ Schema.Struct(
   {
-    distinct_responder_count: Schema.optional(Schema.NullOr(Schema.Number)),
-    escalation_policy_id: Schema.optional(Schema.NullOr(Schema.String)),
-    escalation_policy_name: Schema.optional(Schema.NullOr(Schema.String)),
-    mean_assignment_count: Schema.optional(Schema.NullOr(Schema.Number)),
-    mean_engaged_seconds: Schema.optional(Schema.NullOr(Schema.Number)),
-    mean_engaged_user_count: Schema.optional(Schema.NullOr(Schema.Number)),
-    mean_seconds_to_engage: Schema.optional(Schema.NullOr(Schema.Number)),
-    mean_seconds_to_first_ack: Schema.optional(Schema.NullOr(Schema.Number)),
-    mean_seconds_to_mobilize: Schema.optional(Schema.NullOr(Schema.Number)),
-    mean_seconds_to_resolve: Schema.optional(Schema.NullOr(Schema.Number)),
-    mean_user_defined_engaged_seconds: Schema.optional(Schema.NullOr(Schema.Number)),
-    range_start: Schema.optional(Schema.NullOr(Schema.String)),
-    team_id: Schema.optional(Schema.NullOr(Schema.String)),
-    team_name: Schema.optional(Schema.NullOr(Schema.String)),
-    total_business_hour_interruptions: Schema.optional(Schema.NullOr(Schema.Number)),
-    total_engaged_seconds: Schema.optional(Schema.NullOr(Schema.Number)),
-    total_escalation_count: Schema.optional(Schema.NullOr(Schema.Number)),
-    total_incident_count: Schema.optional(Schema.NullOr(Schema.Number)),
-    total_incidents_acknowledged: Schema.optional(Schema.NullOr(Schema.Number)),
+    distinct_responder_count: optionalNumber,
+    escalation_policy_id: optionalString,
+    escalation_policy_name: optionalString,
+    mean_assignment_count: optionalNumber,
+    mean_engaged_seconds: optionalNumber,
+    mean_engaged_user_count: optionalNumber,
+    mean_seconds_to_engage: optionalNumber,
+    mean_seconds_to_first_ack: optionalNumber,
+    mean_seconds_to_mobilize: optionalNumber,
+    mean_seconds_to_resolve: optionalNumber,
+    mean_user_defined_engaged_seconds: optionalNumber,
+    range_start: optionalString,
+    team_id: optionalString,
+    team_name: optionalString,
+    total_business_hour_interruptions: optionalNumber,
+    total_engaged_seconds: optionalNumber,
+    total_escalation_count: optionalNumber,
+    total_incident_count: optionalNumber,
+    total_incidents_acknowledged: optionalNumber,
     total_incidents_auto_resolved: Schema.optional(Schema.Unknown),
-    total_incidents_manual_escalated: Schema.optional(Schema.NullOr(Schema.Number)),
-    total_incidents_reassigned: Schema.optional(Schema.NullOr(Schema.Number)),
-    total_incidents_timeout_escalated: Schema.optional(Schema.NullOr(Schema.Number)),
-    total_interruptions: Schema.optional(Schema.NullOr(Schema.Number)),
-    total_notifications: Schema.optional(Schema.NullOr(Schema.Number)),
-    total_off_hour_interruptions: Schema.optional(Schema.NullOr(Schema.Number)),
-    total_sleep_hour_interruptions: Schema.optional(Schema.NullOr(Schema.Number)),
-    total_snoozed_seconds: Schema.optional(Schema.NullOr(Schema.Number)),
-    total_user_defined_engaged_seconds: Schema.optional(Schema.NullOr(Schema.Number)),
-    up_time_pct: Schema.optional(Schema.NullOr(Schema.Number))
+    total_incidents_manual_escalated: optionalNumber,
+    total_incidents_reassigned: optionalNumber,
+    total_incidents_timeout_escalated: optionalNumber,
+    total_interruptions: optionalNumber,
+    total_notifications: optionalNumber,
+    total_off_hour_interruptions: optionalNumber,
+    total_sleep_hour_interruptions: optionalNumber,
+    total_snoozed_seconds: optionalNumber,
+    total_user_defined_engaged_seconds: optionalNumber,
+    up_time_pct: optionalNumber
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "AnalyticsIncidentMetricsEscalationPolicy" })
 
 /**
@@ -2023,27 +2031,27 @@ export const AnalyticsModel = /*#__PURE__*/ Schema.Struct(
     aggregate_unit: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("day", "week", "month"), Schema.String))),
     filters: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        created_at_end: Schema.optional(Schema.NullOr(Schema.String)),
-        created_at_start: Schema.optional(Schema.NullOr(Schema.String)),
-        escalation_policy_ids: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
-        major: Schema.optional(Schema.NullOr(Schema.Boolean)),
-        min_ackowledgements: Schema.optional(Schema.NullOr(Schema.Number)),
-        min_manual_escalations: Schema.optional(Schema.NullOr(Schema.Number)),
-        min_timeout_escalations: Schema.optional(Schema.NullOr(Schema.Number)),
-        pd_advance_used: Schema.optional(Schema.NullOr(Schema.Boolean)),
-        priority_ids: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
-        priority_names: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
-        service_ids: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
-        team_ids: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
+        created_at_end: optionalString,
+        created_at_start: optionalString,
+        escalation_policy_ids: optionalStrings,
+        major: optionalBoolean,
+        min_ackowledgements: optionalNumber,
+        min_manual_escalations: optionalNumber,
+        min_timeout_escalations: optionalNumber,
+        pd_advance_used: optionalBoolean,
+        priority_ids: optionalStrings,
+        priority_names: optionalStrings,
+        service_ids: optionalStrings,
+        team_ids: optionalStrings,
         urgency: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("high", "low"), Schema.String)))
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
     order: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("asc", "desc"), Schema.String))),
-    order_by: Schema.optional(Schema.NullOr(Schema.String)),
-    time_zone: Schema.optional(Schema.NullOr(Schema.String))
+    order_by: optionalString,
+    time_zone: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "AnalyticsModel" })
 
 /**
@@ -2079,26 +2087,26 @@ export const AnalyticsPdAdvanceUsageFilter = /*#__PURE__*/ Schema.Struct(
   {
     filters: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        created_at_end: Schema.optional(Schema.NullOr(Schema.String)),
-        created_at_start: Schema.optional(Schema.NullOr(Schema.String)),
-        escalation_policy_ids: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
-        incident_created_at_end: Schema.optional(Schema.NullOr(Schema.String)),
-        incident_created_at_start: Schema.optional(Schema.NullOr(Schema.String)),
-        major: Schema.optional(Schema.NullOr(Schema.Boolean)),
-        min_ackowledgements: Schema.optional(Schema.NullOr(Schema.Number)),
-        min_manual_escalations: Schema.optional(Schema.NullOr(Schema.Number)),
-        min_timeout_escalations: Schema.optional(Schema.NullOr(Schema.Number)),
-        priority_ids: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
-        priority_names: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
-        service_ids: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
-        team_ids: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
+        created_at_end: optionalString,
+        created_at_start: optionalString,
+        escalation_policy_ids: optionalStrings,
+        incident_created_at_end: optionalString,
+        incident_created_at_start: optionalString,
+        major: optionalBoolean,
+        min_ackowledgements: optionalNumber,
+        min_manual_escalations: optionalNumber,
+        min_timeout_escalations: optionalNumber,
+        priority_ids: optionalStrings,
+        priority_names: optionalStrings,
+        service_ids: optionalStrings,
+        team_ids: optionalStrings,
         urgency: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("high", "low"), Schema.String)))
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    time_zone: Schema.optional(Schema.NullOr(Schema.String))
+    time_zone: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "AnalyticsPdAdvanceUsageFilter" })
 
 /**
@@ -2132,57 +2140,57 @@ export type AnalyticsPdAdvanceUsageFilter = typeof AnalyticsPdAdvanceUsageFilter
  */
 export const AnalyticsRawIncident = /*#__PURE__*/ Schema.Struct(
   {
-    acknowledged_user_ids: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
-    acknowledged_user_names: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
-    acknowledgement_count: Schema.optional(Schema.NullOr(Schema.Number)),
-    active_user_count: Schema.optional(Schema.NullOr(Schema.Number)),
-    assigned_user_ids: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
-    assigned_user_names: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
-    assignment_count: Schema.optional(Schema.NullOr(Schema.Number)),
-    auto_resolved: Schema.optional(Schema.NullOr(Schema.Boolean)),
-    business_hour_interruptions: Schema.optional(Schema.NullOr(Schema.Number)),
-    created_at: Schema.optional(Schema.NullOr(Schema.String)),
-    description: Schema.optional(Schema.NullOr(Schema.String)),
-    engaged_seconds: Schema.optional(Schema.NullOr(Schema.Number)),
-    engaged_user_count: Schema.optional(Schema.NullOr(Schema.Number)),
-    escalation_count: Schema.optional(Schema.NullOr(Schema.Number)),
-    escalation_policy_id: Schema.optional(Schema.NullOr(Schema.String)),
-    escalation_policy_name: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    incident_number: Schema.optional(Schema.NullOr(Schema.Number)),
-    incident_type_id: Schema.optional(Schema.NullOr(Schema.String)),
-    incident_type_name: Schema.optional(Schema.NullOr(Schema.String)),
-    joined_user_ids: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
-    joined_user_names: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
-    major: Schema.optional(Schema.NullOr(Schema.Boolean)),
-    manual_escalation_count: Schema.optional(Schema.NullOr(Schema.Number)),
-    off_hour_interruptions: Schema.optional(Schema.NullOr(Schema.Number)),
-    priority_id: Schema.optional(Schema.NullOr(Schema.String)),
-    priority_name: Schema.optional(Schema.NullOr(Schema.String)),
-    priority_order: Schema.optional(Schema.NullOr(Schema.Number)),
-    reassignment_count: Schema.optional(Schema.NullOr(Schema.Number)),
-    resolved_at: Schema.optional(Schema.NullOr(Schema.String)),
-    resolved_by_user_id: Schema.optional(Schema.NullOr(Schema.String)),
-    resolved_by_user_name: Schema.optional(Schema.NullOr(Schema.String)),
-    seconds_to_engage: Schema.optional(Schema.NullOr(Schema.Number)),
-    seconds_to_first_ack: Schema.optional(Schema.NullOr(Schema.Number)),
-    seconds_to_mobilize: Schema.optional(Schema.NullOr(Schema.Number)),
-    seconds_to_resolve: Schema.optional(Schema.NullOr(Schema.Number)),
-    service_id: Schema.optional(Schema.NullOr(Schema.String)),
-    service_name: Schema.optional(Schema.NullOr(Schema.String)),
-    sleep_hour_interruptions: Schema.optional(Schema.NullOr(Schema.Number)),
-    snoozed_seconds: Schema.optional(Schema.NullOr(Schema.Number)),
-    status: Schema.optional(Schema.NullOr(Schema.String)),
-    team_id: Schema.optional(Schema.NullOr(Schema.String)),
-    team_name: Schema.optional(Schema.NullOr(Schema.String)),
-    timeout_escalation_count: Schema.optional(Schema.NullOr(Schema.Number)),
-    total_interruptions: Schema.optional(Schema.NullOr(Schema.Number)),
-    total_notifications: Schema.optional(Schema.NullOr(Schema.Number)),
-    updated_at: Schema.optional(Schema.NullOr(Schema.String)),
-    urgency: Schema.optional(Schema.NullOr(Schema.String)),
-    user_defined_effort_seconds: Schema.optional(Schema.NullOr(Schema.Number))
+    acknowledged_user_ids: optionalStrings,
+    acknowledged_user_names: optionalStrings,
+    acknowledgement_count: optionalNumber,
+    active_user_count: optionalNumber,
+    assigned_user_ids: optionalStrings,
+    assigned_user_names: optionalStrings,
+    assignment_count: optionalNumber,
+    auto_resolved: optionalBoolean,
+    business_hour_interruptions: optionalNumber,
+    created_at: optionalString,
+    description: optionalString,
+    engaged_seconds: optionalNumber,
+    engaged_user_count: optionalNumber,
+    escalation_count: optionalNumber,
+    escalation_policy_id: optionalString,
+    escalation_policy_name: optionalString,
+    id: optionalString,
+    incident_number: optionalNumber,
+    incident_type_id: optionalString,
+    incident_type_name: optionalString,
+    joined_user_ids: optionalStrings,
+    joined_user_names: optionalStrings,
+    major: optionalBoolean,
+    manual_escalation_count: optionalNumber,
+    off_hour_interruptions: optionalNumber,
+    priority_id: optionalString,
+    priority_name: optionalString,
+    priority_order: optionalNumber,
+    reassignment_count: optionalNumber,
+    resolved_at: optionalString,
+    resolved_by_user_id: optionalString,
+    resolved_by_user_name: optionalString,
+    seconds_to_engage: optionalNumber,
+    seconds_to_first_ack: optionalNumber,
+    seconds_to_mobilize: optionalNumber,
+    seconds_to_resolve: optionalNumber,
+    service_id: optionalString,
+    service_name: optionalString,
+    sleep_hour_interruptions: optionalNumber,
+    snoozed_seconds: optionalNumber,
+    status: optionalString,
+    team_id: optionalString,
+    team_name: optionalString,
+    timeout_escalation_count: optionalNumber,
+    total_interruptions: optionalNumber,
+    total_notifications: optionalNumber,
+    updated_at: optionalString,
+    urgency: optionalString,
+    user_defined_effort_seconds: optionalNumber
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "AnalyticsRawIncident" })
 
 /**
@@ -2216,15 +2224,15 @@ export type AnalyticsRawIncident = typeof AnalyticsRawIncident.Type
  */
 export const AnalyticsRawIncidentResponses = /*#__PURE__*/ Schema.Struct(
   {
-    requested_at: Schema.optional(Schema.NullOr(Schema.String)),
-    responded_at: Schema.optional(Schema.NullOr(Schema.String)),
-    responder_id: Schema.optional(Schema.NullOr(Schema.String)),
-    responder_name: Schema.optional(Schema.NullOr(Schema.String)),
+    requested_at: optionalString,
+    responded_at: optionalString,
+    responder_id: optionalString,
+    responder_name: optionalString,
     responder_type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("assigned", "reassigned", "escalated", "added_responder"), Schema.String))),
     response_status: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("joined", "pending", "declined"), Schema.String))),
-    time_to_respond_seconds: Schema.optional(Schema.NullOr(Schema.Number))
+    time_to_respond_seconds: optionalNumber
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "AnalyticsRawIncidentResponses" })
 
 /**
@@ -2258,35 +2266,35 @@ export type AnalyticsRawIncidentResponses = typeof AnalyticsRawIncidentResponses
  */
 export const AnalyticsRawResponderIncidents = /*#__PURE__*/ Schema.Struct(
   {
-    incident_created_at: Schema.optional(Schema.NullOr(Schema.String)),
-    incident_description: Schema.optional(Schema.NullOr(Schema.String)),
-    incident_id: Schema.optional(Schema.NullOr(Schema.String)),
-    incident_number: Schema.optional(Schema.NullOr(Schema.Number)),
-    incident_priority_id: Schema.optional(Schema.NullOr(Schema.String)),
-    incident_priority_name: Schema.optional(Schema.NullOr(Schema.String)),
-    incident_priority_order: Schema.optional(Schema.NullOr(Schema.Number)),
-    incident_urgency: Schema.optional(Schema.NullOr(Schema.String)),
-    mean_time_to_acknowledge_seconds: Schema.optional(Schema.NullOr(Schema.Number)),
-    responder_id: Schema.optional(Schema.NullOr(Schema.String)),
-    responder_name: Schema.optional(Schema.NullOr(Schema.String)),
-    service_id: Schema.optional(Schema.NullOr(Schema.String)),
-    service_name: Schema.optional(Schema.NullOr(Schema.String)),
-    service_team_id: Schema.optional(Schema.NullOr(Schema.String)),
-    service_team_name: Schema.optional(Schema.NullOr(Schema.String)),
-    total_acknowledgements: Schema.optional(Schema.NullOr(Schema.Number)),
-    total_business_hour_interruptions: Schema.optional(Schema.NullOr(Schema.Number)),
-    total_engaged_seconds: Schema.optional(Schema.NullOr(Schema.Number)),
-    total_interruptions: Schema.optional(Schema.NullOr(Schema.Number)),
-    total_manual_escalations_from: Schema.optional(Schema.NullOr(Schema.Number)),
-    total_manual_escalations_to: Schema.optional(Schema.NullOr(Schema.Number)),
-    total_off_hour_interruptions: Schema.optional(Schema.NullOr(Schema.String)),
-    total_reassignments_from: Schema.optional(Schema.NullOr(Schema.Number)),
-    total_reassignments_to: Schema.optional(Schema.NullOr(Schema.Number)),
-    total_sleep_hour_interruptions: Schema.optional(Schema.NullOr(Schema.Number)),
-    total_timeout_escalations_from: Schema.optional(Schema.NullOr(Schema.Number)),
-    total_timeout_escalations_to: Schema.optional(Schema.NullOr(Schema.Number))
+    incident_created_at: optionalString,
+    incident_description: optionalString,
+    incident_id: optionalString,
+    incident_number: optionalNumber,
+    incident_priority_id: optionalString,
+    incident_priority_name: optionalString,
+    incident_priority_order: optionalNumber,
+    incident_urgency: optionalString,
+    mean_time_to_acknowledge_seconds: optionalNumber,
+    responder_id: optionalString,
+    responder_name: optionalString,
+    service_id: optionalString,
+    service_name: optionalString,
+    service_team_id: optionalString,
+    service_team_name: optionalString,
+    total_acknowledgements: optionalNumber,
+    total_business_hour_interruptions: optionalNumber,
+    total_engaged_seconds: optionalNumber,
+    total_interruptions: optionalNumber,
+    total_manual_escalations_from: optionalNumber,
+    total_manual_escalations_to: optionalNumber,
+    total_off_hour_interruptions: optionalString,
+    total_reassignments_from: optionalNumber,
+    total_reassignments_to: optionalNumber,
+    total_sleep_hour_interruptions: optionalNumber,
+    total_timeout_escalations_from: optionalNumber,
+    total_timeout_escalations_to: optionalNumber
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "AnalyticsRawResponderIncidents" })
 
 /**
@@ -2320,29 +2328,29 @@ export type AnalyticsRawResponderIncidents = typeof AnalyticsRawResponderInciden
  */
 export const AnalyticsRawUser = /*#__PURE__*/ Schema.Struct(
   {
-    account_id: Schema.optional(Schema.NullOr(Schema.Number)),
-    channel_types_configured: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
-    created_at: Schema.optional(Schema.NullOr(Schema.String)),
-    default_notification_channel_count: Schema.optional(Schema.NullOr(Schema.Number)),
-    description: Schema.optional(Schema.NullOr(Schema.String)),
-    downloaded_mobile_app: Schema.optional(Schema.NullOr(Schema.Boolean)),
-    email: Schema.optional(Schema.NullOr(Schema.String)),
-    escalation_policies_count: Schema.optional(Schema.NullOr(Schema.Number)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    last_sign_in_at: Schema.optional(Schema.NullOr(Schema.String)),
-    notification_methods: Schema.optional(Schema.NullOr(Schema.Boolean)),
-    on_escalation_policy: Schema.optional(Schema.NullOr(Schema.Boolean)),
-    on_schedule: Schema.optional(Schema.NullOr(Schema.Boolean)),
-    role: Schema.optional(Schema.NullOr(Schema.String)),
-    schedules_count: Schema.optional(Schema.NullOr(Schema.Number)),
-    signed_up: Schema.optional(Schema.NullOr(Schema.Boolean)),
-    team_count: Schema.optional(Schema.NullOr(Schema.Number)),
-    team_id: Schema.optional(Schema.NullOr(Schema.String)),
-    team_name: Schema.optional(Schema.NullOr(Schema.String)),
-    time_zone: Schema.optional(Schema.NullOr(Schema.String)),
-    user_name: Schema.optional(Schema.NullOr(Schema.String))
+    account_id: optionalNumber,
+    channel_types_configured: optionalStrings,
+    created_at: optionalString,
+    default_notification_channel_count: optionalNumber,
+    description: optionalString,
+    downloaded_mobile_app: optionalBoolean,
+    email: optionalString,
+    escalation_policies_count: optionalNumber,
+    id: optionalString,
+    last_sign_in_at: optionalString,
+    notification_methods: optionalBoolean,
+    on_escalation_policy: optionalBoolean,
+    on_schedule: optionalBoolean,
+    role: optionalString,
+    schedules_count: optionalNumber,
+    signed_up: optionalBoolean,
+    team_count: optionalNumber,
+    team_id: optionalString,
+    team_name: optionalString,
+    time_zone: optionalString,
+    user_name: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "AnalyticsRawUser" })
 
 /**
@@ -2378,21 +2386,21 @@ export const AnalyticsResponderFilter = /*#__PURE__*/ Schema.Struct(
   {
     filters: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        date_range_end: Schema.optional(Schema.NullOr(Schema.String)),
-        date_range_start: Schema.optional(Schema.NullOr(Schema.String)),
-        priority_ids: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
-        priority_names: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
-        responder_ids: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
-        team_ids: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
+        date_range_end: optionalString,
+        date_range_start: optionalString,
+        priority_ids: optionalStrings,
+        priority_names: optionalStrings,
+        responder_ids: optionalStrings,
+        team_ids: optionalStrings,
         urgency: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("high", "low"), Schema.String)))
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
     order: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("asc", "desc"), Schema.String))),
-    order_by: Schema.optional(Schema.NullOr(Schema.String)),
-    time_zone: Schema.optional(Schema.NullOr(Schema.String))
+    order_by: optionalString,
+    time_zone: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "AnalyticsResponderFilter" })
 
 /**
@@ -2426,31 +2434,31 @@ export type AnalyticsResponderFilter = typeof AnalyticsResponderFilter.Type
  */
 export const AnalyticsResponderMetrics = /*#__PURE__*/ Schema.Struct(
   {
-    mean_engaged_seconds: Schema.optional(Schema.NullOr(Schema.Number)),
-    mean_time_to_acknowledge_seconds: Schema.optional(Schema.NullOr(Schema.Number)),
-    responder_id: Schema.optional(Schema.NullOr(Schema.Number)),
-    responder_name: Schema.optional(Schema.NullOr(Schema.String)),
-    team_id: Schema.optional(Schema.NullOr(Schema.String)),
-    team_name: Schema.optional(Schema.NullOr(Schema.String)),
-    total_business_hour_interruptions: Schema.optional(Schema.NullOr(Schema.Number)),
-    total_engaged_seconds: Schema.optional(Schema.NullOr(Schema.Number)),
-    total_incident_count: Schema.optional(Schema.NullOr(Schema.Number)),
-    total_incidents_acknowledged: Schema.optional(Schema.NullOr(Schema.Number)),
-    total_incidents_manual_escalated_from: Schema.optional(Schema.NullOr(Schema.Number)),
-    total_incidents_manual_escalated_to: Schema.optional(Schema.NullOr(Schema.Number)),
-    total_incidents_reassigned_from: Schema.optional(Schema.NullOr(Schema.Number)),
-    total_incidents_reassigned_to: Schema.optional(Schema.NullOr(Schema.Number)),
-    total_incidents_timeout_escalated_from: Schema.optional(Schema.NullOr(Schema.Number)),
-    total_incidents_timeout_escalated_to: Schema.optional(Schema.NullOr(Schema.Number)),
-    total_interruptions: Schema.optional(Schema.NullOr(Schema.Number)),
-    total_notifications: Schema.optional(Schema.NullOr(Schema.Number)),
-    total_off_hour_interruptions: Schema.optional(Schema.NullOr(Schema.Number)),
-    total_seconds_on_call: Schema.optional(Schema.NullOr(Schema.Number)),
-    total_seconds_on_call_level_1: Schema.optional(Schema.NullOr(Schema.Number)),
-    total_seconds_on_call_level_2_plus: Schema.optional(Schema.NullOr(Schema.Number)),
-    total_sleep_hour_interruptions: Schema.optional(Schema.NullOr(Schema.Number))
+    mean_engaged_seconds: optionalNumber,
+    mean_time_to_acknowledge_seconds: optionalNumber,
+    responder_id: optionalNumber,
+    responder_name: optionalString,
+    team_id: optionalString,
+    team_name: optionalString,
+    total_business_hour_interruptions: optionalNumber,
+    total_engaged_seconds: optionalNumber,
+    total_incident_count: optionalNumber,
+    total_incidents_acknowledged: optionalNumber,
+    total_incidents_manual_escalated_from: optionalNumber,
+    total_incidents_manual_escalated_to: optionalNumber,
+    total_incidents_reassigned_from: optionalNumber,
+    total_incidents_reassigned_to: optionalNumber,
+    total_incidents_timeout_escalated_from: optionalNumber,
+    total_incidents_timeout_escalated_to: optionalNumber,
+    total_interruptions: optionalNumber,
+    total_notifications: optionalNumber,
+    total_off_hour_interruptions: optionalNumber,
+    total_seconds_on_call: optionalNumber,
+    total_seconds_on_call_level_1: optionalNumber,
+    total_seconds_on_call_level_2_plus: optionalNumber,
+    total_sleep_hour_interruptions: optionalNumber
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "AnalyticsResponderMetrics" })
 
 /**
@@ -2484,13 +2492,13 @@ export type AnalyticsResponderMetrics = typeof AnalyticsResponderMetrics.Type
  */
 export const AnalyticsUserFilterConditions = /*#__PURE__*/ Schema.Struct(
   {
-    created_at_end: Schema.optional(Schema.NullOr(Schema.String)),
-    created_at_start: Schema.optional(Schema.NullOr(Schema.String)),
-    role_ids: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
-    team_ids: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
-    user_ids: Schema.optional(Schema.NullOr(Schema.Array(Schema.String)))
+    created_at_end: optionalString,
+    created_at_start: optionalString,
+    role_ids: optionalStrings,
+    team_ids: optionalStrings,
+    user_ids: optionalStrings
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "AnalyticsUserFilterConditions" })
 
 /**
@@ -2525,15 +2533,15 @@ export type AnalyticsUserFilterConditions = typeof AnalyticsUserFilterConditions
 export const AnalyticsUserFilter = /*#__PURE__*/ Schema.Struct(
   {
     aggregate_unit: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("day", "week", "month"), Schema.String))),
-    ending_before: Schema.optional(Schema.NullOr(Schema.String)),
+    ending_before: optionalString,
     filters: Schema.optional(Schema.NullOr(AnalyticsUserFilterConditions)),
-    limit: Schema.optional(Schema.NullOr(Schema.Number)),
+    limit: optionalNumber,
     order: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("asc", "desc"), Schema.String))),
-    order_by: Schema.optional(Schema.NullOr(Schema.String)),
-    starting_after: Schema.optional(Schema.NullOr(Schema.String)),
-    time_zone: Schema.optional(Schema.NullOr(Schema.String))
+    order_by: optionalString,
+    starting_after: optionalString,
+    time_zone: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "AnalyticsUserFilter" })
 
 /**
@@ -2567,17 +2575,17 @@ export type AnalyticsUserFilter = typeof AnalyticsUserFilter.Type
  */
 export const AnalyticsUserMetrics = /*#__PURE__*/ Schema.Struct(
   {
-    total_downloaded_mobile_app_count: Schema.optional(Schema.NullOr(Schema.Number)),
-    total_downloaded_mobile_app_percentage: Schema.optional(Schema.NullOr(Schema.Number)),
-    total_on_escalation_policy_count: Schema.optional(Schema.NullOr(Schema.Number)),
-    total_on_escalation_policy_percentage: Schema.optional(Schema.NullOr(Schema.Number)),
-    total_signed_up_count: Schema.optional(Schema.NullOr(Schema.Number)),
-    total_signed_up_percentage: Schema.optional(Schema.NullOr(Schema.Number)),
-    total_user_count: Schema.optional(Schema.NullOr(Schema.Number)),
-    total_with_notification_methods_count: Schema.optional(Schema.NullOr(Schema.Number)),
-    total_with_notification_methods_percentage: Schema.optional(Schema.NullOr(Schema.Number))
+    total_downloaded_mobile_app_count: optionalNumber,
+    total_downloaded_mobile_app_percentage: optionalNumber,
+    total_on_escalation_policy_count: optionalNumber,
+    total_on_escalation_policy_percentage: optionalNumber,
+    total_signed_up_count: optionalNumber,
+    total_signed_up_percentage: optionalNumber,
+    total_user_count: optionalNumber,
+    total_with_notification_methods_count: optionalNumber,
+    total_with_notification_methods_percentage: optionalNumber
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "AnalyticsUserMetrics" })
 
 /**
@@ -2612,27 +2620,27 @@ export type AnalyticsUserMetrics = typeof AnalyticsUserMetrics.Type
 export const AnnotateLogEntry = /*#__PURE__*/ Schema.Struct(
   {
     agent: Schema.optional(Schema.NullOr(AgentReference)),
-    changeset: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
+    changeset: optionalStrings,
     channel: Schema.optional(Schema.NullOr(Channel)),
     contexts: Schema.optional(Schema.NullOr(Schema.Array(Context))),
-    created_at: Schema.optional(Schema.NullOr(Schema.String)),
+    created_at: optionalString,
     event_details: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        description: Schema.optional(Schema.NullOr(Schema.String))
+        description: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
+    html_url: optionalString,
+    id: optionalString,
     incident: Schema.optional(Schema.NullOr(IncidentReference)),
-    note: Schema.optional(Schema.NullOr(Schema.String)),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
+    note: optionalString,
+    self: optionalString,
     service: Schema.optional(Schema.NullOr(ServiceReference)),
-    summary: Schema.optional(Schema.NullOr(Schema.String)),
+    summary: optionalString,
     teams: Schema.optional(Schema.NullOr(Schema.Array(TeamReference))),
     type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("annotate_log_entry"), Schema.String)))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "AnnotateLogEntry" })
 
 /**
@@ -2668,27 +2676,27 @@ export const AssignLogEntry = /*#__PURE__*/ Schema.Struct(
   {
     agent: Schema.optional(Schema.NullOr(AgentReference)),
     assignees: Schema.optional(Schema.NullOr(Schema.Array(UserReference))),
-    changeset: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
+    changeset: optionalStrings,
     channel: Schema.optional(Schema.NullOr(Channel)),
     contexts: Schema.optional(Schema.NullOr(Schema.Array(Context))),
-    created_at: Schema.optional(Schema.NullOr(Schema.String)),
+    created_at: optionalString,
     event_details: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        description: Schema.optional(Schema.NullOr(Schema.String))
+        description: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
+    html_url: optionalString,
+    id: optionalString,
     incident: Schema.optional(Schema.NullOr(IncidentReference)),
-    note: Schema.optional(Schema.NullOr(Schema.String)),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
+    note: optionalString,
+    self: optionalString,
     service: Schema.optional(Schema.NullOr(ServiceReference)),
-    summary: Schema.optional(Schema.NullOr(Schema.String)),
+    summary: optionalString,
     teams: Schema.optional(Schema.NullOr(Schema.Array(TeamReference))),
     type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("assign_log_entry"), Schema.String)))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "AssignLogEntry" })
 
 /**
@@ -2726,9 +2734,9 @@ export const Assignment = /*#__PURE__*/ Schema.Struct(
       UserReference,
       User
     ))),
-    at: Schema.optional(Schema.NullOr(Schema.String))
+    at: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "Assignment" })
 
 /**
@@ -2762,9 +2770,9 @@ export type Assignment = typeof Assignment.Type
  */
 export const AssociateServiceToIncidentWorkflowTriggerBody = /*#__PURE__*/ Schema.Struct(
   {
-    id: Schema.optional(Schema.NullOr(Schema.String))
+    id: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "AssociateServiceToIncidentWorkflowTriggerBody" })
 
 /**
@@ -2798,53 +2806,53 @@ export type AssociateServiceToIncidentWorkflowTriggerBody = typeof AssociateServ
  */
 export const AuditRecord = /*#__PURE__*/ Schema.Struct(
   {
-    action: Schema.optional(Schema.NullOr(Schema.String)),
+    action: optionalString,
     actors: Schema.optional(Schema.NullOr(Schema.Array(Reference))),
     details: Schema.optional(Schema.NullOr(Schema.Struct(
       {
         fields: Schema.optional(Schema.NullOr(Schema.Array(Schema.Struct(
           {
-            before_value: Schema.optional(Schema.NullOr(Schema.String)),
-            description: Schema.optional(Schema.NullOr(Schema.String)),
-            name: Schema.optional(Schema.NullOr(Schema.String)),
-            value: Schema.optional(Schema.NullOr(Schema.String))
+            before_value: optionalString,
+            description: optionalString,
+            name: optionalString,
+            value: optionalString
           },
-          Schema.Record({ key: Schema.String, value: Schema.Unknown })
+          extraFields
         )))),
         references: Schema.optional(Schema.NullOr(Schema.Array(Schema.Struct(
           {
             added: Schema.optional(Schema.NullOr(Schema.Array(Reference))),
-            description: Schema.optional(Schema.NullOr(Schema.String)),
-            name: Schema.optional(Schema.NullOr(Schema.String)),
+            description: optionalString,
+            name: optionalString,
             removed: Schema.optional(Schema.NullOr(Schema.Array(Reference)))
           },
-          Schema.Record({ key: Schema.String, value: Schema.Unknown })
+          extraFields
         )))),
         resource: Schema.optional(Schema.NullOr(Reference))
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
     execution_context: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        remote_address: Schema.optional(Schema.NullOr(Schema.String)),
-        request_id: Schema.optional(Schema.NullOr(Schema.String))
+        remote_address: optionalString,
+        request_id: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    execution_time: Schema.optional(Schema.NullOr(Schema.String)),
+    execution_time: optionalString,
     id: Schema.String,
     method: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        description: Schema.optional(Schema.NullOr(Schema.String)),
-        truncated_token: Schema.optional(Schema.NullOr(Schema.String)),
+        description: optionalString,
+        truncated_token: optionalString,
         type: Schema.Union(Schema.Literal("browser", "oauth", "api_token", "identity_provider", "other"), Schema.String)
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
     root_resource: Schema.optional(Schema.NullOr(Reference)),
-    self: Schema.optional(Schema.NullOr(Schema.String))
+    self: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "AuditRecord" })
 
 /**
@@ -2942,7 +2950,7 @@ export const AutomationActionsUserPermissions = /*#__PURE__*/ Schema.Struct(
   {
     permissions: Schema.optional(Schema.NullOr(Schema.Array(Schema.Union(Schema.Literal("create", "update", "delete", "invoke"), Schema.String))))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "AutomationActionsUserPermissions" })
 
 /**
@@ -2978,13 +2986,13 @@ export const AutomationActionsAbstractAction = /*#__PURE__*/ Schema.Struct(
   {
     action_classification: Schema.optional(Schema.NullOr(AutomationActionsActionClassificationEnum)),
     action_type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("script", "process_automation"), Schema.String))),
-    allow_invocation_from_event_orchestration: Schema.optional(Schema.NullOr(Schema.Boolean)),
-    allow_invocation_manually: Schema.optional(Schema.NullOr(Schema.Boolean)),
-    creation_time: Schema.optional(Schema.NullOr(Schema.String)),
-    description: Schema.optional(Schema.NullOr(Schema.String)),
-    html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    last_run: Schema.optional(Schema.NullOr(Schema.String)),
+    allow_invocation_from_event_orchestration: optionalBoolean,
+    allow_invocation_manually: optionalBoolean,
+    creation_time: optionalString,
+    description: optionalString,
+    html_url: optionalString,
+    id: optionalString,
+    last_run: optionalString,
     last_run_by: Schema.optional(Schema.NullOr(Schema.Union(
       UserReference,
       Schema.Struct(
@@ -2992,33 +3000,33 @@ export const AutomationActionsAbstractAction = /*#__PURE__*/ Schema.Struct(
           id: Schema.String,
           type: Schema.String
         },
-        Schema.Record({ key: Schema.String, value: Schema.Unknown })
+        extraFields
       ),
       Schema.Struct(
         {
-          html_url: Schema.optional(Schema.NullOr(Schema.String)),
-          id: Schema.optional(Schema.NullOr(Schema.String)),
-          self: Schema.optional(Schema.NullOr(Schema.String)),
-          summary: Schema.optional(Schema.NullOr(Schema.String)),
+          html_url: optionalString,
+          id: optionalString,
+          self: optionalString,
+          summary: optionalString,
           type: Schema.Union(Schema.Literal("account_reference"), Schema.String)
         },
-        Schema.Record({ key: Schema.String, value: Schema.Unknown })
+        extraFields
       )
     ))),
-    map_to_all_services: Schema.optional(Schema.NullOr(Schema.Boolean)),
-    metadata: Schema.optional(Schema.NullOr(Schema.Record({ key: Schema.String, value: Schema.Unknown }))),
-    modify_time: Schema.optional(Schema.NullOr(Schema.String)),
-    name: Schema.optional(Schema.NullOr(Schema.String)),
-    only_invocable_on_unresolved_incidents: Schema.optional(Schema.NullOr(Schema.Boolean)),
+    map_to_all_services: optionalBoolean,
+    metadata: Schema.optional(Schema.NullOr(extraFields)),
+    modify_time: optionalString,
+    name: optionalString,
+    only_invocable_on_unresolved_incidents: optionalBoolean,
     privileges: Schema.optional(Schema.NullOr(AutomationActionsUserPermissions)),
-    runner: Schema.optional(Schema.NullOr(Schema.String)),
+    runner: optionalString,
     runner_type: Schema.optional(Schema.NullOr(AutomationActionsRunnerTypeEnum)),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
+    self: optionalString,
     services: Schema.optional(Schema.NullOr(Schema.Array(ServiceReference))),
-    summary: Schema.optional(Schema.NullOr(Schema.String)),
-    type: Schema.optional(Schema.NullOr(Schema.String))
+    summary: optionalString,
+    type: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "AutomationActionsAbstractAction" })
 
 /**
@@ -3054,17 +3062,17 @@ export const AutomationActionsAbstractActionPostBody = /*#__PURE__*/ Schema.Stru
   {
     action_classification: Schema.optional(Schema.NullOr(AutomationActionsActionClassificationEnum)),
     action_type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("script", "process_automation"), Schema.String))),
-    allow_invocation_from_event_orchestration: Schema.optional(Schema.NullOr(Schema.Boolean)),
-    allow_invocation_manually: Schema.optional(Schema.NullOr(Schema.Boolean)),
-    description: Schema.optional(Schema.NullOr(Schema.String)),
-    map_to_all_services: Schema.optional(Schema.NullOr(Schema.Boolean)),
-    name: Schema.optional(Schema.NullOr(Schema.String)),
-    only_invocable_on_unresolved_incidents: Schema.optional(Schema.NullOr(Schema.Boolean)),
-    runner: Schema.optional(Schema.NullOr(Schema.String)),
+    allow_invocation_from_event_orchestration: optionalBoolean,
+    allow_invocation_manually: optionalBoolean,
+    description: optionalString,
+    map_to_all_services: optionalBoolean,
+    name: optionalString,
+    only_invocable_on_unresolved_incidents: optionalBoolean,
+    runner: optionalString,
     services: Schema.optional(Schema.NullOr(Schema.Array(ServiceReference))),
     teams: Schema.optional(Schema.NullOr(Schema.Array(TeamReference)))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "AutomationActionsAbstractActionPostBody" })
 
 /**
@@ -3100,15 +3108,15 @@ export const AutomationActionsAbstractActionPutBody = /*#__PURE__*/ Schema.Struc
   {
     action_classification: Schema.optional(Schema.NullOr(AutomationActionsActionClassificationEnum)),
     action_type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("script", "process_automation"), Schema.String))),
-    allow_invocation_from_event_orchestration: Schema.optional(Schema.NullOr(Schema.Boolean)),
-    allow_invocation_manually: Schema.optional(Schema.NullOr(Schema.Boolean)),
-    description: Schema.optional(Schema.NullOr(Schema.String)),
-    map_to_all_services: Schema.optional(Schema.NullOr(Schema.Boolean)),
-    name: Schema.optional(Schema.NullOr(Schema.String)),
-    only_invocable_on_unresolved_incidents: Schema.optional(Schema.NullOr(Schema.Boolean)),
-    runner: Schema.optional(Schema.NullOr(Schema.String))
+    allow_invocation_from_event_orchestration: optionalBoolean,
+    allow_invocation_manually: optionalBoolean,
+    description: optionalString,
+    map_to_all_services: optionalBoolean,
+    name: optionalString,
+    only_invocable_on_unresolved_incidents: optionalBoolean,
+    runner: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "AutomationActionsAbstractActionPutBody" })
 
 /**
@@ -3142,11 +3150,11 @@ export type AutomationActionsAbstractActionPutBody = typeof AutomationActionsAbs
  */
 export const AutomationActionsProcessAutomationJobActionDataReference = /*#__PURE__*/ Schema.Struct(
   {
-    process_automation_job_arguments: Schema.optional(Schema.NullOr(Schema.String)),
-    process_automation_job_id: Schema.optional(Schema.NullOr(Schema.String)),
-    process_automation_node_filter: Schema.optional(Schema.NullOr(Schema.String))
+    process_automation_job_arguments: optionalString,
+    process_automation_job_id: optionalString,
+    process_automation_node_filter: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "AutomationActionsProcessAutomationJobActionDataReference" })
 
 /**
@@ -3180,10 +3188,10 @@ export type AutomationActionsProcessAutomationJobActionDataReference = typeof Au
  */
 export const AutomationActionsScriptActionDataReference = /*#__PURE__*/ Schema.Struct(
   {
-    invocation_command: Schema.optional(Schema.NullOr(Schema.String)),
-    script: Schema.optional(Schema.NullOr(Schema.String))
+    invocation_command: optionalString,
+    script: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "AutomationActionsScriptActionDataReference" })
 
 /**
@@ -3217,7 +3225,7 @@ export type AutomationActionsScriptActionDataReference = typeof AutomationAction
  */
 export const AutomationActionsInvocation = /*#__PURE__*/ Schema.Struct(
   {
-    action_id: Schema.optional(Schema.NullOr(Schema.String)),
+    action_id: optionalString,
     action_snapshot: Schema.optional(Schema.NullOr(Schema.Struct(
       {
         action_data_reference: Schema.optional(Schema.NullOr(Schema.Union(
@@ -3225,13 +3233,13 @@ export const AutomationActionsInvocation = /*#__PURE__*/ Schema.Struct(
           AutomationActionsScriptActionDataReference
         ))),
         action_type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("script", "process_automation"), Schema.String))),
-        name: Schema.optional(Schema.NullOr(Schema.String))
+        name: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    duration: Schema.optional(Schema.NullOr(Schema.Number)),
-    html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
+    duration: optionalNumber,
+    html_url: optionalString,
+    id: optionalString,
     metadata: Schema.optional(Schema.NullOr(Schema.Struct(
       {
         agent: Schema.optional(Schema.NullOr(Schema.Union(
@@ -3241,37 +3249,37 @@ export const AutomationActionsInvocation = /*#__PURE__*/ Schema.Struct(
               id: Schema.String,
               type: Schema.String
             },
-            Schema.Record({ key: Schema.String, value: Schema.Unknown })
+            extraFields
           ),
           Schema.Struct(
             {
-              html_url: Schema.optional(Schema.NullOr(Schema.String)),
-              id: Schema.optional(Schema.NullOr(Schema.String)),
-              self: Schema.optional(Schema.NullOr(Schema.String)),
-              summary: Schema.optional(Schema.NullOr(Schema.String)),
+              html_url: optionalString,
+              id: optionalString,
+              self: optionalString,
+              summary: optionalString,
               type: Schema.Union(Schema.Literal("account_reference"), Schema.String)
             },
-            Schema.Record({ key: Schema.String, value: Schema.Unknown })
+            extraFields
           )
         ))),
         incident: Schema.optional(Schema.NullOr(IncidentReference))
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    runner_id: Schema.optional(Schema.NullOr(Schema.String)),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
+    runner_id: optionalString,
+    self: optionalString,
     state: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("prepared", "created", "sent", "queued", "running", "aborted", "completed", "error", "unknown"), Schema.String))),
-    summary: Schema.optional(Schema.NullOr(Schema.String)),
+    summary: optionalString,
     timing: Schema.optional(Schema.NullOr(Schema.Array(Schema.Struct(
       {
         state: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("prepared", "created", "sent", "queued", "running", "aborted", "completed", "error", "unknown"), Schema.String))),
-        timestamp: Schema.optional(Schema.NullOr(Schema.String))
+        timestamp: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     )))),
-    type: Schema.optional(Schema.NullOr(Schema.String))
+    type: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "AutomationActionsInvocation" })
 
 /**
@@ -3308,13 +3316,13 @@ export const AutomationActionsProcessAutomationJobAction = /*#__PURE__*/ Schema.
     action_classification: Schema.optional(Schema.NullOr(AutomationActionsActionClassificationEnum)),
     action_data_reference: Schema.optional(Schema.NullOr(AutomationActionsProcessAutomationJobActionDataReference)),
     action_type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("script", "process_automation"), Schema.String))),
-    allow_invocation_from_event_orchestration: Schema.optional(Schema.NullOr(Schema.Boolean)),
-    allow_invocation_manually: Schema.optional(Schema.NullOr(Schema.Boolean)),
-    creation_time: Schema.optional(Schema.NullOr(Schema.String)),
-    description: Schema.optional(Schema.NullOr(Schema.String)),
-    html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    last_run: Schema.optional(Schema.NullOr(Schema.String)),
+    allow_invocation_from_event_orchestration: optionalBoolean,
+    allow_invocation_manually: optionalBoolean,
+    creation_time: optionalString,
+    description: optionalString,
+    html_url: optionalString,
+    id: optionalString,
+    last_run: optionalString,
     last_run_by: Schema.optional(Schema.NullOr(Schema.Union(
       UserReference,
       Schema.Struct(
@@ -3322,33 +3330,33 @@ export const AutomationActionsProcessAutomationJobAction = /*#__PURE__*/ Schema.
           id: Schema.String,
           type: Schema.String
         },
-        Schema.Record({ key: Schema.String, value: Schema.Unknown })
+        extraFields
       ),
       Schema.Struct(
         {
-          html_url: Schema.optional(Schema.NullOr(Schema.String)),
-          id: Schema.optional(Schema.NullOr(Schema.String)),
-          self: Schema.optional(Schema.NullOr(Schema.String)),
-          summary: Schema.optional(Schema.NullOr(Schema.String)),
+          html_url: optionalString,
+          id: optionalString,
+          self: optionalString,
+          summary: optionalString,
           type: Schema.Union(Schema.Literal("account_reference"), Schema.String)
         },
-        Schema.Record({ key: Schema.String, value: Schema.Unknown })
+        extraFields
       )
     ))),
-    map_to_all_services: Schema.optional(Schema.NullOr(Schema.Boolean)),
-    metadata: Schema.optional(Schema.NullOr(Schema.Record({ key: Schema.String, value: Schema.Unknown }))),
-    modify_time: Schema.optional(Schema.NullOr(Schema.String)),
-    name: Schema.optional(Schema.NullOr(Schema.String)),
-    only_invocable_on_unresolved_incidents: Schema.optional(Schema.NullOr(Schema.Boolean)),
+    map_to_all_services: optionalBoolean,
+    metadata: Schema.optional(Schema.NullOr(extraFields)),
+    modify_time: optionalString,
+    name: optionalString,
+    only_invocable_on_unresolved_incidents: optionalBoolean,
     privileges: Schema.optional(Schema.NullOr(AutomationActionsUserPermissions)),
-    runner: Schema.optional(Schema.NullOr(Schema.String)),
+    runner: optionalString,
     runner_type: Schema.optional(Schema.NullOr(AutomationActionsRunnerTypeEnum)),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
+    self: optionalString,
     services: Schema.optional(Schema.NullOr(Schema.Array(ServiceReference))),
-    summary: Schema.optional(Schema.NullOr(Schema.String)),
-    type: Schema.optional(Schema.NullOr(Schema.String))
+    summary: optionalString,
+    type: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "AutomationActionsProcessAutomationJobAction" })
 
 /**
@@ -3385,17 +3393,17 @@ export const AutomationActionsProcessAutomationJobActionPostBody = /*#__PURE__*/
     action_classification: Schema.optional(Schema.NullOr(AutomationActionsActionClassificationEnum)),
     action_data_reference: Schema.optional(Schema.NullOr(AutomationActionsProcessAutomationJobActionDataReference)),
     action_type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("script", "process_automation"), Schema.String))),
-    allow_invocation_from_event_orchestration: Schema.optional(Schema.NullOr(Schema.Boolean)),
-    allow_invocation_manually: Schema.optional(Schema.NullOr(Schema.Boolean)),
-    description: Schema.optional(Schema.NullOr(Schema.String)),
-    map_to_all_services: Schema.optional(Schema.NullOr(Schema.Boolean)),
-    name: Schema.optional(Schema.NullOr(Schema.String)),
-    only_invocable_on_unresolved_incidents: Schema.optional(Schema.NullOr(Schema.Boolean)),
-    runner: Schema.optional(Schema.NullOr(Schema.String)),
+    allow_invocation_from_event_orchestration: optionalBoolean,
+    allow_invocation_manually: optionalBoolean,
+    description: optionalString,
+    map_to_all_services: optionalBoolean,
+    name: optionalString,
+    only_invocable_on_unresolved_incidents: optionalBoolean,
+    runner: optionalString,
     services: Schema.optional(Schema.NullOr(Schema.Array(ServiceReference))),
     teams: Schema.optional(Schema.NullOr(Schema.Array(TeamReference)))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "AutomationActionsProcessAutomationJobActionPostBody" })
 
 /**
@@ -3432,15 +3440,15 @@ export const AutomationActionsProcessAutomationJobActionPutBody = /*#__PURE__*/ 
     action_classification: Schema.optional(Schema.NullOr(AutomationActionsActionClassificationEnum)),
     action_data_reference: Schema.optional(Schema.NullOr(AutomationActionsProcessAutomationJobActionDataReference)),
     action_type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("script", "process_automation"), Schema.String))),
-    allow_invocation_from_event_orchestration: Schema.optional(Schema.NullOr(Schema.Boolean)),
-    allow_invocation_manually: Schema.optional(Schema.NullOr(Schema.Boolean)),
-    description: Schema.optional(Schema.NullOr(Schema.String)),
-    map_to_all_services: Schema.optional(Schema.NullOr(Schema.Boolean)),
-    name: Schema.optional(Schema.NullOr(Schema.String)),
-    only_invocable_on_unresolved_incidents: Schema.optional(Schema.NullOr(Schema.Boolean)),
-    runner: Schema.optional(Schema.NullOr(Schema.String))
+    allow_invocation_from_event_orchestration: optionalBoolean,
+    allow_invocation_manually: optionalBoolean,
+    description: optionalString,
+    map_to_all_services: optionalBoolean,
+    name: optionalString,
+    only_invocable_on_unresolved_incidents: optionalBoolean,
+    runner: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "AutomationActionsProcessAutomationJobActionPutBody" })
 
 /**
@@ -3477,13 +3485,13 @@ export const AutomationActionsProcessAutomationJobActionWithTeams = /*#__PURE__*
     action_classification: Schema.optional(Schema.NullOr(AutomationActionsActionClassificationEnum)),
     action_data_reference: Schema.optional(Schema.NullOr(AutomationActionsProcessAutomationJobActionDataReference)),
     action_type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("script", "process_automation"), Schema.String))),
-    allow_invocation_from_event_orchestration: Schema.optional(Schema.NullOr(Schema.Boolean)),
-    allow_invocation_manually: Schema.optional(Schema.NullOr(Schema.Boolean)),
-    creation_time: Schema.optional(Schema.NullOr(Schema.String)),
-    description: Schema.optional(Schema.NullOr(Schema.String)),
-    html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    last_run: Schema.optional(Schema.NullOr(Schema.String)),
+    allow_invocation_from_event_orchestration: optionalBoolean,
+    allow_invocation_manually: optionalBoolean,
+    creation_time: optionalString,
+    description: optionalString,
+    html_url: optionalString,
+    id: optionalString,
+    last_run: optionalString,
     last_run_by: Schema.optional(Schema.NullOr(Schema.Union(
       UserReference,
       Schema.Struct(
@@ -3491,34 +3499,34 @@ export const AutomationActionsProcessAutomationJobActionWithTeams = /*#__PURE__*
           id: Schema.String,
           type: Schema.String
         },
-        Schema.Record({ key: Schema.String, value: Schema.Unknown })
+        extraFields
       ),
       Schema.Struct(
         {
-          html_url: Schema.optional(Schema.NullOr(Schema.String)),
-          id: Schema.optional(Schema.NullOr(Schema.String)),
-          self: Schema.optional(Schema.NullOr(Schema.String)),
-          summary: Schema.optional(Schema.NullOr(Schema.String)),
+          html_url: optionalString,
+          id: optionalString,
+          self: optionalString,
+          summary: optionalString,
           type: Schema.Union(Schema.Literal("account_reference"), Schema.String)
         },
-        Schema.Record({ key: Schema.String, value: Schema.Unknown })
+        extraFields
       )
     ))),
-    map_to_all_services: Schema.optional(Schema.NullOr(Schema.Boolean)),
-    metadata: Schema.optional(Schema.NullOr(Schema.Record({ key: Schema.String, value: Schema.Unknown }))),
-    modify_time: Schema.optional(Schema.NullOr(Schema.String)),
-    name: Schema.optional(Schema.NullOr(Schema.String)),
-    only_invocable_on_unresolved_incidents: Schema.optional(Schema.NullOr(Schema.Boolean)),
+    map_to_all_services: optionalBoolean,
+    metadata: Schema.optional(Schema.NullOr(extraFields)),
+    modify_time: optionalString,
+    name: optionalString,
+    only_invocable_on_unresolved_incidents: optionalBoolean,
     privileges: Schema.optional(Schema.NullOr(AutomationActionsUserPermissions)),
-    runner: Schema.optional(Schema.NullOr(Schema.String)),
+    runner: optionalString,
     runner_type: Schema.optional(Schema.NullOr(AutomationActionsRunnerTypeEnum)),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
+    self: optionalString,
     services: Schema.optional(Schema.NullOr(Schema.Array(ServiceReference))),
-    summary: Schema.optional(Schema.NullOr(Schema.String)),
+    summary: optionalString,
     teams: Schema.optional(Schema.NullOr(Schema.Array(TeamReference))),
-    type: Schema.optional(Schema.NullOr(Schema.String))
+    type: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "AutomationActionsProcessAutomationJobActionWithTeams" })
 
 /**
@@ -3618,35 +3626,35 @@ export const AutomationActionsRunner = /*#__PURE__*/ Schema.Struct(
       {
         actions: Schema.optional(Schema.NullOr(Schema.Array(Schema.Struct(
           {
-            html_url: Schema.optional(Schema.NullOr(Schema.String)),
-            id: Schema.optional(Schema.NullOr(Schema.String)),
-            self: Schema.optional(Schema.NullOr(Schema.String)),
-            summary: Schema.optional(Schema.NullOr(Schema.String)),
+            html_url: optionalString,
+            id: optionalString,
+            self: optionalString,
+            summary: optionalString,
             type: Schema.Union(Schema.Literal("action_reference"), Schema.String)
           },
-          Schema.Record({ key: Schema.String, value: Schema.Unknown })
+          extraFields
         )))),
-        more: Schema.optional(Schema.NullOr(Schema.Boolean))
+        more: optionalBoolean
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    creation_time: Schema.optional(Schema.NullOr(Schema.String)),
-    description: Schema.optional(Schema.NullOr(Schema.String)),
-    html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    last_seen: Schema.optional(Schema.NullOr(Schema.String)),
-    metadata: Schema.optional(Schema.NullOr(Schema.Record({ key: Schema.String, value: Schema.Unknown }))),
-    name: Schema.optional(Schema.NullOr(Schema.String)),
+    creation_time: optionalString,
+    description: optionalString,
+    html_url: optionalString,
+    id: optionalString,
+    last_seen: optionalString,
+    metadata: Schema.optional(Schema.NullOr(extraFields)),
+    name: optionalString,
     privileges: Schema.optional(Schema.NullOr(AutomationActionsUserPermissions)),
     runbook_base_uri: Schema.optional(Schema.NullOr(AutomationActionsRunbookBaseURI)),
     runner_type: Schema.optional(Schema.NullOr(AutomationActionsRunnerTypeEnum)),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
+    self: optionalString,
     status: Schema.optional(Schema.NullOr(AutomationActionsRunnerStatusEnum)),
-    summary: Schema.optional(Schema.NullOr(Schema.String)),
+    summary: optionalString,
     teams: Schema.optional(Schema.NullOr(Schema.Array(TeamReference))),
-    type: Schema.optional(Schema.NullOr(Schema.String))
+    type: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "AutomationActionsRunner" })
 
 /**
@@ -3680,12 +3688,12 @@ export type AutomationActionsRunner = typeof AutomationActionsRunner.Type
  */
 export const AutomationActionsRunnerRunbookBody = /*#__PURE__*/ Schema.Struct(
   {
-    description: Schema.optional(Schema.NullOr(Schema.String)),
-    name: Schema.optional(Schema.NullOr(Schema.String)),
-    runbook_api_key: Schema.optional(Schema.NullOr(Schema.String)),
+    description: optionalString,
+    name: optionalString,
+    runbook_api_key: optionalString,
     runbook_base_uri: Schema.optional(Schema.NullOr(AutomationActionsRunbookBaseURI))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "AutomationActionsRunnerRunbookBody" })
 
 /**
@@ -3719,14 +3727,14 @@ export type AutomationActionsRunnerRunbookBody = typeof AutomationActionsRunnerR
  */
 export const AutomationActionsRunnerRunbookPostBody = /*#__PURE__*/ Schema.Struct(
   {
-    description: Schema.optional(Schema.NullOr(Schema.String)),
-    name: Schema.optional(Schema.NullOr(Schema.String)),
-    runbook_api_key: Schema.optional(Schema.NullOr(Schema.String)),
+    description: optionalString,
+    name: optionalString,
+    runbook_api_key: optionalString,
     runbook_base_uri: Schema.optional(Schema.NullOr(AutomationActionsRunbookBaseURI)),
     runner_type: Schema.optional(Schema.NullOr(AutomationActionsRunnerTypeEnum)),
     teams: Schema.optional(Schema.NullOr(Schema.Array(TeamReference)))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "AutomationActionsRunnerRunbookPostBody" })
 
 /**
@@ -3760,10 +3768,10 @@ export type AutomationActionsRunnerRunbookPostBody = typeof AutomationActionsRun
  */
 export const AutomationActionsRunnerSidecarBody = /*#__PURE__*/ Schema.Struct(
   {
-    description: Schema.optional(Schema.NullOr(Schema.String)),
-    name: Schema.optional(Schema.NullOr(Schema.String))
+    description: optionalString,
+    name: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "AutomationActionsRunnerSidecarBody" })
 
 /**
@@ -3797,12 +3805,12 @@ export type AutomationActionsRunnerSidecarBody = typeof AutomationActionsRunnerS
  */
 export const AutomationActionsRunnerSidecarPostBody = /*#__PURE__*/ Schema.Struct(
   {
-    description: Schema.optional(Schema.NullOr(Schema.String)),
-    name: Schema.optional(Schema.NullOr(Schema.String)),
+    description: optionalString,
+    name: optionalString,
     runner_type: Schema.optional(Schema.NullOr(AutomationActionsRunnerTypeEnum)),
     teams: Schema.optional(Schema.NullOr(Schema.Array(TeamReference)))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "AutomationActionsRunnerSidecarPostBody" })
 
 /**
@@ -3839,13 +3847,13 @@ export const AutomationActionsScriptAction = /*#__PURE__*/ Schema.Struct(
     action_classification: Schema.optional(Schema.NullOr(AutomationActionsActionClassificationEnum)),
     action_data_reference: Schema.optional(Schema.NullOr(AutomationActionsScriptActionDataReference)),
     action_type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("script", "process_automation"), Schema.String))),
-    allow_invocation_from_event_orchestration: Schema.optional(Schema.NullOr(Schema.Boolean)),
-    allow_invocation_manually: Schema.optional(Schema.NullOr(Schema.Boolean)),
-    creation_time: Schema.optional(Schema.NullOr(Schema.String)),
-    description: Schema.optional(Schema.NullOr(Schema.String)),
-    html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    last_run: Schema.optional(Schema.NullOr(Schema.String)),
+    allow_invocation_from_event_orchestration: optionalBoolean,
+    allow_invocation_manually: optionalBoolean,
+    creation_time: optionalString,
+    description: optionalString,
+    html_url: optionalString,
+    id: optionalString,
+    last_run: optionalString,
     last_run_by: Schema.optional(Schema.NullOr(Schema.Union(
       UserReference,
       Schema.Struct(
@@ -3853,33 +3861,33 @@ export const AutomationActionsScriptAction = /*#__PURE__*/ Schema.Struct(
           id: Schema.String,
           type: Schema.String
         },
-        Schema.Record({ key: Schema.String, value: Schema.Unknown })
+        extraFields
       ),
       Schema.Struct(
         {
-          html_url: Schema.optional(Schema.NullOr(Schema.String)),
-          id: Schema.optional(Schema.NullOr(Schema.String)),
-          self: Schema.optional(Schema.NullOr(Schema.String)),
-          summary: Schema.optional(Schema.NullOr(Schema.String)),
+          html_url: optionalString,
+          id: optionalString,
+          self: optionalString,
+          summary: optionalString,
           type: Schema.Union(Schema.Literal("account_reference"), Schema.String)
         },
-        Schema.Record({ key: Schema.String, value: Schema.Unknown })
+        extraFields
       )
     ))),
-    map_to_all_services: Schema.optional(Schema.NullOr(Schema.Boolean)),
-    metadata: Schema.optional(Schema.NullOr(Schema.Record({ key: Schema.String, value: Schema.Unknown }))),
-    modify_time: Schema.optional(Schema.NullOr(Schema.String)),
-    name: Schema.optional(Schema.NullOr(Schema.String)),
-    only_invocable_on_unresolved_incidents: Schema.optional(Schema.NullOr(Schema.Boolean)),
+    map_to_all_services: optionalBoolean,
+    metadata: Schema.optional(Schema.NullOr(extraFields)),
+    modify_time: optionalString,
+    name: optionalString,
+    only_invocable_on_unresolved_incidents: optionalBoolean,
     privileges: Schema.optional(Schema.NullOr(AutomationActionsUserPermissions)),
-    runner: Schema.optional(Schema.NullOr(Schema.String)),
+    runner: optionalString,
     runner_type: Schema.optional(Schema.NullOr(AutomationActionsRunnerTypeEnum)),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
+    self: optionalString,
     services: Schema.optional(Schema.NullOr(Schema.Array(ServiceReference))),
-    summary: Schema.optional(Schema.NullOr(Schema.String)),
-    type: Schema.optional(Schema.NullOr(Schema.String))
+    summary: optionalString,
+    type: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "AutomationActionsScriptAction" })
 
 /**
@@ -3916,17 +3924,17 @@ export const AutomationActionsScriptActionPostBody = /*#__PURE__*/ Schema.Struct
     action_classification: Schema.optional(Schema.NullOr(AutomationActionsActionClassificationEnum)),
     action_data_reference: Schema.optional(Schema.NullOr(AutomationActionsScriptActionDataReference)),
     action_type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("script", "process_automation"), Schema.String))),
-    allow_invocation_from_event_orchestration: Schema.optional(Schema.NullOr(Schema.Boolean)),
-    allow_invocation_manually: Schema.optional(Schema.NullOr(Schema.Boolean)),
-    description: Schema.optional(Schema.NullOr(Schema.String)),
-    map_to_all_services: Schema.optional(Schema.NullOr(Schema.Boolean)),
-    name: Schema.optional(Schema.NullOr(Schema.String)),
-    only_invocable_on_unresolved_incidents: Schema.optional(Schema.NullOr(Schema.Boolean)),
-    runner: Schema.optional(Schema.NullOr(Schema.String)),
+    allow_invocation_from_event_orchestration: optionalBoolean,
+    allow_invocation_manually: optionalBoolean,
+    description: optionalString,
+    map_to_all_services: optionalBoolean,
+    name: optionalString,
+    only_invocable_on_unresolved_incidents: optionalBoolean,
+    runner: optionalString,
     services: Schema.optional(Schema.NullOr(Schema.Array(ServiceReference))),
     teams: Schema.optional(Schema.NullOr(Schema.Array(TeamReference)))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "AutomationActionsScriptActionPostBody" })
 
 /**
@@ -3963,15 +3971,15 @@ export const AutomationActionsScriptActionPutBody = /*#__PURE__*/ Schema.Struct(
     action_classification: Schema.optional(Schema.NullOr(AutomationActionsActionClassificationEnum)),
     action_data_reference: Schema.optional(Schema.NullOr(AutomationActionsScriptActionDataReference)),
     action_type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("script", "process_automation"), Schema.String))),
-    allow_invocation_from_event_orchestration: Schema.optional(Schema.NullOr(Schema.Boolean)),
-    allow_invocation_manually: Schema.optional(Schema.NullOr(Schema.Boolean)),
-    description: Schema.optional(Schema.NullOr(Schema.String)),
-    map_to_all_services: Schema.optional(Schema.NullOr(Schema.Boolean)),
-    name: Schema.optional(Schema.NullOr(Schema.String)),
-    only_invocable_on_unresolved_incidents: Schema.optional(Schema.NullOr(Schema.Boolean)),
-    runner: Schema.optional(Schema.NullOr(Schema.String))
+    allow_invocation_from_event_orchestration: optionalBoolean,
+    allow_invocation_manually: optionalBoolean,
+    description: optionalString,
+    map_to_all_services: optionalBoolean,
+    name: optionalString,
+    only_invocable_on_unresolved_incidents: optionalBoolean,
+    runner: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "AutomationActionsScriptActionPutBody" })
 
 /**
@@ -4008,13 +4016,13 @@ export const AutomationActionsScriptActionWithTeams = /*#__PURE__*/ Schema.Struc
     action_classification: Schema.optional(Schema.NullOr(AutomationActionsActionClassificationEnum)),
     action_data_reference: Schema.optional(Schema.NullOr(AutomationActionsScriptActionDataReference)),
     action_type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("script", "process_automation"), Schema.String))),
-    allow_invocation_from_event_orchestration: Schema.optional(Schema.NullOr(Schema.Boolean)),
-    allow_invocation_manually: Schema.optional(Schema.NullOr(Schema.Boolean)),
-    creation_time: Schema.optional(Schema.NullOr(Schema.String)),
-    description: Schema.optional(Schema.NullOr(Schema.String)),
-    html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    last_run: Schema.optional(Schema.NullOr(Schema.String)),
+    allow_invocation_from_event_orchestration: optionalBoolean,
+    allow_invocation_manually: optionalBoolean,
+    creation_time: optionalString,
+    description: optionalString,
+    html_url: optionalString,
+    id: optionalString,
+    last_run: optionalString,
     last_run_by: Schema.optional(Schema.NullOr(Schema.Union(
       UserReference,
       Schema.Struct(
@@ -4022,34 +4030,34 @@ export const AutomationActionsScriptActionWithTeams = /*#__PURE__*/ Schema.Struc
           id: Schema.String,
           type: Schema.String
         },
-        Schema.Record({ key: Schema.String, value: Schema.Unknown })
+        extraFields
       ),
       Schema.Struct(
         {
-          html_url: Schema.optional(Schema.NullOr(Schema.String)),
-          id: Schema.optional(Schema.NullOr(Schema.String)),
-          self: Schema.optional(Schema.NullOr(Schema.String)),
-          summary: Schema.optional(Schema.NullOr(Schema.String)),
+          html_url: optionalString,
+          id: optionalString,
+          self: optionalString,
+          summary: optionalString,
           type: Schema.Union(Schema.Literal("account_reference"), Schema.String)
         },
-        Schema.Record({ key: Schema.String, value: Schema.Unknown })
+        extraFields
       )
     ))),
-    map_to_all_services: Schema.optional(Schema.NullOr(Schema.Boolean)),
-    metadata: Schema.optional(Schema.NullOr(Schema.Record({ key: Schema.String, value: Schema.Unknown }))),
-    modify_time: Schema.optional(Schema.NullOr(Schema.String)),
-    name: Schema.optional(Schema.NullOr(Schema.String)),
-    only_invocable_on_unresolved_incidents: Schema.optional(Schema.NullOr(Schema.Boolean)),
+    map_to_all_services: optionalBoolean,
+    metadata: Schema.optional(Schema.NullOr(extraFields)),
+    modify_time: optionalString,
+    name: optionalString,
+    only_invocable_on_unresolved_incidents: optionalBoolean,
     privileges: Schema.optional(Schema.NullOr(AutomationActionsUserPermissions)),
-    runner: Schema.optional(Schema.NullOr(Schema.String)),
+    runner: optionalString,
     runner_type: Schema.optional(Schema.NullOr(AutomationActionsRunnerTypeEnum)),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
+    self: optionalString,
     services: Schema.optional(Schema.NullOr(Schema.Array(ServiceReference))),
-    summary: Schema.optional(Schema.NullOr(Schema.String)),
+    summary: optionalString,
     teams: Schema.optional(Schema.NullOr(Schema.Array(TeamReference))),
-    type: Schema.optional(Schema.NullOr(Schema.String))
+    type: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "AutomationActionsScriptActionWithTeams" })
 
 /**
@@ -4083,24 +4091,24 @@ export type AutomationActionsScriptActionWithTeams = typeof AutomationActionsScr
  */
 export const BusinessService = /*#__PURE__*/ Schema.Struct(
   {
-    description: Schema.optional(Schema.NullOr(Schema.String)),
-    html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    name: Schema.optional(Schema.NullOr(Schema.String)),
-    point_of_contact: Schema.optional(Schema.NullOr(Schema.String)),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
-    summary: Schema.optional(Schema.NullOr(Schema.String)),
+    description: optionalString,
+    html_url: optionalString,
+    id: optionalString,
+    name: optionalString,
+    point_of_contact: optionalString,
+    self: optionalString,
+    summary: optionalString,
     team: Schema.optional(Schema.NullOr(Schema.Struct(
       {
         id: Schema.String,
-        self: Schema.optional(Schema.NullOr(Schema.String)),
-        type: Schema.optional(Schema.NullOr(Schema.String))
+        self: optionalString,
+        type: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    type: Schema.optional(Schema.NullOr(Schema.String))
+    type: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "BusinessService" })
 
 /**
@@ -4134,16 +4142,16 @@ export type BusinessService = typeof BusinessService.Type
  */
 export const CancelIncidentResponderRequestBody = /*#__PURE__*/ Schema.Struct(
   {
-    requester_id: Schema.optional(Schema.NullOr(Schema.String)),
+    requester_id: optionalString,
     responder_request_targets: Schema.optional(Schema.NullOr(Schema.Array(Schema.Struct(
       {
         id: Schema.String,
         type: Schema.Union(Schema.Literal("user_reference", "escalation_policy_reference"), Schema.String)
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "CancelIncidentResponderRequestBody" })
 
 /**
@@ -4181,7 +4189,7 @@ export const CancelIncidentResponderRequestResult = /*#__PURE__*/ Schema.Array(S
     result: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("cancelled", "joined", "declined", "not_found"), Schema.String))),
     type: Schema.Union(Schema.Literal("user_reference", "escalation_policy_reference"), Schema.String)
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 )).annotations({ identifier: "CancelIncidentResponderRequestResult" })
 
 /**
@@ -4215,34 +4223,34 @@ export type CancelIncidentResponderRequestResult = typeof CancelIncidentResponde
  */
 export const ChangeEvent = /*#__PURE__*/ Schema.Struct(
   {
-    custom_details: Schema.optional(Schema.NullOr(Schema.Record({ key: Schema.String, value: Schema.Unknown }))),
-    html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
+    custom_details: Schema.optional(Schema.NullOr(extraFields)),
+    html_url: optionalString,
+    id: optionalString,
     images: Schema.optional(Schema.NullOr(Schema.Array(Schema.Struct(
       {
-        alt: Schema.optional(Schema.NullOr(Schema.String)),
-        href: Schema.optional(Schema.NullOr(Schema.String)),
-        src: Schema.optional(Schema.NullOr(Schema.String))
+        alt: optionalString,
+        href: optionalString,
+        src: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     )))),
     integration: Schema.optional(Schema.NullOr(IntegrationReference)),
     links: Schema.optional(Schema.NullOr(Schema.Array(Schema.Struct(
       {
-        href: Schema.optional(Schema.NullOr(Schema.String)),
-        text: Schema.optional(Schema.NullOr(Schema.String))
+        href: optionalString,
+        text: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     )))),
-    routing_key: Schema.optional(Schema.NullOr(Schema.String)),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
+    routing_key: optionalString,
+    self: optionalString,
     services: Schema.optional(Schema.NullOr(Schema.Array(ServiceReference))),
-    source: Schema.optional(Schema.NullOr(Schema.String)),
-    summary: Schema.optional(Schema.NullOr(Schema.String)),
-    timestamp: Schema.optional(Schema.NullOr(Schema.String)),
+    source: optionalString,
+    summary: optionalString,
+    timestamp: optionalString,
     type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("change_event"), Schema.String)))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "ChangeEvent" })
 
 /**
@@ -4276,10 +4284,10 @@ export type ChangeEvent = typeof ChangeEvent.Type
  */
 export const CidrEntry = /*#__PURE__*/ Schema.Struct(
   {
-    cidr: Schema.optional(Schema.NullOr(Schema.String)),
-    description: Schema.optional(Schema.NullOr(Schema.String))
+    cidr: optionalString,
+    description: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "CidrEntry" })
 
 /**
@@ -4314,9 +4322,9 @@ export type CidrEntry = typeof CidrEntry.Type
 export const ShiftMember = /*#__PURE__*/ Schema.Struct(
   {
     type: Schema.Union(Schema.Literal("user_member", "empty_member"), Schema.String),
-    user_id: Schema.optional(Schema.NullOr(Schema.String))
+    user_id: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "ShiftMember" })
 
 /**
@@ -4350,12 +4358,12 @@ export type ShiftMember = typeof ShiftMember.Type
  */
 export const ShiftSource = /*#__PURE__*/ Schema.Struct(
   {
-    override_id: Schema.optional(Schema.NullOr(Schema.String)),
-    rotation_id: Schema.optional(Schema.NullOr(Schema.String)),
-    shift_id: Schema.optional(Schema.NullOr(Schema.String)),
+    override_id: optionalString,
+    rotation_id: optionalString,
+    shift_id: optionalString,
     type: Schema.Union(Schema.Literal("schedule_rotation", "custom_shift", "schedule_rotation_override", "custom_shift_override"), Schema.String)
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "ShiftSource" })
 
 /**
@@ -4389,13 +4397,13 @@ export type ShiftSource = typeof ShiftSource.Type
  */
 export const ComputedShiftAssignment = /*#__PURE__*/ Schema.Struct(
   {
-    end_time: Schema.optional(Schema.NullOr(Schema.String)),
+    end_time: optionalString,
     member: Schema.optional(Schema.NullOr(ShiftMember)),
     source: Schema.optional(Schema.NullOr(ShiftSource)),
-    start_time: Schema.optional(Schema.NullOr(Schema.String)),
+    start_time: optionalString,
     type: Schema.Union(Schema.Literal("computed_shift_assignment"), Schema.String)
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "ComputedShiftAssignment" })
 
 /**
@@ -4429,10 +4437,10 @@ export type ComputedShiftAssignment = typeof ComputedShiftAssignment.Type
  */
 export const ConferenceBridge = /*#__PURE__*/ Schema.Struct(
   {
-    conference_number: Schema.optional(Schema.NullOr(Schema.String)),
-    conference_url: Schema.optional(Schema.NullOr(Schema.String))
+    conference_number: optionalString,
+    conference_url: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "ConferenceBridge" })
 
 /**
@@ -4466,15 +4474,15 @@ export type ConferenceBridge = typeof ConferenceBridge.Type
  */
 export const ContactMethod = /*#__PURE__*/ Schema.Struct(
   {
-    address: Schema.optional(Schema.NullOr(Schema.String)),
-    html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    label: Schema.optional(Schema.NullOr(Schema.String)),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
-    summary: Schema.optional(Schema.NullOr(Schema.String)),
+    address: optionalString,
+    html_url: optionalString,
+    id: optionalString,
+    label: optionalString,
+    self: optionalString,
+    summary: optionalString,
     type: Schema.Union(Schema.Literal("email_contact_method", "phone_contact_method", "push_notification_contact_method", "sms_contact_method", "whatsapp_contact_method"), Schema.String)
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "ContactMethod" })
 
 /**
@@ -4508,10 +4516,10 @@ export type ContactMethod = typeof ContactMethod.Type
  */
 export const ConvertServiceEventRulesToEventOrchestrationResult = /*#__PURE__*/ Schema.Struct(
   {
-    convert_status: Schema.optional(Schema.NullOr(Schema.String)),
-    converted_to: Schema.optional(Schema.NullOr(Schema.String))
+    convert_status: optionalString,
+    converted_to: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "ConvertServiceEventRulesToEventOrchestrationResult" })
 
 /**
@@ -4581,13 +4589,13 @@ export const CreateAutomationActionInvocationBody = /*#__PURE__*/ Schema.Struct(
   {
     metadata: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        alert_id: Schema.optional(Schema.NullOr(Schema.String)),
-        incident_id: Schema.optional(Schema.NullOr(Schema.String))
+        alert_id: optionalString,
+        incident_id: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     )))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "CreateAutomationActionInvocationBody" })
 
 /**
@@ -4621,7 +4629,7 @@ export type CreateAutomationActionInvocationBody = typeof CreateAutomationAction
  */
 export const CreateAutomationActionInvocationResult = /*#__PURE__*/ Schema.Struct(
   {
-    action_id: Schema.optional(Schema.NullOr(Schema.String)),
+    action_id: optionalString,
     action_snapshot: Schema.optional(Schema.NullOr(Schema.Struct(
       {
         action_data_reference: Schema.optional(Schema.NullOr(Schema.Union(
@@ -4629,13 +4637,13 @@ export const CreateAutomationActionInvocationResult = /*#__PURE__*/ Schema.Struc
           AutomationActionsScriptActionDataReference
         ))),
         action_type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("script", "process_automation"), Schema.String))),
-        name: Schema.optional(Schema.NullOr(Schema.String))
+        name: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    duration: Schema.optional(Schema.NullOr(Schema.Number)),
-    html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
+    duration: optionalNumber,
+    html_url: optionalString,
+    id: optionalString,
     metadata: Schema.optional(Schema.NullOr(Schema.Struct(
       {
         agent: Schema.optional(Schema.NullOr(Schema.Union(
@@ -4645,37 +4653,37 @@ export const CreateAutomationActionInvocationResult = /*#__PURE__*/ Schema.Struc
               id: Schema.String,
               type: Schema.String
             },
-            Schema.Record({ key: Schema.String, value: Schema.Unknown })
+            extraFields
           ),
           Schema.Struct(
             {
-              html_url: Schema.optional(Schema.NullOr(Schema.String)),
-              id: Schema.optional(Schema.NullOr(Schema.String)),
-              self: Schema.optional(Schema.NullOr(Schema.String)),
-              summary: Schema.optional(Schema.NullOr(Schema.String)),
+              html_url: optionalString,
+              id: optionalString,
+              self: optionalString,
+              summary: optionalString,
               type: Schema.Union(Schema.Literal("account_reference"), Schema.String)
             },
-            Schema.Record({ key: Schema.String, value: Schema.Unknown })
+            extraFields
           )
         ))),
         incident: Schema.optional(Schema.NullOr(IncidentReference))
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    runner_id: Schema.optional(Schema.NullOr(Schema.String)),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
+    runner_id: optionalString,
+    self: optionalString,
     state: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("prepared", "created", "sent", "queued", "running", "aborted", "completed", "error", "unknown"), Schema.String))),
-    summary: Schema.optional(Schema.NullOr(Schema.String)),
+    summary: optionalString,
     timing: Schema.optional(Schema.NullOr(Schema.Array(Schema.Struct(
       {
         state: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("prepared", "created", "sent", "queued", "running", "aborted", "completed", "error", "unknown"), Schema.String))),
-        timestamp: Schema.optional(Schema.NullOr(Schema.String))
+        timestamp: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     )))),
-    type: Schema.optional(Schema.NullOr(Schema.String))
+    type: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "CreateAutomationActionInvocationResult" })
 
 /**
@@ -4781,36 +4789,36 @@ export const CreateAutomationActionsRunnerResult = /*#__PURE__*/ Schema.Struct(
       {
         actions: Schema.optional(Schema.NullOr(Schema.Array(Schema.Struct(
           {
-            html_url: Schema.optional(Schema.NullOr(Schema.String)),
-            id: Schema.optional(Schema.NullOr(Schema.String)),
-            self: Schema.optional(Schema.NullOr(Schema.String)),
-            summary: Schema.optional(Schema.NullOr(Schema.String)),
+            html_url: optionalString,
+            id: optionalString,
+            self: optionalString,
+            summary: optionalString,
             type: Schema.Union(Schema.Literal("action_reference"), Schema.String)
           },
-          Schema.Record({ key: Schema.String, value: Schema.Unknown })
+          extraFields
         )))),
-        more: Schema.optional(Schema.NullOr(Schema.Boolean))
+        more: optionalBoolean
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    creation_time: Schema.optional(Schema.NullOr(Schema.String)),
-    description: Schema.optional(Schema.NullOr(Schema.String)),
-    html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    last_seen: Schema.optional(Schema.NullOr(Schema.String)),
-    metadata: Schema.optional(Schema.NullOr(Schema.Record({ key: Schema.String, value: Schema.Unknown }))),
-    name: Schema.optional(Schema.NullOr(Schema.String)),
+    creation_time: optionalString,
+    description: optionalString,
+    html_url: optionalString,
+    id: optionalString,
+    last_seen: optionalString,
+    metadata: Schema.optional(Schema.NullOr(extraFields)),
+    name: optionalString,
     privileges: Schema.optional(Schema.NullOr(AutomationActionsUserPermissions)),
     runbook_base_uri: Schema.optional(Schema.NullOr(AutomationActionsRunbookBaseURI)),
     runner_type: Schema.optional(Schema.NullOr(AutomationActionsRunnerTypeEnum)),
-    secret: Schema.optional(Schema.NullOr(Schema.String)),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
+    secret: optionalString,
+    self: optionalString,
     status: Schema.optional(Schema.NullOr(AutomationActionsRunnerStatusEnum)),
-    summary: Schema.optional(Schema.NullOr(Schema.String)),
+    summary: optionalString,
     teams: Schema.optional(Schema.NullOr(Schema.Array(TeamReference))),
-    type: Schema.optional(Schema.NullOr(Schema.String))
+    type: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "CreateAutomationActionsRunnerResult" })
 
 /**
@@ -4844,9 +4852,9 @@ export type CreateAutomationActionsRunnerResult = typeof CreateAutomationActions
  */
 export const CreateBusinessServiceAccountSubscriptionResult = /*#__PURE__*/ Schema.Struct(
   {
-    account_is_subscribed: Schema.optional(Schema.NullOr(Schema.Boolean))
+    account_is_subscribed: optionalBoolean
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "CreateBusinessServiceAccountSubscriptionResult" })
 
 /**
@@ -4880,17 +4888,17 @@ export type CreateBusinessServiceAccountSubscriptionResult = typeof CreateBusine
  */
 export const CreateBusinessServiceBody = /*#__PURE__*/ Schema.Struct(
   {
-    description: Schema.optional(Schema.NullOr(Schema.String)),
-    name: Schema.optional(Schema.NullOr(Schema.String)),
-    point_of_contact: Schema.optional(Schema.NullOr(Schema.String)),
+    description: optionalString,
+    name: optionalString,
+    point_of_contact: optionalString,
     team: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        id: Schema.optional(Schema.NullOr(Schema.String))
+        id: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     )))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "CreateBusinessServiceBody" })
 
 /**
@@ -4924,10 +4932,10 @@ export type CreateBusinessServiceBody = typeof CreateBusinessServiceBody.Type
  */
 export const NotificationSubscriber = /*#__PURE__*/ Schema.Struct(
   {
-    subscriber_id: Schema.optional(Schema.NullOr(Schema.String)),
+    subscriber_id: optionalString,
     subscriber_type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("user", "team"), Schema.String)))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "NotificationSubscriber" })
 
 /**
@@ -4992,14 +5000,14 @@ export type CreateBusinessServiceNotificationSubscribersBody = typeof CreateBusi
  */
 export const NotificationSubscriptionWithContext = /*#__PURE__*/ Schema.Struct(
   {
-    account_id: Schema.optional(Schema.NullOr(Schema.String)),
+    account_id: optionalString,
     result: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("success", "duplicate", "unauthorized"), Schema.String))),
-    subscribable_id: Schema.optional(Schema.NullOr(Schema.String)),
+    subscribable_id: optionalString,
     subscribable_type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("incident", "business_service"), Schema.String))),
-    subscriber_id: Schema.optional(Schema.NullOr(Schema.String)),
+    subscriber_id: optionalString,
     subscriber_type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("user", "team"), Schema.String)))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "NotificationSubscriptionWithContext" })
 
 /**
@@ -5067,35 +5075,35 @@ export const OrchestrationCacheVariableExternalData = /*#__PURE__*/ Schema.Struc
     configuration: Schema.optional(Schema.NullOr(Schema.Struct(
       {
         data_type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("string", "number", "boolean"), Schema.String))),
-        ttl_seconds: Schema.optional(Schema.NullOr(Schema.Number)),
+        ttl_seconds: optionalNumber,
         type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("external_data"), Schema.String)))
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    created_at: Schema.optional(Schema.NullOr(Schema.String)),
+    created_at: optionalString,
     created_by: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        id: Schema.optional(Schema.NullOr(Schema.String)),
-        self: Schema.optional(Schema.NullOr(Schema.String)),
-        type: Schema.optional(Schema.NullOr(Schema.String))
+        id: optionalString,
+        self: optionalString,
+        type: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    data_endpoint: Schema.optional(Schema.NullOr(Schema.String)),
-    disabled: Schema.optional(Schema.NullOr(Schema.Boolean)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    name: Schema.optional(Schema.NullOr(Schema.String)),
-    updated_at: Schema.optional(Schema.NullOr(Schema.String)),
+    data_endpoint: optionalString,
+    disabled: optionalBoolean,
+    id: optionalString,
+    name: optionalString,
+    updated_at: optionalString,
     updated_by: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        id: Schema.optional(Schema.NullOr(Schema.String)),
-        self: Schema.optional(Schema.NullOr(Schema.String)),
-        type: Schema.optional(Schema.NullOr(Schema.String))
+        id: optionalString,
+        self: optionalString,
+        type: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     )))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "OrchestrationCacheVariableExternalData" })
 
 /**
@@ -5131,41 +5139,41 @@ export const OrchestrationCacheVariableRecentValue = /*#__PURE__*/ Schema.Struct
   {
     conditions: Schema.optional(Schema.NullOr(Schema.Array(Schema.Struct(
       {
-        expression: Schema.optional(Schema.NullOr(Schema.String))
+        expression: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     )))),
     configuration: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        regex: Schema.optional(Schema.NullOr(Schema.String)),
-        source: Schema.optional(Schema.NullOr(Schema.String)),
+        regex: optionalString,
+        source: optionalString,
         type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("recent_value"), Schema.String)))
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    created_at: Schema.optional(Schema.NullOr(Schema.String)),
+    created_at: optionalString,
     created_by: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        id: Schema.optional(Schema.NullOr(Schema.String)),
-        self: Schema.optional(Schema.NullOr(Schema.String)),
-        type: Schema.optional(Schema.NullOr(Schema.String))
+        id: optionalString,
+        self: optionalString,
+        type: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    disabled: Schema.optional(Schema.NullOr(Schema.Boolean)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    name: Schema.optional(Schema.NullOr(Schema.String)),
-    updated_at: Schema.optional(Schema.NullOr(Schema.String)),
+    disabled: optionalBoolean,
+    id: optionalString,
+    name: optionalString,
+    updated_at: optionalString,
     updated_by: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        id: Schema.optional(Schema.NullOr(Schema.String)),
-        self: Schema.optional(Schema.NullOr(Schema.String)),
-        type: Schema.optional(Schema.NullOr(Schema.String))
+        id: optionalString,
+        self: optionalString,
+        type: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     )))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "OrchestrationCacheVariableRecentValue" })
 
 /**
@@ -5201,40 +5209,40 @@ export const OrchestrationCacheVariableTriggerEventCount = /*#__PURE__*/ Schema.
   {
     conditions: Schema.optional(Schema.NullOr(Schema.Array(Schema.Struct(
       {
-        expression: Schema.optional(Schema.NullOr(Schema.String))
+        expression: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     )))),
     configuration: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        ttl_seconds: Schema.optional(Schema.NullOr(Schema.Number)),
+        ttl_seconds: optionalNumber,
         type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("trigger_event_count"), Schema.String)))
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    created_at: Schema.optional(Schema.NullOr(Schema.String)),
+    created_at: optionalString,
     created_by: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        id: Schema.optional(Schema.NullOr(Schema.String)),
-        self: Schema.optional(Schema.NullOr(Schema.String)),
-        type: Schema.optional(Schema.NullOr(Schema.String))
+        id: optionalString,
+        self: optionalString,
+        type: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    disabled: Schema.optional(Schema.NullOr(Schema.Boolean)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    name: Schema.optional(Schema.NullOr(Schema.String)),
-    updated_at: Schema.optional(Schema.NullOr(Schema.String)),
+    disabled: optionalBoolean,
+    id: optionalString,
+    name: optionalString,
+    updated_at: optionalString,
     updated_by: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        id: Schema.optional(Schema.NullOr(Schema.String)),
-        self: Schema.optional(Schema.NullOr(Schema.String)),
-        type: Schema.optional(Schema.NullOr(Schema.String))
+        id: optionalString,
+        self: optionalString,
+        type: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     )))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "OrchestrationCacheVariableTriggerEventCount" })
 
 /**
@@ -5343,13 +5351,13 @@ export const CreateCustomShiftsBody = /*#__PURE__*/ Schema.Array(Schema.Struct(
         member: Schema.optional(Schema.NullOr(ShiftMember)),
         type: Schema.Union(Schema.Literal("shift_assignment"), Schema.String)
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     )))),
-    end_time: Schema.optional(Schema.NullOr(Schema.String)),
-    start_time: Schema.optional(Schema.NullOr(Schema.String)),
+    end_time: optionalString,
+    start_time: optionalString,
     type: Schema.Union(Schema.Literal("custom_shift"), Schema.String)
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 )).annotations({ identifier: "CreateCustomShiftsBody" })
 
 /**
@@ -5387,7 +5395,7 @@ export const ShiftAssignment = /*#__PURE__*/ Schema.Struct(
     member: Schema.optional(Schema.NullOr(ShiftMember)),
     type: Schema.Union(Schema.Literal("shift_assignment"), Schema.String)
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "ShiftAssignment" })
 
 /**
@@ -5422,14 +5430,14 @@ export type ShiftAssignment = typeof ShiftAssignment.Type
 export const CustomShift = /*#__PURE__*/ Schema.Struct(
   {
     assignments: Schema.optional(Schema.NullOr(Schema.Array(ShiftAssignment))),
-    end_time: Schema.optional(Schema.NullOr(Schema.String)),
-    html_url: Schema.optional(Schema.NullOr(Schema.String)),
+    end_time: optionalString,
+    html_url: optionalString,
     id: Schema.String,
-    self: Schema.optional(Schema.NullOr(Schema.String)),
-    start_time: Schema.optional(Schema.NullOr(Schema.String)),
+    self: optionalString,
+    start_time: optionalString,
     type: Schema.Union(Schema.Literal("custom_shift"), Schema.String)
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "CustomShift" })
 
 /**
@@ -5494,18 +5502,18 @@ export type CreateCustomShiftsResult = typeof CreateCustomShiftsResult.Type
  */
 export const CreateEnrichmentSchemaBody = /*#__PURE__*/ Schema.Struct(
   {
-    description: Schema.optional(Schema.NullOr(Schema.String)),
+    description: optionalString,
     fields: Schema.optional(Schema.NullOr(Schema.Array(Schema.Struct(
       {
-        name: Schema.optional(Schema.NullOr(Schema.String)),
+        name: optionalString,
         type: Schema.Union(Schema.Literal("query", "enriched"), Schema.String)
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     )))),
     integration_type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("CSV"), Schema.String))),
-    name: Schema.optional(Schema.NullOr(Schema.String))
+    name: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "CreateEnrichmentSchemaBody" })
 
 /**
@@ -5541,21 +5549,21 @@ export const CreateEntityTypeByIdChangeTagsBody = /*#__PURE__*/ Schema.Struct(
   {
     add: Schema.optional(Schema.NullOr(Schema.Array(Schema.Struct(
       {
-        id: Schema.optional(Schema.NullOr(Schema.String)),
-        label: Schema.optional(Schema.NullOr(Schema.String)),
+        id: optionalString,
+        label: optionalString,
         type: Schema.Union(Schema.Literal("tag", "tag_reference"), Schema.String)
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     )))),
     remove: Schema.optional(Schema.NullOr(Schema.Array(Schema.Struct(
       {
-        id: Schema.optional(Schema.NullOr(Schema.String)),
+        id: optionalString,
         type: Schema.Union(Schema.Literal("tag_reference"), Schema.String)
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "CreateEntityTypeByIdChangeTagsBody" })
 
 /**
@@ -5587,7 +5595,7 @@ export type CreateEntityTypeByIdChangeTagsBody = typeof CreateEntityTypeByIdChan
  * @since 0.2.0
  * @category generated
  */
-export const CreateEntityTypeByIdChangeTagsResult = /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.Unknown }).annotations({ identifier: "CreateEntityTypeByIdChangeTagsResult" })
+export const CreateEntityTypeByIdChangeTagsResult = /*#__PURE__*/ extraFields.annotations({ identifier: "CreateEntityTypeByIdChangeTagsResult" })
 
 /**
  * Type of {@link CreateEntityTypeByIdChangeTagsResult}.
@@ -5621,10 +5629,10 @@ export type CreateEntityTypeByIdChangeTagsResult = typeof CreateEntityTypeByIdCh
 export const EventAssignmentStrategy = /*#__PURE__*/ Schema.Struct(
   {
     members: Schema.optional(Schema.NullOr(Schema.Array(ShiftMember))),
-    shifts_per_member: Schema.optional(Schema.NullOr(Schema.Number)),
+    shifts_per_member: optionalNumber,
     type: Schema.Union(Schema.Literal("rotating_member_assignment_strategy", "every_member_assignment_strategy"), Schema.String)
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "EventAssignmentStrategy" })
 
 /**
@@ -5658,10 +5666,10 @@ export type EventAssignmentStrategy = typeof EventAssignmentStrategy.Type
  */
 export const ZonedDateTime = /*#__PURE__*/ Schema.Struct(
   {
-    date_time: Schema.optional(Schema.NullOr(Schema.String)),
-    time_zone: Schema.optional(Schema.NullOr(Schema.String))
+    date_time: optionalString,
+    time_zone: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "ZonedDateTime" })
 
 /**
@@ -5696,14 +5704,14 @@ export type ZonedDateTime = typeof ZonedDateTime.Type
 export const CreateEventBody = /*#__PURE__*/ Schema.Struct(
   {
     assignment_strategy: Schema.optional(Schema.NullOr(EventAssignmentStrategy)),
-    effective_since: Schema.optional(Schema.NullOr(Schema.String)),
-    effective_until: Schema.optional(Schema.NullOr(Schema.String)),
+    effective_since: optionalString,
+    effective_until: optionalString,
     end_time: Schema.optional(Schema.NullOr(ZonedDateTime)),
-    name: Schema.optional(Schema.NullOr(Schema.String)),
-    recurrence: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
+    name: optionalString,
+    recurrence: optionalStrings,
     start_time: Schema.optional(Schema.NullOr(ZonedDateTime))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "CreateEventBody" })
 
 /**
@@ -5737,9 +5745,9 @@ export type CreateEventBody = typeof CreateEventBody.Type
  */
 export const IncidentBody = /*#__PURE__*/ Schema.Struct(
   {
-    details: Schema.optional(Schema.NullOr(Schema.Record({ key: Schema.String, value: Schema.Unknown })))
+    details: Schema.optional(Schema.NullOr(extraFields))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "IncidentBody" })
 
 /**
@@ -5773,10 +5781,10 @@ export type IncidentBody = typeof IncidentBody.Type
  */
 export const IncidentTypeReference = /*#__PURE__*/ Schema.Struct(
   {
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    name: Schema.optional(Schema.NullOr(Schema.String))
+    id: optionalString,
+    name: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "IncidentTypeReference" })
 
 /**
@@ -5810,13 +5818,13 @@ export type IncidentTypeReference = typeof IncidentTypeReference.Type
  */
 export const PriorityReference = /*#__PURE__*/ Schema.Struct(
   {
-    html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
-    summary: Schema.optional(Schema.NullOr(Schema.String)),
+    html_url: optionalString,
+    id: optionalString,
+    self: optionalString,
+    summary: optionalString,
     type: Schema.Union(Schema.Literal("priority_reference"), Schema.String)
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "PriorityReference" })
 
 /**
@@ -5854,20 +5862,20 @@ export const CreateIncidentBody = /*#__PURE__*/ Schema.Struct(
       {
         assignee: Schema.optional(Schema.NullOr(UserReference))
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     )))),
     body: Schema.optional(Schema.NullOr(IncidentBody)),
     conference_bridge: Schema.optional(Schema.NullOr(ConferenceBridge)),
     escalation_policy: Schema.optional(Schema.NullOr(EscalationPolicyReference)),
-    incident_key: Schema.optional(Schema.NullOr(Schema.String)),
+    incident_key: optionalString,
     incident_type: Schema.optional(Schema.NullOr(IncidentTypeReference)),
     priority: Schema.optional(Schema.NullOr(PriorityReference)),
     service: Schema.optional(Schema.NullOr(ServiceReference)),
-    title: Schema.optional(Schema.NullOr(Schema.String)),
+    title: optionalString,
     type: Schema.Union(Schema.Literal("incident"), Schema.String),
     urgency: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("high", "low"), Schema.String)))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "CreateIncidentBody" })
 
 /**
@@ -5901,9 +5909,9 @@ export type CreateIncidentBody = typeof CreateIncidentBody.Type
  */
 export const CreateIncidentNoteBody = /*#__PURE__*/ Schema.Struct(
   {
-    content: Schema.optional(Schema.NullOr(Schema.String))
+    content: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "CreateIncidentNoteBody" })
 
 /**
@@ -5999,16 +6007,16 @@ export type CreateIncidentNotificationSubscribersResult = typeof CreateIncidentN
  */
 export const IncidentsRespondersReference = /*#__PURE__*/ Schema.Struct(
   {
-    escalation_policy_requests: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
+    escalation_policy_requests: optionalStrings,
     incident: Schema.optional(Schema.NullOr(IncidentReference)),
-    message: Schema.optional(Schema.NullOr(Schema.String)),
-    requested_at: Schema.optional(Schema.NullOr(Schema.String)),
+    message: optionalString,
+    requested_at: optionalString,
     requester: Schema.optional(Schema.NullOr(UserReference)),
     state: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("pending", "joined", "declined", "user_cancelled"), Schema.String))),
-    updated_at: Schema.optional(Schema.NullOr(Schema.String)),
+    updated_at: optionalString,
     user: Schema.optional(Schema.NullOr(UserReference))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "IncidentsRespondersReference" })
 
 /**
@@ -6042,12 +6050,12 @@ export type IncidentsRespondersReference = typeof IncidentsRespondersReference.T
  */
 export const ResponderRequestTargetReference = /*#__PURE__*/ Schema.Struct(
   {
-    id: Schema.optional(Schema.NullOr(Schema.String)),
+    id: optionalString,
     incident_responders: Schema.optional(Schema.NullOr(Schema.Array(IncidentsRespondersReference))),
-    summary: Schema.optional(Schema.NullOr(Schema.String)),
-    type: Schema.optional(Schema.NullOr(Schema.String))
+    summary: optionalString,
+    type: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "ResponderRequestTargetReference" })
 
 /**
@@ -6081,11 +6089,11 @@ export type ResponderRequestTargetReference = typeof ResponderRequestTargetRefer
  */
 export const CreateIncidentResponderRequestBody = /*#__PURE__*/ Schema.Struct(
   {
-    message: Schema.optional(Schema.NullOr(Schema.String)),
-    requester_id: Schema.optional(Schema.NullOr(Schema.String)),
+    message: optionalString,
+    requester_id: optionalString,
     responder_request_targets: Schema.optional(Schema.Unknown)
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "CreateIncidentResponderRequestBody" })
 
 /**
@@ -6119,9 +6127,9 @@ export type CreateIncidentResponderRequestBody = typeof CreateIncidentResponderR
  */
 export const CreateIncidentSnoozeBody = /*#__PURE__*/ Schema.Struct(
   {
-    duration: Schema.optional(Schema.NullOr(Schema.Number))
+    duration: optionalNumber
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "CreateIncidentSnoozeBody" })
 
 /**
@@ -6155,11 +6163,11 @@ export type CreateIncidentSnoozeBody = typeof CreateIncidentSnoozeBody.Type
  */
 export const CreateIncidentStatusUpdateBody = /*#__PURE__*/ Schema.Struct(
   {
-    html_message: Schema.optional(Schema.NullOr(Schema.String)),
-    message: Schema.optional(Schema.NullOr(Schema.String)),
-    subject: Schema.optional(Schema.NullOr(Schema.String))
+    html_message: optionalString,
+    message: optionalString,
+    subject: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "CreateIncidentStatusUpdateBody" })
 
 /**
@@ -6193,13 +6201,13 @@ export type CreateIncidentStatusUpdateBody = typeof CreateIncidentStatusUpdateBo
  */
 export const CreateIncidentTypeBody = /*#__PURE__*/ Schema.Struct(
   {
-    description: Schema.optional(Schema.NullOr(Schema.String)),
-    display_name: Schema.optional(Schema.NullOr(Schema.String)),
-    enabled: Schema.optional(Schema.NullOr(Schema.Boolean)),
-    name: Schema.optional(Schema.NullOr(Schema.String)),
-    parent_type: Schema.optional(Schema.NullOr(Schema.String))
+    description: optionalString,
+    display_name: optionalString,
+    enabled: optionalBoolean,
+    name: optionalString,
+    parent_type: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "CreateIncidentTypeBody" })
 
 /**
@@ -6233,19 +6241,19 @@ export type CreateIncidentTypeBody = typeof CreateIncidentTypeBody.Type
  */
 export const CustomFieldsEditableFieldOption = /*#__PURE__*/ Schema.Struct(
   {
-    created_at: Schema.optional(Schema.NullOr(Schema.String)),
+    created_at: optionalString,
     data: Schema.optional(Schema.NullOr(Schema.Struct(
       {
         data_type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("string"), Schema.String))),
-        value: Schema.optional(Schema.NullOr(Schema.String))
+        value: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
+    id: optionalString,
     type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("field_option"), Schema.String))),
-    updated_at: Schema.optional(Schema.NullOr(Schema.String))
+    updated_at: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "CustomFieldsEditableFieldOption" })
 
 /**
@@ -6279,19 +6287,19 @@ export type CustomFieldsEditableFieldOption = typeof CustomFieldsEditableFieldOp
  */
 export const CustomFieldsFieldOption = /*#__PURE__*/ Schema.Struct(
   {
-    created_at: Schema.optional(Schema.NullOr(Schema.String)),
+    created_at: optionalString,
     data: Schema.optional(Schema.NullOr(Schema.Struct(
       {
         data_type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("string"), Schema.String))),
-        value: Schema.optional(Schema.NullOr(Schema.String))
+        value: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
+    id: optionalString,
     type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("field_option"), Schema.String))),
-    updated_at: Schema.optional(Schema.NullOr(Schema.String))
+    updated_at: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "CustomFieldsFieldOption" })
 
 /**
@@ -6325,16 +6333,16 @@ export type CustomFieldsFieldOption = typeof CustomFieldsFieldOption.Type
  */
 export const CreateIncidentTypeCustomFieldBody = /*#__PURE__*/ Schema.Struct(
   {
-    data_type: Schema.optional(Schema.NullOr(Schema.String)),
-    default_value: Schema.optional(Schema.NullOr(Schema.String)),
-    description: Schema.optional(Schema.NullOr(Schema.String)),
-    display_name: Schema.optional(Schema.NullOr(Schema.String)),
-    enabled: Schema.optional(Schema.NullOr(Schema.Boolean)),
+    data_type: optionalString,
+    default_value: optionalString,
+    description: optionalString,
+    display_name: optionalString,
+    enabled: optionalBoolean,
     field_options: Schema.optional(Schema.NullOr(Schema.Array(CustomFieldsFieldOption))),
     field_type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("single_value", "single_value_fixed", "multi_value", "multi_value_fixed"), Schema.String))),
-    name: Schema.optional(Schema.NullOr(Schema.String))
+    name: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "CreateIncidentTypeCustomFieldBody" })
 
 /**
@@ -6370,13 +6378,13 @@ export const CreateIncidentTypeCustomFieldFieldOptionsBody = /*#__PURE__*/ Schem
   {
     data: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        data_type: Schema.optional(Schema.NullOr(Schema.String)),
-        value: Schema.optional(Schema.NullOr(Schema.String))
+        data_type: optionalString,
+        value: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     )))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "CreateIncidentTypeCustomFieldFieldOptionsBody" })
 
 /**
@@ -6410,16 +6418,16 @@ export type CreateIncidentTypeCustomFieldFieldOptionsBody = typeof CreateInciden
  */
 export const CreateIncidentWorkflowInstanceBody = /*#__PURE__*/ Schema.Struct(
   {
-    id: Schema.optional(Schema.NullOr(Schema.String)),
+    id: optionalString,
     incident: Schema.optional(Schema.NullOr(Schema.Struct(
       {
         id: Schema.String,
         type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("incident_reference"), Schema.String)))
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     )))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "CreateIncidentWorkflowInstanceBody" })
 
 /**
@@ -6453,38 +6461,38 @@ export type CreateIncidentWorkflowInstanceBody = typeof CreateIncidentWorkflowIn
  */
 export const CreateIncidentWorkflowTriggerBody = /*#__PURE__*/ Schema.Struct(
   {
-    condition: Schema.optional(Schema.NullOr(Schema.String)),
-    html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    incident_types: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
-    is_disabled: Schema.optional(Schema.NullOr(Schema.Boolean)),
-    is_subscribed_to_all_services: Schema.optional(Schema.NullOr(Schema.Boolean)),
+    condition: optionalString,
+    html_url: optionalString,
+    id: optionalString,
+    incident_types: optionalStrings,
+    is_disabled: optionalBoolean,
+    is_subscribed_to_all_services: optionalBoolean,
     permissions: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        restricted: Schema.optional(Schema.NullOr(Schema.Boolean)),
-        team_id: Schema.optional(Schema.NullOr(Schema.String))
+        restricted: optionalBoolean,
+        team_id: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
+    self: optionalString,
     services: Schema.optional(Schema.NullOr(Schema.Array(Schema.Struct(
       {
-        id: Schema.optional(Schema.NullOr(Schema.String))
+        id: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     )))),
-    summary: Schema.optional(Schema.NullOr(Schema.String)),
+    summary: optionalString,
     trigger_type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("conditional", "manual", "incident_type"), Schema.String))),
-    trigger_url: Schema.optional(Schema.NullOr(Schema.String)),
+    trigger_url: optionalString,
     type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("workflow_trigger"), Schema.String))),
     workflow: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        id: Schema.optional(Schema.NullOr(Schema.String))
+        id: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     )))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "CreateIncidentWorkflowTriggerBody" })
 
 /**
@@ -6518,14 +6526,14 @@ export type CreateIncidentWorkflowTriggerBody = typeof CreateIncidentWorkflowTri
  */
 export const CreateOauthClientBody = /*#__PURE__*/ Schema.Struct(
   {
-    client_id: Schema.optional(Schema.NullOr(Schema.String)),
-    client_secret: Schema.optional(Schema.NullOr(Schema.String)),
+    client_id: optionalString,
+    client_secret: optionalString,
     grant_type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("client_credentials"), Schema.String))),
-    name: Schema.optional(Schema.NullOr(Schema.String)),
-    scope: Schema.optional(Schema.NullOr(Schema.String)),
-    token_url: Schema.optional(Schema.NullOr(Schema.String))
+    name: optionalString,
+    scope: optionalString,
+    token_url: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "CreateOauthClientBody" })
 
 /**
@@ -6559,15 +6567,15 @@ export type CreateOauthClientBody = typeof CreateOauthClientBody.Type
  */
 export const CreateOverridesBody = /*#__PURE__*/ Schema.Array(Schema.Struct(
   {
-    custom_shift_id: Schema.optional(Schema.NullOr(Schema.String)),
-    end_time: Schema.optional(Schema.NullOr(Schema.String)),
+    custom_shift_id: optionalString,
+    end_time: optionalString,
     overridden_member: Schema.optional(Schema.NullOr(ShiftMember)),
     overriding_member: Schema.optional(Schema.NullOr(ShiftMember)),
-    rotation_id: Schema.optional(Schema.NullOr(Schema.String)),
-    start_time: Schema.optional(Schema.NullOr(Schema.String)),
+    rotation_id: optionalString,
+    start_time: optionalString,
     type: Schema.Union(Schema.Literal("override_shift"), Schema.String)
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 )).annotations({ identifier: "CreateOverridesBody" })
 
 /**
@@ -6601,18 +6609,18 @@ export type CreateOverridesBody = typeof CreateOverridesBody.Type
  */
 export const OverrideShift = /*#__PURE__*/ Schema.Struct(
   {
-    custom_shift_id: Schema.optional(Schema.NullOr(Schema.String)),
-    end_time: Schema.optional(Schema.NullOr(Schema.String)),
-    html_url: Schema.optional(Schema.NullOr(Schema.String)),
+    custom_shift_id: optionalString,
+    end_time: optionalString,
+    html_url: optionalString,
     id: Schema.String,
     overridden_member: Schema.optional(Schema.NullOr(ShiftMember)),
     overriding_member: Schema.optional(Schema.NullOr(ShiftMember)),
-    rotation_id: Schema.optional(Schema.NullOr(Schema.String)),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
-    start_time: Schema.optional(Schema.NullOr(Schema.String)),
+    rotation_id: optionalString,
+    self: optionalString,
+    start_time: optionalString,
     type: Schema.Union(Schema.Literal("override_shift"), Schema.String)
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "OverrideShift" })
 
 /**
@@ -6675,7 +6683,7 @@ export type CreateOverridesResult = typeof CreateOverridesResult.Type
  * @since 0.2.0
  * @category generated
  */
-export const CreateRotationBody = /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.Unknown }).annotations({ identifier: "CreateRotationBody" })
+export const CreateRotationBody = /*#__PURE__*/ extraFields.annotations({ identifier: "CreateRotationBody" })
 
 /**
  * Type of {@link CreateRotationBody}.
@@ -6708,39 +6716,39 @@ export type CreateRotationBody = typeof CreateRotationBody.Type
  */
 export const Ruleset = /*#__PURE__*/ Schema.Struct(
   {
-    created_at: Schema.optional(Schema.NullOr(Schema.String)),
+    created_at: optionalString,
     creator: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        id: Schema.optional(Schema.NullOr(Schema.String)),
-        self: Schema.optional(Schema.NullOr(Schema.String)),
-        type: Schema.optional(Schema.NullOr(Schema.String))
+        id: optionalString,
+        self: optionalString,
+        type: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    name: Schema.optional(Schema.NullOr(Schema.String)),
-    routing_keys: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
+    id: optionalString,
+    name: optionalString,
+    routing_keys: optionalStrings,
+    self: optionalString,
     team: Schema.optional(Schema.NullOr(Schema.Struct(
       {
         id: Schema.String,
-        self: Schema.optional(Schema.NullOr(Schema.String)),
-        type: Schema.optional(Schema.NullOr(Schema.String))
+        self: optionalString,
+        type: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
     type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("global", "default_global"), Schema.String))),
-    updated_at: Schema.optional(Schema.NullOr(Schema.String)),
+    updated_at: optionalString,
     updater: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        id: Schema.optional(Schema.NullOr(Schema.String)),
-        self: Schema.optional(Schema.NullOr(Schema.String)),
-        type: Schema.optional(Schema.NullOr(Schema.String))
+        id: optionalString,
+        self: optionalString,
+        type: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     )))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "Ruleset" })
 
 /**
@@ -6774,39 +6782,39 @@ export type Ruleset = typeof Ruleset.Type
  */
 export const CreateRulesetBody = /*#__PURE__*/ Schema.Struct(
   {
-    created_at: Schema.optional(Schema.NullOr(Schema.String)),
+    created_at: optionalString,
     creator: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        id: Schema.optional(Schema.NullOr(Schema.String)),
-        self: Schema.optional(Schema.NullOr(Schema.String)),
-        type: Schema.optional(Schema.NullOr(Schema.String))
+        id: optionalString,
+        self: optionalString,
+        type: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    name: Schema.optional(Schema.NullOr(Schema.String)),
-    routing_keys: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
+    id: optionalString,
+    name: optionalString,
+    routing_keys: optionalStrings,
+    self: optionalString,
     team: Schema.optional(Schema.NullOr(Schema.Struct(
       {
         id: Schema.String,
-        self: Schema.optional(Schema.NullOr(Schema.String)),
-        type: Schema.optional(Schema.NullOr(Schema.String))
+        self: optionalString,
+        type: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
     type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("global", "default_global"), Schema.String))),
-    updated_at: Schema.optional(Schema.NullOr(Schema.String)),
+    updated_at: optionalString,
     updater: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        id: Schema.optional(Schema.NullOr(Schema.String)),
-        self: Schema.optional(Schema.NullOr(Schema.String)),
-        type: Schema.optional(Schema.NullOr(Schema.String))
+        id: optionalString,
+        self: optionalString,
+        type: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     )))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "CreateRulesetBody" })
 
 /**
@@ -6840,16 +6848,16 @@ export type CreateRulesetBody = typeof CreateRulesetBody.Type
  */
 export const Override = /*#__PURE__*/ Schema.Struct(
   {
-    end: Schema.optional(Schema.NullOr(Schema.String)),
-    html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
-    start: Schema.optional(Schema.NullOr(Schema.String)),
-    summary: Schema.optional(Schema.NullOr(Schema.String)),
-    type: Schema.optional(Schema.NullOr(Schema.String)),
+    end: optionalString,
+    html_url: optionalString,
+    id: optionalString,
+    self: optionalString,
+    start: optionalString,
+    summary: optionalString,
+    type: optionalString,
     user: Schema.optional(Schema.NullOr(UserReference))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "Override" })
 
 /**
@@ -6914,11 +6922,11 @@ export type CreateScheduleOverrideBody = typeof CreateScheduleOverrideBody.Type
  */
 export const CreateScheduleOverrideResult = /*#__PURE__*/ Schema.Array(Schema.Struct(
   {
-    errors: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
+    errors: optionalStrings,
     override: Schema.optional(Schema.NullOr(Override)),
-    status: Schema.optional(Schema.NullOr(Schema.Number))
+    status: optionalNumber
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 )).annotations({ identifier: "CreateScheduleOverrideResult" })
 
 /**
@@ -6952,18 +6960,18 @@ export type CreateScheduleOverrideResult = typeof CreateScheduleOverrideResult.T
  */
 export const CreateScheduleV3Body = /*#__PURE__*/ Schema.Struct(
   {
-    description: Schema.optional(Schema.NullOr(Schema.String)),
-    name: Schema.optional(Schema.NullOr(Schema.String)),
+    description: optionalString,
+    name: optionalString,
     teams: Schema.optional(Schema.NullOr(Schema.Array(Schema.Struct(
       {
         id: Schema.String,
         type: Schema.Union(Schema.Literal("team_reference"), Schema.String)
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     )))),
-    time_zone: Schema.optional(Schema.NullOr(Schema.String))
+    time_zone: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "CreateScheduleV3Body" })
 
 /**
@@ -6998,10 +7006,10 @@ export type CreateScheduleV3Body = typeof CreateScheduleV3Body.Type
 export const FinalSchedule = /*#__PURE__*/ Schema.Struct(
   {
     computed_shift_assignments: Schema.optional(Schema.NullOr(Schema.Array(ComputedShiftAssignment))),
-    rendered_coverage_percentage: Schema.optional(Schema.NullOr(Schema.Number)),
+    rendered_coverage_percentage: optionalNumber,
     type: Schema.Union(Schema.Literal("final_schedule"), Schema.String)
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "FinalSchedule" })
 
 /**
@@ -7036,18 +7044,18 @@ export type FinalSchedule = typeof FinalSchedule.Type
 export const Event = /*#__PURE__*/ Schema.Struct(
   {
     assignment_strategy: Schema.optional(Schema.NullOr(EventAssignmentStrategy)),
-    effective_since: Schema.optional(Schema.NullOr(Schema.String)),
-    effective_until: Schema.optional(Schema.NullOr(Schema.String)),
+    effective_since: optionalString,
+    effective_until: optionalString,
     end_time: Schema.optional(Schema.NullOr(ZonedDateTime)),
-    html_url: Schema.optional(Schema.NullOr(Schema.String)),
+    html_url: optionalString,
     id: Schema.String,
-    name: Schema.optional(Schema.NullOr(Schema.String)),
-    recurrence: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
+    name: optionalString,
+    recurrence: optionalStrings,
+    self: optionalString,
     start_time: Schema.optional(Schema.NullOr(ZonedDateTime)),
     type: Schema.Union(Schema.Literal("schedule_event"), Schema.String)
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "Event" })
 
 /**
@@ -7082,12 +7090,12 @@ export type Event = typeof Event.Type
 export const Rotation = /*#__PURE__*/ Schema.Struct(
   {
     events: Schema.optional(Schema.NullOr(Schema.Array(Event))),
-    html_url: Schema.optional(Schema.NullOr(Schema.String)),
+    html_url: optionalString,
     id: Schema.String,
-    self: Schema.optional(Schema.NullOr(Schema.String)),
+    self: optionalString,
     type: Schema.Union(Schema.Literal("schedule_rotation"), Schema.String)
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "Rotation" })
 
 /**
@@ -7121,22 +7129,22 @@ export type Rotation = typeof Rotation.Type
  */
 export const CreateScheduleV3Result = /*#__PURE__*/ Schema.Struct(
   {
-    description: Schema.optional(Schema.NullOr(Schema.String)),
+    description: optionalString,
     escalation_policies: Schema.optional(Schema.NullOr(Schema.Array(EscalationPolicyReference))),
     final_schedule: Schema.optional(Schema.NullOr(FinalSchedule)),
-    html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    http_cal_url: Schema.optional(Schema.NullOr(Schema.String)),
+    html_url: optionalString,
+    http_cal_url: optionalString,
     id: Schema.String,
-    name: Schema.optional(Schema.NullOr(Schema.String)),
+    name: optionalString,
     rotations: Schema.optional(Schema.NullOr(Schema.Array(Rotation))),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
+    self: optionalString,
     teams: Schema.optional(Schema.NullOr(Schema.Array(TeamReference))),
-    time_zone: Schema.optional(Schema.NullOr(Schema.String)),
+    time_zone: optionalString,
     type: Schema.Union(Schema.Literal("schedule_v3"), Schema.String),
     users: Schema.optional(Schema.NullOr(Schema.Array(UserReference))),
-    web_cal_url: Schema.optional(Schema.NullOr(Schema.String))
+    web_cal_url: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "CreateScheduleV3Result" })
 
 /**
@@ -7172,20 +7180,20 @@ export const CreateServiceDependencyBody = /*#__PURE__*/ Schema.Array(Schema.Str
   {
     dependent_service: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        id: Schema.optional(Schema.NullOr(Schema.String)),
-        type: Schema.optional(Schema.NullOr(Schema.String))
+        id: optionalString,
+        type: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
     supporting_service: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        id: Schema.optional(Schema.NullOr(Schema.String)),
-        type: Schema.optional(Schema.NullOr(Schema.String))
+        id: optionalString,
+        type: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     )))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 )).annotations({ identifier: "CreateServiceDependencyBody" })
 
 /**
@@ -7221,22 +7229,22 @@ export const CreateServiceDependencyResult = /*#__PURE__*/ Schema.Array(Schema.S
   {
     dependent_service: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        id: Schema.optional(Schema.NullOr(Schema.String)),
-        type: Schema.optional(Schema.NullOr(Schema.String))
+        id: optionalString,
+        type: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
+    id: optionalString,
     supporting_service: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        id: Schema.optional(Schema.NullOr(Schema.String)),
-        type: Schema.optional(Schema.NullOr(Schema.String))
+        id: optionalString,
+        type: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    type: Schema.optional(Schema.NullOr(Schema.String))
+    type: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 )).annotations({ identifier: "CreateServiceDependencyResult" })
 
 /**
@@ -7270,11 +7278,11 @@ export type CreateServiceDependencyResult = typeof CreateServiceDependencyResult
  */
 export const ServiceNowFieldMappingInput = /*#__PURE__*/ Schema.Struct(
   {
-    event_field: Schema.optional(Schema.NullOr(Schema.String)),
-    servicenow_field: Schema.optional(Schema.NullOr(Schema.String)),
+    event_field: optionalString,
+    servicenow_field: optionalString,
     type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("query"), Schema.String)))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "ServiceNowFieldMappingInput" })
 
 /**
@@ -7308,12 +7316,12 @@ export type ServiceNowFieldMappingInput = typeof ServiceNowFieldMappingInput.Typ
  */
 export const ServiceNowTableInput = /*#__PURE__*/ Schema.Struct(
   {
-    ci_table_name: Schema.optional(Schema.NullOr(Schema.String)),
-    display_name: Schema.optional(Schema.NullOr(Schema.String)),
+    ci_table_name: optionalString,
+    display_name: optionalString,
     field_mappings: Schema.optional(Schema.NullOr(Schema.Array(ServiceNowFieldMappingInput))),
-    query_filter: Schema.optional(Schema.NullOr(Schema.String))
+    query_filter: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "ServiceNowTableInput" })
 
 /**
@@ -7348,10 +7356,10 @@ export type ServiceNowTableInput = typeof ServiceNowTableInput.Type
 export const CreateServiceNowIntegrationBody = /*#__PURE__*/ Schema.Struct(
   {
     cmdb_tables: Schema.optional(Schema.NullOr(Schema.Array(ServiceNowTableInput))),
-    description: Schema.optional(Schema.NullOr(Schema.String)),
-    name: Schema.optional(Schema.NullOr(Schema.String))
+    description: optionalString,
+    name: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "CreateServiceNowIntegrationBody" })
 
 /**
@@ -7386,24 +7394,24 @@ export type CreateServiceNowIntegrationBody = typeof CreateServiceNowIntegration
 export const CreateStatusPageSubscriptionBody = /*#__PURE__*/ Schema.Struct(
   {
     channel: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("webhook", "email"), Schema.String))),
-    contact: Schema.optional(Schema.NullOr(Schema.String)),
+    contact: optionalString,
     status_page: Schema.optional(Schema.NullOr(Schema.Struct(
       {
         id: Schema.String,
-        type: Schema.optional(Schema.NullOr(Schema.String))
+        type: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
     subscribable_object: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        id: Schema.optional(Schema.NullOr(Schema.String)),
+        id: optionalString,
         type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("status_page", "status_page_service", "status_page_post"), Schema.String)))
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
     type: Schema.String
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "CreateStatusPageSubscriptionBody" })
 
 /**
@@ -7437,10 +7445,10 @@ export type CreateStatusPageSubscriptionBody = typeof CreateStatusPageSubscripti
  */
 export const NotificationSubscribable = /*#__PURE__*/ Schema.Struct(
   {
-    subscribable_id: Schema.optional(Schema.NullOr(Schema.String)),
+    subscribable_id: optionalString,
     subscribable_type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("incident", "business_service"), Schema.String)))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "NotificationSubscribable" })
 
 /**
@@ -7536,13 +7544,13 @@ export type CreateTeamNotificationSubscriptionsResult = typeof CreateTeamNotific
  */
 export const LicenseReference = /*#__PURE__*/ Schema.Struct(
   {
-    html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
-    summary: Schema.optional(Schema.NullOr(Schema.String)),
+    html_url: optionalString,
+    id: optionalString,
+    self: optionalString,
+    summary: optionalString,
     type: Schema.Union(Schema.Literal("license_reference"), Schema.String)
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "LicenseReference" })
 
 /**
@@ -7576,29 +7584,29 @@ export type LicenseReference = typeof LicenseReference.Type
  */
 export const CreateUserBody = /*#__PURE__*/ Schema.Struct(
   {
-    avatar_url: Schema.optional(Schema.NullOr(Schema.String)),
-    color: Schema.optional(Schema.NullOr(Schema.String)),
+    avatar_url: optionalString,
+    color: optionalString,
     contact_methods: Schema.optional(Schema.NullOr(Schema.Array(ContactMethodReference))),
-    created_via_sso: Schema.optional(Schema.NullOr(Schema.Boolean)),
-    description: Schema.optional(Schema.NullOr(Schema.String)),
-    email: Schema.optional(Schema.NullOr(Schema.String)),
-    html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    http_cal_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    invitation_sent: Schema.optional(Schema.NullOr(Schema.Boolean)),
-    job_title: Schema.optional(Schema.NullOr(Schema.String)),
+    created_via_sso: optionalBoolean,
+    description: optionalString,
+    email: optionalString,
+    html_url: optionalString,
+    http_cal_url: optionalString,
+    id: optionalString,
+    invitation_sent: optionalBoolean,
+    job_title: optionalString,
     license: Schema.optional(Schema.NullOr(LicenseReference)),
-    name: Schema.optional(Schema.NullOr(Schema.String)),
+    name: optionalString,
     notification_rules: Schema.optional(Schema.NullOr(Schema.Array(NotificationRuleReference))),
     role: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("admin", "limited_user", "observer", "owner", "read_only_user", "restricted_access", "read_only_limited_user", "user"), Schema.String))),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
-    summary: Schema.optional(Schema.NullOr(Schema.String)),
+    self: optionalString,
+    summary: optionalString,
     teams: Schema.optional(Schema.NullOr(Schema.Array(TeamReference))),
-    time_zone: Schema.optional(Schema.NullOr(Schema.String)),
+    time_zone: optionalString,
     type: Schema.Union(Schema.Literal("user"), Schema.String),
-    web_cal_url: Schema.optional(Schema.NullOr(Schema.String))
+    web_cal_url: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "CreateUserBody" })
 
 /**
@@ -7632,17 +7640,17 @@ export type CreateUserBody = typeof CreateUserBody.Type
  */
 export const EmailContactMethod = /*#__PURE__*/ Schema.Struct(
   {
-    address: Schema.optional(Schema.NullOr(Schema.String)),
-    enabled: Schema.optional(Schema.NullOr(Schema.Boolean)),
-    html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    label: Schema.optional(Schema.NullOr(Schema.String)),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
-    send_short_email: Schema.optional(Schema.NullOr(Schema.Boolean)),
-    summary: Schema.optional(Schema.NullOr(Schema.String)),
+    address: optionalString,
+    enabled: optionalBoolean,
+    html_url: optionalString,
+    id: optionalString,
+    label: optionalString,
+    self: optionalString,
+    send_short_email: optionalBoolean,
+    summary: optionalString,
     type: Schema.Union(Schema.Literal("email_contact_method"), Schema.String)
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "EmailContactMethod" })
 
 /**
@@ -7676,18 +7684,18 @@ export type EmailContactMethod = typeof EmailContactMethod.Type
  */
 export const PhoneContactMethod = /*#__PURE__*/ Schema.Struct(
   {
-    address: Schema.optional(Schema.NullOr(Schema.String)),
-    blacklisted: Schema.optional(Schema.NullOr(Schema.Boolean)),
-    country_code: Schema.optional(Schema.NullOr(Schema.Number)),
-    enabled: Schema.optional(Schema.NullOr(Schema.Boolean)),
-    html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    label: Schema.optional(Schema.NullOr(Schema.String)),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
-    summary: Schema.optional(Schema.NullOr(Schema.String)),
+    address: optionalString,
+    blacklisted: optionalBoolean,
+    country_code: optionalNumber,
+    enabled: optionalBoolean,
+    html_url: optionalString,
+    id: optionalString,
+    label: optionalString,
+    self: optionalString,
+    summary: optionalString,
     type: Schema.Union(Schema.Literal("phone_contact_method", "sms_contact_method"), Schema.String)
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "PhoneContactMethod" })
 
 /**
@@ -7721,10 +7729,10 @@ export type PhoneContactMethod = typeof PhoneContactMethod.Type
  */
 export const PushContactMethodSound = /*#__PURE__*/ Schema.Struct(
   {
-    file: Schema.optional(Schema.NullOr(Schema.String)),
+    file: optionalString,
     type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("alert_high_urgency", "alert_low_urgency"), Schema.String)))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "PushContactMethodSound" })
 
 /**
@@ -7758,19 +7766,19 @@ export type PushContactMethodSound = typeof PushContactMethodSound.Type
  */
 export const PushContactMethod = /*#__PURE__*/ Schema.Struct(
   {
-    address: Schema.optional(Schema.NullOr(Schema.String)),
-    blacklisted: Schema.optional(Schema.NullOr(Schema.Boolean)),
-    created_at: Schema.optional(Schema.NullOr(Schema.String)),
+    address: optionalString,
+    blacklisted: optionalBoolean,
+    created_at: optionalString,
     device_type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("android", "ios"), Schema.String))),
-    html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    label: Schema.optional(Schema.NullOr(Schema.String)),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
+    html_url: optionalString,
+    id: optionalString,
+    label: optionalString,
+    self: optionalString,
     sounds: Schema.optional(Schema.NullOr(Schema.Array(PushContactMethodSound))),
-    summary: Schema.optional(Schema.NullOr(Schema.String)),
+    summary: optionalString,
     type: Schema.Union(Schema.Literal("push_notification_contact_method"), Schema.String)
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "PushContactMethod" })
 
 /**
@@ -7804,18 +7812,18 @@ export type PushContactMethod = typeof PushContactMethod.Type
  */
 export const WhatsAppContactMethod = /*#__PURE__*/ Schema.Struct(
   {
-    address: Schema.optional(Schema.NullOr(Schema.String)),
-    blacklisted: Schema.optional(Schema.NullOr(Schema.Boolean)),
-    country_code: Schema.optional(Schema.NullOr(Schema.Number)),
-    enabled: Schema.optional(Schema.NullOr(Schema.Boolean)),
-    html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    label: Schema.optional(Schema.NullOr(Schema.String)),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
-    summary: Schema.optional(Schema.NullOr(Schema.String)),
+    address: optionalString,
+    blacklisted: optionalBoolean,
+    country_code: optionalNumber,
+    enabled: optionalBoolean,
+    html_url: optionalString,
+    id: optionalString,
+    label: optionalString,
+    self: optionalString,
+    summary: optionalString,
     type: Schema.Union(Schema.Literal("whatsapp_contact_method"), Schema.String)
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "WhatsAppContactMethod" })
 
 /**
@@ -7984,39 +7992,39 @@ export const CreateWorkflowIntegrationConnectionBody = /*#__PURE__*/ Schema.Stru
   {
     apps: Schema.optional(Schema.NullOr(Schema.Array(Schema.Struct(
       {
-        app_id: Schema.optional(Schema.NullOr(Schema.String)),
+        app_id: optionalString,
         type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("pd_app_reference"), Schema.String)))
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     )))),
-    configuration: Schema.optional(Schema.NullOr(Schema.Record({ key: Schema.String, value: Schema.Unknown }))),
-    external_id: Schema.optional(Schema.NullOr(Schema.String)),
-    external_id_label: Schema.optional(Schema.NullOr(Schema.String)),
+    configuration: Schema.optional(Schema.NullOr(extraFields)),
+    external_id: optionalString,
+    external_id_label: optionalString,
     health: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        health_message: Schema.optional(Schema.NullOr(Schema.String)),
-        is_healthy: Schema.optional(Schema.NullOr(Schema.Boolean)),
-        last_checked_at: Schema.optional(Schema.NullOr(Schema.String))
+        health_message: optionalString,
+        is_healthy: optionalBoolean,
+        last_checked_at: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    integration_id: Schema.optional(Schema.NullOr(Schema.String)),
-    is_default: Schema.optional(Schema.NullOr(Schema.Boolean)),
-    name: Schema.optional(Schema.NullOr(Schema.String)),
-    scopes: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
-    secrets: Schema.optional(Schema.NullOr(Schema.Record({ key: Schema.String, value: Schema.Unknown }))),
-    service_url: Schema.optional(Schema.NullOr(Schema.String)),
+    id: optionalString,
+    integration_id: optionalString,
+    is_default: optionalBoolean,
+    name: optionalString,
+    scopes: optionalStrings,
+    secrets: Schema.optional(Schema.NullOr(extraFields)),
+    service_url: optionalString,
     teams: Schema.optional(Schema.NullOr(Schema.Array(Schema.Struct(
       {
-        team_id: Schema.optional(Schema.NullOr(Schema.String)),
+        team_id: optionalString,
         type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("team_reference"), Schema.String)))
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     )))),
-    type: Schema.optional(Schema.NullOr(Schema.String))
+    type: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "CreateWorkflowIntegrationConnectionBody" })
 
 /**
@@ -8051,27 +8059,27 @@ export type CreateWorkflowIntegrationConnectionBody = typeof CreateWorkflowInteg
 export const CustomFieldValueChangeLogEntry = /*#__PURE__*/ Schema.Struct(
   {
     agent: Schema.optional(Schema.NullOr(AgentReference)),
-    changeset: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
+    changeset: optionalStrings,
     channel: Schema.optional(Schema.NullOr(Channel)),
     contexts: Schema.optional(Schema.NullOr(Schema.Array(Context))),
-    created_at: Schema.optional(Schema.NullOr(Schema.String)),
+    created_at: optionalString,
     event_details: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        description: Schema.optional(Schema.NullOr(Schema.String))
+        description: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
+    html_url: optionalString,
+    id: optionalString,
     incident: Schema.optional(Schema.NullOr(IncidentReference)),
-    note: Schema.optional(Schema.NullOr(Schema.String)),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
+    note: optionalString,
+    self: optionalString,
     service: Schema.optional(Schema.NullOr(ServiceReference)),
-    summary: Schema.optional(Schema.NullOr(Schema.String)),
+    summary: optionalString,
     teams: Schema.optional(Schema.NullOr(Schema.Array(TeamReference))),
     type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("custom_field_value_change_log_entry"), Schema.String)))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "CustomFieldValueChangeLogEntry" })
 
 /**
@@ -8108,15 +8116,15 @@ export const CustomFieldsEditableField = /*#__PURE__*/ Schema.Struct(
     default_value: Schema.optional(Schema.NullOr(Schema.Union(
       Schema.Struct(
         {
-          value: Schema.optional(Schema.NullOr(Schema.Boolean))
+          value: optionalBoolean
         },
-        Schema.Record({ key: Schema.String, value: Schema.Unknown })
+        extraFields
       ),
       Schema.Struct(
         {
-          value: Schema.optional(Schema.NullOr(Schema.Number))
+          value: optionalNumber
         },
-        Schema.Record({ key: Schema.String, value: Schema.Unknown })
+        extraFields
       ),
       Schema.Struct(
         {
@@ -8125,20 +8133,20 @@ export const CustomFieldsEditableField = /*#__PURE__*/ Schema.Struct(
             Schema.NullOr(Schema.Array(Schema.String))
           )))
         },
-        Schema.Record({ key: Schema.String, value: Schema.Unknown })
+        extraFields
       ),
       Schema.Struct(
         {
-          value: Schema.optional(Schema.NullOr(Schema.String))
+          value: optionalString
         },
-        Schema.Record({ key: Schema.String, value: Schema.Unknown })
+        extraFields
       )
     ))),
-    description: Schema.optional(Schema.NullOr(Schema.String)),
-    display_name: Schema.optional(Schema.NullOr(Schema.String)),
+    description: optionalString,
+    display_name: optionalString,
     enabled: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal(true, false), Schema.Boolean)))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "CustomFieldsEditableField" })
 
 /**
@@ -8173,19 +8181,19 @@ export type CustomFieldsEditableField = typeof CustomFieldsEditableField.Type
 export const CustomFieldsEditableFieldValue = /*#__PURE__*/ Schema.Union(
   Schema.Struct(
     {
-      name: Schema.optional(Schema.NullOr(Schema.String)),
+      name: optionalString,
       value: Schema.optional(Schema.NullOr(Schema.Union(
         Schema.Struct(
           {
-            value: Schema.optional(Schema.NullOr(Schema.Boolean))
+            value: optionalBoolean
           },
-          Schema.Record({ key: Schema.String, value: Schema.Unknown })
+          extraFields
         ),
         Schema.Struct(
           {
-            value: Schema.optional(Schema.NullOr(Schema.Number))
+            value: optionalNumber
           },
-          Schema.Record({ key: Schema.String, value: Schema.Unknown })
+          extraFields
         ),
         Schema.Struct(
           {
@@ -8194,33 +8202,33 @@ export const CustomFieldsEditableFieldValue = /*#__PURE__*/ Schema.Union(
               Schema.NullOr(Schema.Array(Schema.String))
             )))
           },
-          Schema.Record({ key: Schema.String, value: Schema.Unknown })
+          extraFields
         ),
         Schema.Struct(
           {
-            value: Schema.optional(Schema.NullOr(Schema.String))
+            value: optionalString
           },
-          Schema.Record({ key: Schema.String, value: Schema.Unknown })
+          extraFields
         )
       )))
     },
-    Schema.Record({ key: Schema.String, value: Schema.Unknown })
+    extraFields
   ),
   Schema.Struct(
     {
-      id: Schema.optional(Schema.NullOr(Schema.String)),
+      id: optionalString,
       value: Schema.optional(Schema.NullOr(Schema.Union(
         Schema.Struct(
           {
-            value: Schema.optional(Schema.NullOr(Schema.Boolean))
+            value: optionalBoolean
           },
-          Schema.Record({ key: Schema.String, value: Schema.Unknown })
+          extraFields
         ),
         Schema.Struct(
           {
-            value: Schema.optional(Schema.NullOr(Schema.Number))
+            value: optionalNumber
           },
-          Schema.Record({ key: Schema.String, value: Schema.Unknown })
+          extraFields
         ),
         Schema.Struct(
           {
@@ -8229,17 +8237,17 @@ export const CustomFieldsEditableFieldValue = /*#__PURE__*/ Schema.Union(
               Schema.NullOr(Schema.Array(Schema.String))
             )))
           },
-          Schema.Record({ key: Schema.String, value: Schema.Unknown })
+          extraFields
         ),
         Schema.Struct(
           {
-            value: Schema.optional(Schema.NullOr(Schema.String))
+            value: optionalString
           },
-          Schema.Record({ key: Schema.String, value: Schema.Unknown })
+          extraFields
         )
       )))
     },
-    Schema.Record({ key: Schema.String, value: Schema.Unknown })
+    extraFields
   )
 ).annotations({ identifier: "CustomFieldsEditableFieldValue" })
 
@@ -8274,20 +8282,20 @@ export type CustomFieldsEditableFieldValue = typeof CustomFieldsEditableFieldVal
  */
 export const CustomFieldsField = /*#__PURE__*/ Schema.Struct(
   {
-    created_at: Schema.optional(Schema.NullOr(Schema.String)),
+    created_at: optionalString,
     data_type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("boolean", "integer", "float", "string", "datetime", "url"), Schema.String))),
     default_value: Schema.optional(Schema.NullOr(Schema.Union(
       Schema.Struct(
         {
-          value: Schema.optional(Schema.NullOr(Schema.Boolean))
+          value: optionalBoolean
         },
-        Schema.Record({ key: Schema.String, value: Schema.Unknown })
+        extraFields
       ),
       Schema.Struct(
         {
-          value: Schema.optional(Schema.NullOr(Schema.Number))
+          value: optionalNumber
         },
-        Schema.Record({ key: Schema.String, value: Schema.Unknown })
+        extraFields
       ),
       Schema.Struct(
         {
@@ -8296,26 +8304,26 @@ export const CustomFieldsField = /*#__PURE__*/ Schema.Struct(
             Schema.NullOr(Schema.Array(Schema.String))
           )))
         },
-        Schema.Record({ key: Schema.String, value: Schema.Unknown })
+        extraFields
       ),
       Schema.Struct(
         {
-          value: Schema.optional(Schema.NullOr(Schema.String))
+          value: optionalString
         },
-        Schema.Record({ key: Schema.String, value: Schema.Unknown })
+        extraFields
       )
     ))),
-    description: Schema.optional(Schema.NullOr(Schema.String)),
-    display_name: Schema.optional(Schema.NullOr(Schema.String)),
+    description: optionalString,
+    display_name: optionalString,
     field_type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("single_value", "single_value_fixed", "multi_value", "multi_value_fixed"), Schema.String))),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    name: Schema.optional(Schema.NullOr(Schema.String)),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
-    summary: Schema.optional(Schema.NullOr(Schema.String)),
+    id: optionalString,
+    name: optionalString,
+    self: optionalString,
+    summary: optionalString,
     type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("field"), Schema.String))),
-    updated_at: Schema.optional(Schema.NullOr(Schema.String))
+    updated_at: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "CustomFieldsField" })
 
 /**
@@ -8350,24 +8358,24 @@ export type CustomFieldsField = typeof CustomFieldsField.Type
 export const CustomFieldsFieldValue = /*#__PURE__*/ Schema.Struct(
   {
     data_type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("boolean", "integer", "float", "string", "datetime", "url"), Schema.String))),
-    description: Schema.optional(Schema.NullOr(Schema.String)),
-    display_name: Schema.optional(Schema.NullOr(Schema.String)),
+    description: optionalString,
+    display_name: optionalString,
     field_type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("single_value", "single_value_fixed", "multi_value", "multi_value_fixed"), Schema.String))),
     id: Schema.String,
-    name: Schema.optional(Schema.NullOr(Schema.String)),
+    name: optionalString,
     type: Schema.Union(Schema.Literal("field_value"), Schema.String),
     value: Schema.optional(Schema.NullOr(Schema.Union(
       Schema.Struct(
         {
-          value: Schema.optional(Schema.NullOr(Schema.Boolean))
+          value: optionalBoolean
         },
-        Schema.Record({ key: Schema.String, value: Schema.Unknown })
+        extraFields
       ),
       Schema.Struct(
         {
-          value: Schema.optional(Schema.NullOr(Schema.Number))
+          value: optionalNumber
         },
-        Schema.Record({ key: Schema.String, value: Schema.Unknown })
+        extraFields
       ),
       Schema.Struct(
         {
@@ -8376,17 +8384,17 @@ export const CustomFieldsFieldValue = /*#__PURE__*/ Schema.Struct(
             Schema.NullOr(Schema.Array(Schema.String))
           )))
         },
-        Schema.Record({ key: Schema.String, value: Schema.Unknown })
+        extraFields
       ),
       Schema.Struct(
         {
-          value: Schema.optional(Schema.NullOr(Schema.String))
+          value: optionalString
         },
-        Schema.Record({ key: Schema.String, value: Schema.Unknown })
+        extraFields
       )
     )))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "CustomFieldsFieldValue" })
 
 /**
@@ -8420,20 +8428,20 @@ export type CustomFieldsFieldValue = typeof CustomFieldsFieldValue.Type
  */
 export const CustomFieldsFieldWithOptions = /*#__PURE__*/ Schema.Struct(
   {
-    created_at: Schema.optional(Schema.NullOr(Schema.String)),
+    created_at: optionalString,
     data_type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("boolean", "integer", "float", "string", "datetime", "url"), Schema.String))),
     default_value: Schema.optional(Schema.NullOr(Schema.Union(
       Schema.Struct(
         {
-          value: Schema.optional(Schema.NullOr(Schema.Boolean))
+          value: optionalBoolean
         },
-        Schema.Record({ key: Schema.String, value: Schema.Unknown })
+        extraFields
       ),
       Schema.Struct(
         {
-          value: Schema.optional(Schema.NullOr(Schema.Number))
+          value: optionalNumber
         },
-        Schema.Record({ key: Schema.String, value: Schema.Unknown })
+        extraFields
       ),
       Schema.Struct(
         {
@@ -8442,27 +8450,27 @@ export const CustomFieldsFieldWithOptions = /*#__PURE__*/ Schema.Struct(
             Schema.NullOr(Schema.Array(Schema.String))
           )))
         },
-        Schema.Record({ key: Schema.String, value: Schema.Unknown })
+        extraFields
       ),
       Schema.Struct(
         {
-          value: Schema.optional(Schema.NullOr(Schema.String))
+          value: optionalString
         },
-        Schema.Record({ key: Schema.String, value: Schema.Unknown })
+        extraFields
       )
     ))),
-    description: Schema.optional(Schema.NullOr(Schema.String)),
-    display_name: Schema.optional(Schema.NullOr(Schema.String)),
+    description: optionalString,
+    display_name: optionalString,
     field_options: Schema.optional(Schema.NullOr(Schema.Array(CustomFieldsFieldOption))),
     field_type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("single_value", "single_value_fixed", "multi_value", "multi_value_fixed"), Schema.String))),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    name: Schema.optional(Schema.NullOr(Schema.String)),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
-    summary: Schema.optional(Schema.NullOr(Schema.String)),
+    id: optionalString,
+    name: optionalString,
+    self: optionalString,
+    summary: optionalString,
     type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("field"), Schema.String))),
-    updated_at: Schema.optional(Schema.NullOr(Schema.String))
+    updated_at: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "CustomFieldsFieldWithOptions" })
 
 /**
@@ -8498,27 +8506,27 @@ export const DelegateLogEntry = /*#__PURE__*/ Schema.Struct(
   {
     agent: Schema.optional(Schema.NullOr(AgentReference)),
     assignees: Schema.optional(Schema.NullOr(Schema.Array(UserReference))),
-    changeset: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
+    changeset: optionalStrings,
     channel: Schema.optional(Schema.NullOr(Channel)),
     contexts: Schema.optional(Schema.NullOr(Schema.Array(Context))),
-    created_at: Schema.optional(Schema.NullOr(Schema.String)),
+    created_at: optionalString,
     event_details: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        description: Schema.optional(Schema.NullOr(Schema.String))
+        description: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
+    html_url: optionalString,
+    id: optionalString,
     incident: Schema.optional(Schema.NullOr(IncidentReference)),
-    note: Schema.optional(Schema.NullOr(Schema.String)),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
+    note: optionalString,
+    self: optionalString,
     service: Schema.optional(Schema.NullOr(ServiceReference)),
-    summary: Schema.optional(Schema.NullOr(Schema.String)),
+    summary: optionalString,
     teams: Schema.optional(Schema.NullOr(Schema.Array(TeamReference))),
     type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("delegate_log_entry"), Schema.String)))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "DelegateLogEntry" })
 
 /**
@@ -8554,7 +8562,7 @@ export const DeleteAcceptedRecommendedRuleResult = /*#__PURE__*/ Schema.Struct(
   {
     status: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("ok"), Schema.String)))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "DeleteAcceptedRecommendedRuleResult" })
 
 /**
@@ -8621,7 +8629,7 @@ export const DeleteEventEnrichmentAssociationsResult = /*#__PURE__*/ Schema.Stru
   {
     status: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("ok"), Schema.String)))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "DeleteEventEnrichmentAssociationsResult" })
 
 /**
@@ -8655,9 +8663,9 @@ export type DeleteEventEnrichmentAssociationsResult = typeof DeleteEventEnrichme
  */
 export const DeleteOauthDelegationsResult = /*#__PURE__*/ Schema.Struct(
   {
-    status: Schema.optional(Schema.NullOr(Schema.String))
+    status: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "DeleteOauthDelegationsResult" })
 
 /**
@@ -8693,20 +8701,20 @@ export const DeleteServiceDependencyBody = /*#__PURE__*/ Schema.Array(Schema.Str
   {
     dependent_service: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        id: Schema.optional(Schema.NullOr(Schema.String)),
-        type: Schema.optional(Schema.NullOr(Schema.String))
+        id: optionalString,
+        type: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
     supporting_service: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        id: Schema.optional(Schema.NullOr(Schema.String)),
-        type: Schema.optional(Schema.NullOr(Schema.String))
+        id: optionalString,
+        type: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     )))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 )).annotations({ identifier: "DeleteServiceDependencyBody" })
 
 /**
@@ -8742,22 +8750,22 @@ export const DeleteServiceDependencyResult = /*#__PURE__*/ Schema.Array(Schema.S
   {
     dependent_service: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        id: Schema.optional(Schema.NullOr(Schema.String)),
-        type: Schema.optional(Schema.NullOr(Schema.String))
+        id: optionalString,
+        type: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
+    id: optionalString,
     supporting_service: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        id: Schema.optional(Schema.NullOr(Schema.String)),
-        type: Schema.optional(Schema.NullOr(Schema.String))
+        id: optionalString,
+        type: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    type: Schema.optional(Schema.NullOr(Schema.String))
+    type: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 )).annotations({ identifier: "DeleteServiceDependencyResult" })
 
 /**
@@ -8793,7 +8801,7 @@ export const DismissRecommendedRuleBody = /*#__PURE__*/ Schema.Struct(
   {
     feedback: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("positive", "negative"), Schema.String)))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "DismissRecommendedRuleBody" })
 
 /**
@@ -8827,19 +8835,19 @@ export type DismissRecommendedRuleBody = typeof DismissRecommendedRuleBody.Type
  */
 export const EditableTemplate = /*#__PURE__*/ Schema.Struct(
   {
-    description: Schema.optional(Schema.NullOr(Schema.String)),
-    name: Schema.optional(Schema.NullOr(Schema.String)),
+    description: optionalString,
+    name: optionalString,
     template_type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("status_update"), Schema.String))),
     templated_fields: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        email_body: Schema.optional(Schema.NullOr(Schema.String)),
-        email_subject: Schema.optional(Schema.NullOr(Schema.String)),
-        message: Schema.optional(Schema.NullOr(Schema.String))
+        email_body: optionalString,
+        email_subject: optionalString,
+        message: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     )))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "EditableTemplate" })
 
 /**
@@ -8895,11 +8903,11 @@ export interface MatchPredicate {
 export const MatchPredicate: Schema.Schema<MatchPredicate> = /*#__PURE__*/ Schema.Struct(
   {
     children: Schema.optional(Schema.NullOr(Schema.Array(Schema.suspend((): Schema.Schema<MatchPredicate> => MatchPredicate)))),
-    matcher: Schema.optional(Schema.NullOr(Schema.String)),
+    matcher: optionalString,
     part: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("body", "subject", "from_addresses"), Schema.String))),
     type: Schema.Union(Schema.Literal("all", "any", "not", "contains", "exactly", "regex"), Schema.String)
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "MatchPredicate" })
 
 /**
@@ -8922,17 +8930,17 @@ export const EmailParser = /*#__PURE__*/ Schema.Struct(
     match_predicate: Schema.optional(Schema.NullOr(MatchPredicate)),
     value_extractors: Schema.optional(Schema.NullOr(Schema.Array(Schema.Struct(
       {
-        ends_with: Schema.optional(Schema.NullOr(Schema.String)),
+        ends_with: optionalString,
         part: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("body", "subject", "from_addresses"), Schema.String))),
-        regex: Schema.optional(Schema.NullOr(Schema.String)),
-        starts_after: Schema.optional(Schema.NullOr(Schema.String)),
+        regex: optionalString,
+        starts_after: optionalString,
         type: Schema.Union(Schema.Literal("entire", "regex", "between"), Schema.String),
-        value_name: Schema.optional(Schema.NullOr(Schema.String))
+        value_name: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "EmailParser" })
 
 /**
@@ -8966,10 +8974,10 @@ export type EmailParser = typeof EmailParser.Type
  */
 export const EnableServiceNowTableSyncResult = /*#__PURE__*/ Schema.Struct(
   {
-    message: Schema.optional(Schema.NullOr(Schema.String)),
-    status: Schema.optional(Schema.NullOr(Schema.String))
+    message: optionalString,
+    status: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "EnableServiceNowTableSyncResult" })
 
 /**
@@ -9003,10 +9011,10 @@ export type EnableServiceNowTableSyncResult = typeof EnableServiceNowTableSyncRe
  */
 export const EnrichmentField = /*#__PURE__*/ Schema.Struct(
   {
-    name: Schema.optional(Schema.NullOr(Schema.String)),
+    name: optionalString,
     type: Schema.Union(Schema.Literal("query", "enriched", "discriminator"), Schema.String)
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "EnrichmentField" })
 
 /**
@@ -9040,12 +9048,12 @@ export type EnrichmentField = typeof EnrichmentField.Type
  */
 export const EnrichmentRecord = /*#__PURE__*/ Schema.Struct(
   {
-    created_at: Schema.optional(Schema.NullOr(Schema.String)),
+    created_at: optionalString,
     enrichment_data: Schema.optional(Schema.NullOr(Schema.Record({ key: Schema.String, value: Schema.String }))),
-    record_id: Schema.optional(Schema.NullOr(Schema.String)),
-    type: Schema.optional(Schema.NullOr(Schema.String))
+    record_id: optionalString,
+    type: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "EnrichmentRecord" })
 
 /**
@@ -9079,17 +9087,17 @@ export type EnrichmentRecord = typeof EnrichmentRecord.Type
  */
 export const EnrichmentSchema = /*#__PURE__*/ Schema.Struct(
   {
-    created_at: Schema.optional(Schema.NullOr(Schema.String)),
-    deleted_at: Schema.optional(Schema.NullOr(Schema.String)),
-    description: Schema.optional(Schema.NullOr(Schema.String)),
+    created_at: optionalString,
+    deleted_at: optionalString,
+    description: optionalString,
     fields: Schema.optional(Schema.NullOr(Schema.Array(EnrichmentField))),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
+    id: optionalString,
     integration_type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("CSV", "SERVICENOW"), Schema.String))),
-    name: Schema.optional(Schema.NullOr(Schema.String)),
-    type: Schema.optional(Schema.NullOr(Schema.String)),
-    updated_at: Schema.optional(Schema.NullOr(Schema.String))
+    name: optionalString,
+    type: optionalString,
+    updated_at: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "EnrichmentSchema" })
 
 /**
@@ -9123,13 +9131,13 @@ export type EnrichmentSchema = typeof EnrichmentSchema.Type
  */
 export const EntityReference = /*#__PURE__*/ Schema.Struct(
   {
-    html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
-    summary: Schema.optional(Schema.NullOr(Schema.String)),
+    html_url: optionalString,
+    id: optionalString,
+    self: optionalString,
+    summary: optionalString,
     type: Schema.Union(Schema.Literal("user_reference", "team_reference", "escalation_policy_reference"), Schema.String)
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "EntityReference" })
 
 /**
@@ -9165,27 +9173,27 @@ export const EscalateLogEntry = /*#__PURE__*/ Schema.Struct(
   {
     agent: Schema.optional(Schema.NullOr(AgentReference)),
     assignees: Schema.optional(Schema.NullOr(Schema.Array(UserReference))),
-    changeset: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
+    changeset: optionalStrings,
     channel: Schema.optional(Schema.NullOr(Channel)),
     contexts: Schema.optional(Schema.NullOr(Schema.Array(Context))),
-    created_at: Schema.optional(Schema.NullOr(Schema.String)),
+    created_at: optionalString,
     event_details: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        description: Schema.optional(Schema.NullOr(Schema.String))
+        description: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
+    html_url: optionalString,
+    id: optionalString,
     incident: Schema.optional(Schema.NullOr(IncidentReference)),
-    note: Schema.optional(Schema.NullOr(Schema.String)),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
+    note: optionalString,
+    self: optionalString,
     service: Schema.optional(Schema.NullOr(ServiceReference)),
-    summary: Schema.optional(Schema.NullOr(Schema.String)),
+    summary: optionalString,
     teams: Schema.optional(Schema.NullOr(Schema.Array(TeamReference))),
     type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("escalate_log_entry"), Schema.String)))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "EscalateLogEntry" })
 
 /**
@@ -9219,13 +9227,13 @@ export type EscalateLogEntry = typeof EscalateLogEntry.Type
  */
 export const EscalationTargetReference = /*#__PURE__*/ Schema.Struct(
   {
-    html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
-    summary: Schema.optional(Schema.NullOr(Schema.String)),
+    html_url: optionalString,
+    id: optionalString,
+    self: optionalString,
+    summary: optionalString,
     type: Schema.Union(Schema.Literal("user", "schedule", "user_reference", "schedule_reference", "schedule_v3_reference"), Schema.String)
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "EscalationTargetReference" })
 
 /**
@@ -9259,12 +9267,12 @@ export type EscalationTargetReference = typeof EscalationTargetReference.Type
  */
 export const EscalationRule = /*#__PURE__*/ Schema.Struct(
   {
-    escalation_delay_in_minutes: Schema.optional(Schema.NullOr(Schema.Number)),
+    escalation_delay_in_minutes: optionalNumber,
     escalation_rule_assignment_strategy: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("round_robin", "assign_to_everyone"), Schema.String))),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
+    id: optionalString,
     targets: Schema.optional(Schema.NullOr(Schema.Array(EscalationTargetReference)))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "EscalationRule" })
 
 /**
@@ -9298,20 +9306,20 @@ export type EscalationRule = typeof EscalationRule.Type
  */
 export const EscalationPolicy = /*#__PURE__*/ Schema.Struct(
   {
-    description: Schema.optional(Schema.NullOr(Schema.String)),
+    description: optionalString,
     escalation_rules: Schema.optional(Schema.NullOr(Schema.Array(EscalationRule))),
-    html_url: Schema.optional(Schema.NullOr(Schema.String)),
+    html_url: optionalString,
     id: Schema.String,
     name: Schema.String,
-    num_loops: Schema.optional(Schema.NullOr(Schema.Number)),
+    num_loops: optionalNumber,
     on_call_handoff_notifications: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("if_has_services", "always"), Schema.String))),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
+    self: optionalString,
     services: Schema.optional(Schema.NullOr(Schema.Array(ServiceReference))),
-    summary: Schema.optional(Schema.NullOr(Schema.String)),
+    summary: optionalString,
     teams: Schema.optional(Schema.NullOr(Schema.Array(TeamReference))),
     type: Schema.Union(Schema.Literal("escalation_policy"), Schema.String)
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "EscalationPolicy" })
 
 /**
@@ -9374,47 +9382,47 @@ export type EscalationPolicyInput = {
  */
 export const EventEnrichment = /*#__PURE__*/ Schema.Struct(
   {
-    associated_event_orchestrations: Schema.optional(Schema.NullOr(Schema.Number)),
-    associated_services: Schema.optional(Schema.NullOr(Schema.Number)),
-    created_at: Schema.optional(Schema.NullOr(Schema.String)),
+    associated_event_orchestrations: optionalNumber,
+    associated_services: optionalNumber,
+    created_at: optionalString,
     created_by: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        id: Schema.optional(Schema.NullOr(Schema.String)),
-        self: Schema.optional(Schema.NullOr(Schema.String)),
-        type: Schema.optional(Schema.NullOr(Schema.String))
+        id: optionalString,
+        self: optionalString,
+        type: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    description: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    is_default: Schema.optional(Schema.NullOr(Schema.Boolean)),
-    name: Schema.optional(Schema.NullOr(Schema.String)),
+    description: optionalString,
+    id: optionalString,
+    is_default: optionalBoolean,
+    name: optionalString,
     privileges: Schema.optional(Schema.NullOr(Schema.Struct(
       {
         permissions: Schema.optional(Schema.NullOr(Schema.Array(Schema.Union(Schema.Literal("read", "update", "delete"), Schema.String))))
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
+    self: optionalString,
     team: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        id: Schema.optional(Schema.NullOr(Schema.String)),
-        self: Schema.optional(Schema.NullOr(Schema.String)),
-        type: Schema.optional(Schema.NullOr(Schema.String))
+        id: optionalString,
+        self: optionalString,
+        type: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    updated_at: Schema.optional(Schema.NullOr(Schema.String)),
+    updated_at: optionalString,
     updated_by: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        id: Schema.optional(Schema.NullOr(Schema.String)),
-        self: Schema.optional(Schema.NullOr(Schema.String)),
-        type: Schema.optional(Schema.NullOr(Schema.String))
+        id: optionalString,
+        self: optionalString,
+        type: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     )))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "EventEnrichment" })
 
 /**
@@ -9448,12 +9456,12 @@ export type EventEnrichment = typeof EventEnrichment.Type
  */
 export const EventEnrichmentReference = /*#__PURE__*/ Schema.Struct(
   {
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
-    summary: Schema.optional(Schema.NullOr(Schema.String)),
+    id: optionalString,
+    self: optionalString,
+    summary: optionalString,
     type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("event_enrichment_reference"), Schema.String)))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "EventEnrichmentReference" })
 
 /**
@@ -9490,7 +9498,7 @@ export const EventEnrichmentDefault = /*#__PURE__*/ Schema.Struct(
     default: Schema.optional(Schema.NullOr(EventEnrichmentReference)),
     previous_default: Schema.optional(Schema.NullOr(EventEnrichmentReference))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "EventEnrichmentDefault" })
 
 /**
@@ -9529,48 +9537,48 @@ export const EventEnrichmentRule = /*#__PURE__*/ Schema.Struct(
         {
           extractions: Schema.optional(Schema.NullOr(Schema.Array(Schema.Struct(
             {
-              regex: Schema.optional(Schema.NullOr(Schema.String)),
-              source: Schema.optional(Schema.NullOr(Schema.String)),
-              target: Schema.optional(Schema.NullOr(Schema.String)),
-              template: Schema.optional(Schema.NullOr(Schema.String))
+              regex: optionalString,
+              source: optionalString,
+              target: optionalString,
+              template: optionalString
             },
-            Schema.Record({ key: Schema.String, value: Schema.Unknown })
+            extraFields
           ))))
         },
-        Schema.Record({ key: Schema.String, value: Schema.Unknown })
+        extraFields
       ),
       Schema.Struct(
         {
           enrichments: Schema.optional(Schema.NullOr(Schema.Array(Schema.Struct(
             {
-              schema_to_search: Schema.optional(Schema.NullOr(Schema.String)),
+              schema_to_search: optionalString,
               search_values: Schema.optional(Schema.NullOr(Schema.Array(Schema.Struct(
                 {
-                  path: Schema.optional(Schema.NullOr(Schema.String)),
-                  query_field_name: Schema.optional(Schema.NullOr(Schema.String)),
-                  template: Schema.optional(Schema.NullOr(Schema.String))
+                  path: optionalString,
+                  query_field_name: optionalString,
+                  template: optionalString
                 },
-                Schema.Record({ key: Schema.String, value: Schema.Unknown })
+                extraFields
               )))),
-              target: Schema.optional(Schema.NullOr(Schema.String))
+              target: optionalString
             },
-            Schema.Record({ key: Schema.String, value: Schema.Unknown })
+            extraFields
           ))))
         },
-        Schema.Record({ key: Schema.String, value: Schema.Unknown })
+        extraFields
       )
     ))),
     conditions: Schema.optional(Schema.NullOr(Schema.Array(Schema.Struct(
       {
-        expression: Schema.optional(Schema.NullOr(Schema.String))
+        expression: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     )))),
-    disabled: Schema.optional(Schema.NullOr(Schema.Boolean)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    label: Schema.optional(Schema.NullOr(Schema.String))
+    disabled: optionalBoolean,
+    id: optionalString,
+    label: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "EventEnrichmentRule" })
 
 /**
@@ -9604,37 +9612,37 @@ export type EventEnrichmentRule = typeof EventEnrichmentRule.Type
  */
 export const EventEnrichmentOrchestrationPath = /*#__PURE__*/ Schema.Struct(
   {
-    created_at: Schema.optional(Schema.NullOr(Schema.String)),
+    created_at: optionalString,
     created_by: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        id: Schema.optional(Schema.NullOr(Schema.String)),
-        self: Schema.optional(Schema.NullOr(Schema.String)),
-        type: Schema.optional(Schema.NullOr(Schema.String))
+        id: optionalString,
+        self: optionalString,
+        type: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
     parent: Schema.optional(Schema.NullOr(EventEnrichmentReference)),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
+    self: optionalString,
     sets: Schema.optional(Schema.NullOr(Schema.Array(Schema.Struct(
       {
-        id: Schema.optional(Schema.NullOr(Schema.String)),
+        id: optionalString,
         rules: Schema.optional(Schema.NullOr(Schema.Array(EventEnrichmentRule)))
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     )))),
     type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("event_enrichment"), Schema.String))),
-    updated_at: Schema.optional(Schema.NullOr(Schema.String)),
+    updated_at: optionalString,
     updated_by: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        id: Schema.optional(Schema.NullOr(Schema.String)),
-        self: Schema.optional(Schema.NullOr(Schema.String)),
-        type: Schema.optional(Schema.NullOr(Schema.String))
+        id: optionalString,
+        self: optionalString,
+        type: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    version: Schema.optional(Schema.NullOr(Schema.String))
+    version: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "EventEnrichmentOrchestrationPath" })
 
 /**
@@ -9670,62 +9678,62 @@ export const EventRuleActionsCommon = /*#__PURE__*/ Schema.Struct(
   {
     annotate: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        value: Schema.optional(Schema.NullOr(Schema.String))
+        value: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
     event_action: Schema.optional(Schema.NullOr(Schema.Struct(
       {
         value: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("trigger", "resolve"), Schema.String)))
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
     extractions: Schema.optional(Schema.NullOr(Schema.Array(Schema.Union(
       Schema.Struct(
         {
-          regex: Schema.optional(Schema.NullOr(Schema.String)),
-          source: Schema.optional(Schema.NullOr(Schema.String)),
-          target: Schema.optional(Schema.NullOr(Schema.String))
+          regex: optionalString,
+          source: optionalString,
+          target: optionalString
         },
-        Schema.Record({ key: Schema.String, value: Schema.Unknown })
+        extraFields
       ),
       Schema.Struct(
         {
-          target: Schema.optional(Schema.NullOr(Schema.String)),
-          template: Schema.optional(Schema.NullOr(Schema.String))
+          target: optionalString,
+          template: optionalString
         },
-        Schema.Record({ key: Schema.String, value: Schema.Unknown })
+        extraFields
       )
     )))),
     priority: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        value: Schema.optional(Schema.NullOr(Schema.String))
+        value: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
     severity: Schema.optional(Schema.NullOr(Schema.Struct(
       {
         value: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("info", "warning", "error", "critical"), Schema.String)))
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
     suppress: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        threshold_time_amount: Schema.optional(Schema.NullOr(Schema.Number)),
+        threshold_time_amount: optionalNumber,
         threshold_time_unit: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("seconds", "minutes", "hours"), Schema.String))),
-        threshold_value: Schema.optional(Schema.NullOr(Schema.Number)),
-        value: Schema.optional(Schema.NullOr(Schema.Boolean))
+        threshold_value: optionalNumber,
+        value: optionalBoolean
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
     suspend: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        value: Schema.optional(Schema.NullOr(Schema.Number))
+        value: optionalNumber
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     )))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "EventRuleActionsCommon" })
 
 /**
@@ -9763,70 +9771,70 @@ export const EventRule = /*#__PURE__*/ Schema.Struct(
       {
         annotate: Schema.optional(Schema.NullOr(Schema.Struct(
           {
-            value: Schema.optional(Schema.NullOr(Schema.String))
+            value: optionalString
           },
-          Schema.Record({ key: Schema.String, value: Schema.Unknown })
+          extraFields
         ))),
         event_action: Schema.optional(Schema.NullOr(Schema.Struct(
           {
             value: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("trigger", "resolve"), Schema.String)))
           },
-          Schema.Record({ key: Schema.String, value: Schema.Unknown })
+          extraFields
         ))),
         extractions: Schema.optional(Schema.NullOr(Schema.Array(Schema.Union(
           Schema.Struct(
             {
-              regex: Schema.optional(Schema.NullOr(Schema.String)),
-              source: Schema.optional(Schema.NullOr(Schema.String)),
-              target: Schema.optional(Schema.NullOr(Schema.String))
+              regex: optionalString,
+              source: optionalString,
+              target: optionalString
             },
-            Schema.Record({ key: Schema.String, value: Schema.Unknown })
+            extraFields
           ),
           Schema.Struct(
             {
-              target: Schema.optional(Schema.NullOr(Schema.String)),
-              template: Schema.optional(Schema.NullOr(Schema.String))
+              target: optionalString,
+              template: optionalString
             },
-            Schema.Record({ key: Schema.String, value: Schema.Unknown })
+            extraFields
           )
         )))),
         priority: Schema.optional(Schema.NullOr(Schema.Struct(
           {
-            value: Schema.optional(Schema.NullOr(Schema.String))
+            value: optionalString
           },
-          Schema.Record({ key: Schema.String, value: Schema.Unknown })
+          extraFields
         ))),
         route: Schema.optional(Schema.NullOr(Schema.Struct(
           {
-            value: Schema.optional(Schema.NullOr(Schema.String))
+            value: optionalString
           },
-          Schema.Record({ key: Schema.String, value: Schema.Unknown })
+          extraFields
         ))),
         severity: Schema.optional(Schema.NullOr(Schema.Struct(
           {
             value: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("info", "warning", "error", "critical"), Schema.String)))
           },
-          Schema.Record({ key: Schema.String, value: Schema.Unknown })
+          extraFields
         ))),
         suppress: Schema.optional(Schema.NullOr(Schema.Struct(
           {
-            threshold_time_amount: Schema.optional(Schema.NullOr(Schema.Number)),
+            threshold_time_amount: optionalNumber,
             threshold_time_unit: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("seconds", "minutes", "hours"), Schema.String))),
-            threshold_value: Schema.optional(Schema.NullOr(Schema.Number)),
-            value: Schema.optional(Schema.NullOr(Schema.Boolean))
+            threshold_value: optionalNumber,
+            value: optionalBoolean
           },
-          Schema.Record({ key: Schema.String, value: Schema.Unknown })
+          extraFields
         ))),
         suspend: Schema.optional(Schema.NullOr(Schema.Struct(
           {
-            value: Schema.optional(Schema.NullOr(Schema.Number))
+            value: optionalNumber
           },
-          Schema.Record({ key: Schema.String, value: Schema.Unknown })
+          extraFields
         )))
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    catch_all: Schema.optional(Schema.NullOr(Schema.Boolean)),
+    catch_all: optionalBoolean,
     conditions: Schema.optional(Schema.NullOr(Schema.Struct(
       {
         operator: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("and", "or"), Schema.String))),
@@ -9835,59 +9843,59 @@ export const EventRule = /*#__PURE__*/ Schema.Struct(
             operator: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("exists", "nexists", "equals", "nequals", "contains", "ncontains", "matches", "nmatches"), Schema.String))),
             parameters: Schema.optional(Schema.NullOr(Schema.Struct(
               {
-                options: Schema.optional(Schema.NullOr(Schema.Record({ key: Schema.String, value: Schema.Unknown }))),
-                path: Schema.optional(Schema.NullOr(Schema.String)),
-                value: Schema.optional(Schema.NullOr(Schema.String))
+                options: Schema.optional(Schema.NullOr(extraFields)),
+                path: optionalString,
+                value: optionalString
               },
-              Schema.Record({ key: Schema.String, value: Schema.Unknown })
+              extraFields
             )))
           },
-          Schema.Record({ key: Schema.String, value: Schema.Unknown })
+          extraFields
         ))))
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    disabled: Schema.optional(Schema.NullOr(Schema.Boolean)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    position: Schema.optional(Schema.NullOr(Schema.Number)),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
+    disabled: optionalBoolean,
+    id: optionalString,
+    position: optionalNumber,
+    self: optionalString,
     time_frame: Schema.optional(Schema.NullOr(Schema.Struct(
       {
         active_between: Schema.optional(Schema.NullOr(Schema.Struct(
           {
-            end_time: Schema.optional(Schema.NullOr(Schema.Number)),
-            start_time: Schema.optional(Schema.NullOr(Schema.Number))
+            end_time: optionalNumber,
+            start_time: optionalNumber
           },
-          Schema.Record({ key: Schema.String, value: Schema.Unknown })
+          extraFields
         ))),
         scheduled_weekly: Schema.optional(Schema.NullOr(Schema.Struct(
           {
-            duration: Schema.optional(Schema.NullOr(Schema.Number)),
-            start_time: Schema.optional(Schema.NullOr(Schema.Number)),
-            timezone: Schema.optional(Schema.NullOr(Schema.String)),
+            duration: optionalNumber,
+            start_time: optionalNumber,
+            timezone: optionalString,
             weekdays: Schema.optional(Schema.NullOr(Schema.Array(Schema.Number)))
           },
-          Schema.Record({ key: Schema.String, value: Schema.Unknown })
+          extraFields
         )))
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
     variables: Schema.optional(Schema.NullOr(Schema.Array(Schema.Struct(
       {
-        name: Schema.optional(Schema.NullOr(Schema.String)),
+        name: optionalString,
         parameters: Schema.optional(Schema.NullOr(Schema.Struct(
           {
-            path: Schema.optional(Schema.NullOr(Schema.String)),
-            value: Schema.optional(Schema.NullOr(Schema.String))
+            path: optionalString,
+            value: optionalString
           },
-          Schema.Record({ key: Schema.String, value: Schema.Unknown })
+          extraFields
         ))),
         type: Schema.Union(Schema.Literal("regex"), Schema.String)
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "EventRule" })
 
 /**
@@ -9922,27 +9930,27 @@ export type EventRule = typeof EventRule.Type
 export const ExhaustEscalationPathLogEntry = /*#__PURE__*/ Schema.Struct(
   {
     agent: Schema.optional(Schema.NullOr(AgentReference)),
-    changeset: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
+    changeset: optionalStrings,
     channel: Schema.optional(Schema.NullOr(Channel)),
     contexts: Schema.optional(Schema.NullOr(Schema.Array(Context))),
-    created_at: Schema.optional(Schema.NullOr(Schema.String)),
+    created_at: optionalString,
     event_details: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        description: Schema.optional(Schema.NullOr(Schema.String))
+        description: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
+    html_url: optionalString,
+    id: optionalString,
     incident: Schema.optional(Schema.NullOr(IncidentReference)),
-    note: Schema.optional(Schema.NullOr(Schema.String)),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
+    note: optionalString,
+    self: optionalString,
     service: Schema.optional(Schema.NullOr(ServiceReference)),
-    summary: Schema.optional(Schema.NullOr(Schema.String)),
+    summary: optionalString,
     teams: Schema.optional(Schema.NullOr(Schema.Array(TeamReference))),
     type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("exhaust_escalation_path_log_entry"), Schema.String)))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "ExhaustEscalationPathLogEntry" })
 
 /**
@@ -9976,13 +9984,13 @@ export type ExhaustEscalationPathLogEntry = typeof ExhaustEscalationPathLogEntry
  */
 export const ExtensionSchemaReference = /*#__PURE__*/ Schema.Struct(
   {
-    html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
-    summary: Schema.optional(Schema.NullOr(Schema.String)),
+    html_url: optionalString,
+    id: optionalString,
+    self: optionalString,
+    summary: optionalString,
     type: Schema.Union(Schema.Literal("extension_schema_reference"), Schema.String)
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "ExtensionSchemaReference" })
 
 /**
@@ -10016,19 +10024,19 @@ export type ExtensionSchemaReference = typeof ExtensionSchemaReference.Type
  */
 export const Extension = /*#__PURE__*/ Schema.Struct(
   {
-    config: Schema.optional(Schema.NullOr(Schema.Record({ key: Schema.String, value: Schema.Unknown }))),
-    endpoint_url: Schema.optional(Schema.NullOr(Schema.String)),
+    config: Schema.optional(Schema.NullOr(extraFields)),
+    endpoint_url: optionalString,
     extension_objects: Schema.optional(Schema.NullOr(Schema.Array(ServiceReference))),
     extension_schema: Schema.optional(Schema.NullOr(ExtensionSchemaReference)),
-    html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    name: Schema.optional(Schema.NullOr(Schema.String)),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
-    summary: Schema.optional(Schema.NullOr(Schema.String)),
-    temporarily_disabled: Schema.optional(Schema.NullOr(Schema.Boolean)),
+    html_url: optionalString,
+    id: optionalString,
+    name: optionalString,
+    self: optionalString,
+    summary: optionalString,
+    temporarily_disabled: optionalBoolean,
     type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("extension"), Schema.String)))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "Extension" })
 
 /**
@@ -10062,16 +10070,16 @@ export type Extension = typeof Extension.Type
  */
 export const ExtensionSchema = /*#__PURE__*/ Schema.Struct(
   {
-    description: Schema.optional(Schema.NullOr(Schema.String)),
-    guide_url: Schema.optional(Schema.NullOr(Schema.String)),
-    icon_url: Schema.optional(Schema.NullOr(Schema.String)),
-    key: Schema.optional(Schema.NullOr(Schema.String)),
-    label: Schema.optional(Schema.NullOr(Schema.String)),
-    logo_url: Schema.optional(Schema.NullOr(Schema.String)),
+    description: optionalString,
+    guide_url: optionalString,
+    icon_url: optionalString,
+    key: optionalString,
+    label: optionalString,
+    logo_url: optionalString,
     send_types: Schema.optional(Schema.NullOr(Schema.Array(Schema.Union(Schema.Literal("trigger", "acknowledge", "resolve", "delegate", "escalate", "unacknowledge", "assign", "custom"), Schema.String)))),
-    url: Schema.optional(Schema.NullOr(Schema.String))
+    url: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "ExtensionSchema" })
 
 /**
@@ -10105,17 +10113,17 @@ export type ExtensionSchema = typeof ExtensionSchema.Type
  */
 export const FeatureEnablement = /*#__PURE__*/ Schema.Struct(
   {
-    enabled: Schema.optional(Schema.NullOr(Schema.Boolean)),
-    feature: Schema.optional(Schema.NullOr(Schema.String)),
-    updated_at: Schema.optional(Schema.NullOr(Schema.String)),
+    enabled: optionalBoolean,
+    feature: optionalString,
+    updated_at: optionalString,
     warnings: Schema.optional(Schema.NullOr(Schema.Array(Schema.Struct(
       {
-        message: Schema.optional(Schema.NullOr(Schema.String))
+        message: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "FeatureEnablement" })
 
 /**
@@ -10150,27 +10158,27 @@ export type FeatureEnablement = typeof FeatureEnablement.Type
 export const FieldValueChangeLogEntry = /*#__PURE__*/ Schema.Struct(
   {
     agent: Schema.optional(Schema.NullOr(AgentReference)),
-    changeset: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
+    changeset: optionalStrings,
     channel: Schema.optional(Schema.NullOr(Channel)),
     contexts: Schema.optional(Schema.NullOr(Schema.Array(Context))),
-    created_at: Schema.optional(Schema.NullOr(Schema.String)),
+    created_at: optionalString,
     event_details: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        description: Schema.optional(Schema.NullOr(Schema.String))
+        description: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
+    html_url: optionalString,
+    id: optionalString,
     incident: Schema.optional(Schema.NullOr(IncidentReference)),
-    note: Schema.optional(Schema.NullOr(Schema.String)),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
+    note: optionalString,
+    self: optionalString,
     service: Schema.optional(Schema.NullOr(ServiceReference)),
-    summary: Schema.optional(Schema.NullOr(Schema.String)),
+    summary: optionalString,
     teams: Schema.optional(Schema.NullOr(Schema.Array(TeamReference))),
     type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("field_value_change_log_entry"), Schema.String)))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "FieldValueChangeLogEntry" })
 
 /**
@@ -10238,12 +10246,12 @@ export type GetAllAutomationActionsItem = typeof GetAllAutomationActionsItem.Typ
  */
 export const GetAnalyticsIncidentResponsesByIdBody = /*#__PURE__*/ Schema.Struct(
   {
-    limit: Schema.optional(Schema.NullOr(Schema.Number)),
+    limit: optionalNumber,
     order: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("asc", "desc"), Schema.String))),
     order_by: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("requested_at"), Schema.String))),
-    time_zone: Schema.optional(Schema.NullOr(Schema.String))
+    time_zone: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "GetAnalyticsIncidentResponsesByIdBody" })
 
 /**
@@ -10277,14 +10285,14 @@ export type GetAnalyticsIncidentResponsesByIdBody = typeof GetAnalyticsIncidentR
  */
 export const GetAnalyticsIncidentResponsesByIdResult = /*#__PURE__*/ Schema.Struct(
   {
-    incident_id: Schema.optional(Schema.NullOr(Schema.String)),
-    limit: Schema.optional(Schema.NullOr(Schema.Number)),
+    incident_id: optionalString,
+    limit: optionalNumber,
     order: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("asc", "desc"), Schema.String))),
     order_by: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("requested_at"), Schema.String))),
     responses: Schema.optional(Schema.NullOr(Schema.Array(AnalyticsRawIncidentResponses))),
-    time_zone: Schema.optional(Schema.NullOr(Schema.String))
+    time_zone: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "GetAnalyticsIncidentResponsesByIdResult" })
 
 /**
@@ -10318,29 +10326,29 @@ export type GetAnalyticsIncidentResponsesByIdResult = typeof GetAnalyticsInciden
  */
 export const GetAnalyticsIncidentsBody = /*#__PURE__*/ Schema.Struct(
   {
-    ending_before: Schema.optional(Schema.NullOr(Schema.String)),
+    ending_before: optionalString,
     filters: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        created_at_end: Schema.optional(Schema.NullOr(Schema.String)),
-        created_at_start: Schema.optional(Schema.NullOr(Schema.String)),
-        incident_type_ids: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
-        major: Schema.optional(Schema.NullOr(Schema.Boolean)),
-        priority_ids: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
-        priority_names: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
-        service_ids: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
-        team_ids: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
-        updated_after: Schema.optional(Schema.NullOr(Schema.String)),
-        urgency: Schema.optional(Schema.NullOr(Schema.String))
+        created_at_end: optionalString,
+        created_at_start: optionalString,
+        incident_type_ids: optionalStrings,
+        major: optionalBoolean,
+        priority_ids: optionalStrings,
+        priority_names: optionalStrings,
+        service_ids: optionalStrings,
+        team_ids: optionalStrings,
+        updated_after: optionalString,
+        urgency: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    limit: Schema.optional(Schema.NullOr(Schema.Number)),
+    limit: optionalNumber,
     order: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("asc", "desc"), Schema.String))),
     order_by: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("created_at", "seconds_to_resolve"), Schema.String))),
-    starting_after: Schema.optional(Schema.NullOr(Schema.String)),
-    time_zone: Schema.optional(Schema.NullOr(Schema.String))
+    starting_after: optionalString,
+    time_zone: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "GetAnalyticsIncidentsBody" })
 
 /**
@@ -10377,27 +10385,27 @@ export const GetAnalyticsIncidentsResult = /*#__PURE__*/ Schema.Struct(
     data: Schema.optional(Schema.NullOr(Schema.Array(AnalyticsRawIncident))),
     filters: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        created_at_end: Schema.optional(Schema.NullOr(Schema.String)),
-        created_at_start: Schema.optional(Schema.NullOr(Schema.String)),
-        incident_type_ids: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
-        major: Schema.optional(Schema.NullOr(Schema.Boolean)),
-        priority_ids: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
-        priority_names: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
-        service_ids: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
-        team_ids: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
+        created_at_end: optionalString,
+        created_at_start: optionalString,
+        incident_type_ids: optionalStrings,
+        major: optionalBoolean,
+        priority_ids: optionalStrings,
+        priority_names: optionalStrings,
+        service_ids: optionalStrings,
+        team_ids: optionalStrings,
         urgency: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("high", "low"), Schema.String)))
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    first: Schema.optional(Schema.NullOr(Schema.String)),
-    last: Schema.optional(Schema.NullOr(Schema.String)),
-    limit: Schema.optional(Schema.NullOr(Schema.Number)),
-    more: Schema.optional(Schema.NullOr(Schema.Boolean)),
+    first: optionalString,
+    last: optionalString,
+    limit: optionalNumber,
+    more: optionalBoolean,
     order: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("asc", "desc"), Schema.String))),
     order_by: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("created_at", "seconds_to_resolve", "updated_at"), Schema.String))),
-    time_zone: Schema.optional(Schema.NullOr(Schema.String))
+    time_zone: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "GetAnalyticsIncidentsResult" })
 
 /**
@@ -10434,69 +10442,69 @@ export const GetAnalyticsMetricsIncidentsAllResult = /*#__PURE__*/ Schema.Struct
     aggregate_unit: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("day", "week", "month"), Schema.String))),
     data: Schema.optional(Schema.NullOr(Schema.Array(Schema.Struct(
       {
-        mean_assignment_count: Schema.optional(Schema.NullOr(Schema.Number)),
-        mean_engaged_seconds: Schema.optional(Schema.NullOr(Schema.Number)),
-        mean_engaged_user_count: Schema.optional(Schema.NullOr(Schema.Number)),
-        mean_seconds_to_engage: Schema.optional(Schema.NullOr(Schema.Number)),
-        mean_seconds_to_first_ack: Schema.optional(Schema.NullOr(Schema.Number)),
-        mean_seconds_to_mobilize: Schema.optional(Schema.NullOr(Schema.Number)),
-        mean_seconds_to_resolve: Schema.optional(Schema.NullOr(Schema.Number)),
-        mean_user_defined_engaged_seconds: Schema.optional(Schema.NullOr(Schema.Number)),
-        p50_seconds_to_first_ack: Schema.optional(Schema.NullOr(Schema.Number)),
-        p50_seconds_to_resolve: Schema.optional(Schema.NullOr(Schema.Number)),
-        p75_seconds_to_first_ack: Schema.optional(Schema.NullOr(Schema.Number)),
-        p75_seconds_to_resolve: Schema.optional(Schema.NullOr(Schema.Number)),
-        p90_seconds_to_first_ack: Schema.optional(Schema.NullOr(Schema.Number)),
-        p90_seconds_to_resolve: Schema.optional(Schema.NullOr(Schema.Number)),
-        p95_seconds_to_first_ack: Schema.optional(Schema.NullOr(Schema.Number)),
-        p95_seconds_to_resolve: Schema.optional(Schema.NullOr(Schema.Number)),
-        range_start: Schema.optional(Schema.NullOr(Schema.String)),
-        service_id: Schema.optional(Schema.NullOr(Schema.String)),
-        service_name: Schema.optional(Schema.NullOr(Schema.String)),
-        team_id: Schema.optional(Schema.NullOr(Schema.String)),
-        team_name: Schema.optional(Schema.NullOr(Schema.String)),
-        total_business_hour_interruptions: Schema.optional(Schema.NullOr(Schema.Number)),
-        total_engaged_seconds: Schema.optional(Schema.NullOr(Schema.Number)),
-        total_escalation_count: Schema.optional(Schema.NullOr(Schema.Number)),
-        total_incident_count: Schema.optional(Schema.NullOr(Schema.Number)),
-        total_incidents_acknowledged: Schema.optional(Schema.NullOr(Schema.Number)),
+        mean_assignment_count: optionalNumber,
+        mean_engaged_seconds: optionalNumber,
+        mean_engaged_user_count: optionalNumber,
+        mean_seconds_to_engage: optionalNumber,
+        mean_seconds_to_first_ack: optionalNumber,
+        mean_seconds_to_mobilize: optionalNumber,
+        mean_seconds_to_resolve: optionalNumber,
+        mean_user_defined_engaged_seconds: optionalNumber,
+        p50_seconds_to_first_ack: optionalNumber,
+        p50_seconds_to_resolve: optionalNumber,
+        p75_seconds_to_first_ack: optionalNumber,
+        p75_seconds_to_resolve: optionalNumber,
+        p90_seconds_to_first_ack: optionalNumber,
+        p90_seconds_to_resolve: optionalNumber,
+        p95_seconds_to_first_ack: optionalNumber,
+        p95_seconds_to_resolve: optionalNumber,
+        range_start: optionalString,
+        service_id: optionalString,
+        service_name: optionalString,
+        team_id: optionalString,
+        team_name: optionalString,
+        total_business_hour_interruptions: optionalNumber,
+        total_engaged_seconds: optionalNumber,
+        total_escalation_count: optionalNumber,
+        total_incident_count: optionalNumber,
+        total_incidents_acknowledged: optionalNumber,
         total_incidents_auto_resolved: Schema.optional(Schema.Unknown),
-        total_incidents_manual_escalated: Schema.optional(Schema.NullOr(Schema.Number)),
-        total_incidents_reassigned: Schema.optional(Schema.NullOr(Schema.Number)),
-        total_incidents_timeout_escalated: Schema.optional(Schema.NullOr(Schema.Number)),
-        total_interruptions: Schema.optional(Schema.NullOr(Schema.Number)),
-        total_notifications: Schema.optional(Schema.NullOr(Schema.Number)),
-        total_off_hour_interruptions: Schema.optional(Schema.NullOr(Schema.Number)),
-        total_sleep_hour_interruptions: Schema.optional(Schema.NullOr(Schema.Number)),
-        total_snoozed_seconds: Schema.optional(Schema.NullOr(Schema.Number)),
-        total_user_defined_engaged_seconds: Schema.optional(Schema.NullOr(Schema.Number)),
-        up_time_pct: Schema.optional(Schema.NullOr(Schema.Number))
+        total_incidents_manual_escalated: optionalNumber,
+        total_incidents_reassigned: optionalNumber,
+        total_incidents_timeout_escalated: optionalNumber,
+        total_interruptions: optionalNumber,
+        total_notifications: optionalNumber,
+        total_off_hour_interruptions: optionalNumber,
+        total_sleep_hour_interruptions: optionalNumber,
+        total_snoozed_seconds: optionalNumber,
+        total_user_defined_engaged_seconds: optionalNumber,
+        up_time_pct: optionalNumber
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     )))),
     filters: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        created_at_end: Schema.optional(Schema.NullOr(Schema.String)),
-        created_at_start: Schema.optional(Schema.NullOr(Schema.String)),
-        escalation_policy_ids: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
-        major: Schema.optional(Schema.NullOr(Schema.Boolean)),
-        min_ackowledgements: Schema.optional(Schema.NullOr(Schema.Number)),
-        min_manual_escalations: Schema.optional(Schema.NullOr(Schema.Number)),
-        min_timeout_escalations: Schema.optional(Schema.NullOr(Schema.Number)),
-        pd_advance_used: Schema.optional(Schema.NullOr(Schema.Boolean)),
-        priority_ids: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
-        priority_names: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
-        service_ids: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
-        team_ids: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
+        created_at_end: optionalString,
+        created_at_start: optionalString,
+        escalation_policy_ids: optionalStrings,
+        major: optionalBoolean,
+        min_ackowledgements: optionalNumber,
+        min_manual_escalations: optionalNumber,
+        min_timeout_escalations: optionalNumber,
+        pd_advance_used: optionalBoolean,
+        priority_ids: optionalStrings,
+        priority_names: optionalStrings,
+        service_ids: optionalStrings,
+        team_ids: optionalStrings,
         urgency: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("high", "low"), Schema.String)))
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
     order: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("asc", "desc"), Schema.String))),
-    order_by: Schema.optional(Schema.NullOr(Schema.String)),
-    time_zone: Schema.optional(Schema.NullOr(Schema.String))
+    order_by: optionalString,
+    time_zone: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "GetAnalyticsMetricsIncidentsAllResult" })
 
 /**
@@ -10534,27 +10542,27 @@ export const GetAnalyticsMetricsIncidentsEscalationPolicyAllResult = /*#__PURE__
     data: Schema.optional(Schema.NullOr(Schema.Array(AnalyticsIncidentMetricsEscalationPolicy))),
     filters: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        created_at_end: Schema.optional(Schema.NullOr(Schema.String)),
-        created_at_start: Schema.optional(Schema.NullOr(Schema.String)),
-        escalation_policy_ids: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
-        major: Schema.optional(Schema.NullOr(Schema.Boolean)),
-        min_ackowledgements: Schema.optional(Schema.NullOr(Schema.Number)),
-        min_manual_escalations: Schema.optional(Schema.NullOr(Schema.Number)),
-        min_timeout_escalations: Schema.optional(Schema.NullOr(Schema.Number)),
-        pd_advance_used: Schema.optional(Schema.NullOr(Schema.Boolean)),
-        priority_ids: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
-        priority_names: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
-        service_ids: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
-        team_ids: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
+        created_at_end: optionalString,
+        created_at_start: optionalString,
+        escalation_policy_ids: optionalStrings,
+        major: optionalBoolean,
+        min_ackowledgements: optionalNumber,
+        min_manual_escalations: optionalNumber,
+        min_timeout_escalations: optionalNumber,
+        pd_advance_used: optionalBoolean,
+        priority_ids: optionalStrings,
+        priority_names: optionalStrings,
+        service_ids: optionalStrings,
+        team_ids: optionalStrings,
         urgency: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("high", "low"), Schema.String)))
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
     order: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("asc", "desc"), Schema.String))),
-    order_by: Schema.optional(Schema.NullOr(Schema.String)),
-    time_zone: Schema.optional(Schema.NullOr(Schema.String))
+    order_by: optionalString,
+    time_zone: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "GetAnalyticsMetricsIncidentsEscalationPolicyAllResult" })
 
 /**
@@ -10592,27 +10600,27 @@ export const GetAnalyticsMetricsIncidentsEscalationPolicyResult = /*#__PURE__*/ 
     data: Schema.optional(Schema.NullOr(Schema.Array(AnalyticsIncidentMetricsEscalationPolicy))),
     filters: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        created_at_end: Schema.optional(Schema.NullOr(Schema.String)),
-        created_at_start: Schema.optional(Schema.NullOr(Schema.String)),
-        escalation_policy_ids: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
-        major: Schema.optional(Schema.NullOr(Schema.Boolean)),
-        min_ackowledgements: Schema.optional(Schema.NullOr(Schema.Number)),
-        min_manual_escalations: Schema.optional(Schema.NullOr(Schema.Number)),
-        min_timeout_escalations: Schema.optional(Schema.NullOr(Schema.Number)),
-        pd_advance_used: Schema.optional(Schema.NullOr(Schema.Boolean)),
-        priority_ids: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
-        priority_names: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
-        service_ids: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
-        team_ids: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
+        created_at_end: optionalString,
+        created_at_start: optionalString,
+        escalation_policy_ids: optionalStrings,
+        major: optionalBoolean,
+        min_ackowledgements: optionalNumber,
+        min_manual_escalations: optionalNumber,
+        min_timeout_escalations: optionalNumber,
+        pd_advance_used: optionalBoolean,
+        priority_ids: optionalStrings,
+        priority_names: optionalStrings,
+        service_ids: optionalStrings,
+        team_ids: optionalStrings,
         urgency: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("high", "low"), Schema.String)))
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
     order: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("asc", "desc"), Schema.String))),
-    order_by: Schema.optional(Schema.NullOr(Schema.String)),
-    time_zone: Schema.optional(Schema.NullOr(Schema.String))
+    order_by: optionalString,
+    time_zone: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "GetAnalyticsMetricsIncidentsEscalationPolicyResult" })
 
 /**
@@ -10650,27 +10658,27 @@ export const GetAnalyticsMetricsIncidentsServiceAllResult = /*#__PURE__*/ Schema
     data: Schema.optional(Schema.NullOr(Schema.Array(AnalyticsIncidentMetrics))),
     filters: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        created_at_end: Schema.optional(Schema.NullOr(Schema.String)),
-        created_at_start: Schema.optional(Schema.NullOr(Schema.String)),
-        escalation_policy_ids: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
-        major: Schema.optional(Schema.NullOr(Schema.Boolean)),
-        min_ackowledgements: Schema.optional(Schema.NullOr(Schema.Number)),
-        min_manual_escalations: Schema.optional(Schema.NullOr(Schema.Number)),
-        min_timeout_escalations: Schema.optional(Schema.NullOr(Schema.Number)),
-        pd_advance_used: Schema.optional(Schema.NullOr(Schema.Boolean)),
-        priority_ids: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
-        priority_names: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
-        service_ids: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
-        team_ids: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
+        created_at_end: optionalString,
+        created_at_start: optionalString,
+        escalation_policy_ids: optionalStrings,
+        major: optionalBoolean,
+        min_ackowledgements: optionalNumber,
+        min_manual_escalations: optionalNumber,
+        min_timeout_escalations: optionalNumber,
+        pd_advance_used: optionalBoolean,
+        priority_ids: optionalStrings,
+        priority_names: optionalStrings,
+        service_ids: optionalStrings,
+        team_ids: optionalStrings,
         urgency: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("high", "low"), Schema.String)))
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
     order: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("asc", "desc"), Schema.String))),
-    order_by: Schema.optional(Schema.NullOr(Schema.String)),
-    time_zone: Schema.optional(Schema.NullOr(Schema.String))
+    order_by: optionalString,
+    time_zone: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "GetAnalyticsMetricsIncidentsServiceAllResult" })
 
 /**
@@ -10708,27 +10716,27 @@ export const GetAnalyticsMetricsIncidentsServiceResult = /*#__PURE__*/ Schema.St
     data: Schema.optional(Schema.NullOr(Schema.Array(AnalyticsIncidentMetrics))),
     filters: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        created_at_end: Schema.optional(Schema.NullOr(Schema.String)),
-        created_at_start: Schema.optional(Schema.NullOr(Schema.String)),
-        escalation_policy_ids: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
-        major: Schema.optional(Schema.NullOr(Schema.Boolean)),
-        min_ackowledgements: Schema.optional(Schema.NullOr(Schema.Number)),
-        min_manual_escalations: Schema.optional(Schema.NullOr(Schema.Number)),
-        min_timeout_escalations: Schema.optional(Schema.NullOr(Schema.Number)),
-        pd_advance_used: Schema.optional(Schema.NullOr(Schema.Boolean)),
-        priority_ids: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
-        priority_names: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
-        service_ids: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
-        team_ids: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
+        created_at_end: optionalString,
+        created_at_start: optionalString,
+        escalation_policy_ids: optionalStrings,
+        major: optionalBoolean,
+        min_ackowledgements: optionalNumber,
+        min_manual_escalations: optionalNumber,
+        min_timeout_escalations: optionalNumber,
+        pd_advance_used: optionalBoolean,
+        priority_ids: optionalStrings,
+        priority_names: optionalStrings,
+        service_ids: optionalStrings,
+        team_ids: optionalStrings,
         urgency: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("high", "low"), Schema.String)))
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
     order: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("asc", "desc"), Schema.String))),
-    order_by: Schema.optional(Schema.NullOr(Schema.String)),
-    time_zone: Schema.optional(Schema.NullOr(Schema.String))
+    order_by: optionalString,
+    time_zone: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "GetAnalyticsMetricsIncidentsServiceResult" })
 
 /**
@@ -10766,27 +10774,27 @@ export const GetAnalyticsMetricsIncidentsTeamAllResult = /*#__PURE__*/ Schema.St
     data: Schema.optional(Schema.NullOr(Schema.Array(AnalyticsIncidentMetrics))),
     filters: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        created_at_end: Schema.optional(Schema.NullOr(Schema.String)),
-        created_at_start: Schema.optional(Schema.NullOr(Schema.String)),
-        escalation_policy_ids: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
-        major: Schema.optional(Schema.NullOr(Schema.Boolean)),
-        min_ackowledgements: Schema.optional(Schema.NullOr(Schema.Number)),
-        min_manual_escalations: Schema.optional(Schema.NullOr(Schema.Number)),
-        min_timeout_escalations: Schema.optional(Schema.NullOr(Schema.Number)),
-        pd_advance_used: Schema.optional(Schema.NullOr(Schema.Boolean)),
-        priority_ids: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
-        priority_names: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
-        service_ids: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
-        team_ids: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
+        created_at_end: optionalString,
+        created_at_start: optionalString,
+        escalation_policy_ids: optionalStrings,
+        major: optionalBoolean,
+        min_ackowledgements: optionalNumber,
+        min_manual_escalations: optionalNumber,
+        min_timeout_escalations: optionalNumber,
+        pd_advance_used: optionalBoolean,
+        priority_ids: optionalStrings,
+        priority_names: optionalStrings,
+        service_ids: optionalStrings,
+        team_ids: optionalStrings,
         urgency: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("high", "low"), Schema.String)))
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
     order: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("asc", "desc"), Schema.String))),
-    order_by: Schema.optional(Schema.NullOr(Schema.String)),
-    time_zone: Schema.optional(Schema.NullOr(Schema.String))
+    order_by: optionalString,
+    time_zone: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "GetAnalyticsMetricsIncidentsTeamAllResult" })
 
 /**
@@ -10824,27 +10832,27 @@ export const GetAnalyticsMetricsIncidentsTeamResult = /*#__PURE__*/ Schema.Struc
     data: Schema.optional(Schema.NullOr(Schema.Array(AnalyticsIncidentMetrics))),
     filters: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        created_at_end: Schema.optional(Schema.NullOr(Schema.String)),
-        created_at_start: Schema.optional(Schema.NullOr(Schema.String)),
-        escalation_policy_ids: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
-        major: Schema.optional(Schema.NullOr(Schema.Boolean)),
-        min_ackowledgements: Schema.optional(Schema.NullOr(Schema.Number)),
-        min_manual_escalations: Schema.optional(Schema.NullOr(Schema.Number)),
-        min_timeout_escalations: Schema.optional(Schema.NullOr(Schema.Number)),
-        pd_advance_used: Schema.optional(Schema.NullOr(Schema.Boolean)),
-        priority_ids: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
-        priority_names: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
-        service_ids: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
-        team_ids: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
+        created_at_end: optionalString,
+        created_at_start: optionalString,
+        escalation_policy_ids: optionalStrings,
+        major: optionalBoolean,
+        min_ackowledgements: optionalNumber,
+        min_manual_escalations: optionalNumber,
+        min_timeout_escalations: optionalNumber,
+        pd_advance_used: optionalBoolean,
+        priority_ids: optionalStrings,
+        priority_names: optionalStrings,
+        service_ids: optionalStrings,
+        team_ids: optionalStrings,
         urgency: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("high", "low"), Schema.String)))
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
     order: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("asc", "desc"), Schema.String))),
-    order_by: Schema.optional(Schema.NullOr(Schema.String)),
-    time_zone: Schema.optional(Schema.NullOr(Schema.String))
+    order_by: optionalString,
+    time_zone: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "GetAnalyticsMetricsIncidentsTeamResult" })
 
 /**
@@ -10880,36 +10888,36 @@ export const GetAnalyticsMetricsPdAdvanceUsageFeaturesResult = /*#__PURE__*/ Sch
   {
     data: Schema.optional(Schema.NullOr(Schema.Array(Schema.Struct(
       {
-        feature_id: Schema.optional(Schema.NullOr(Schema.String)),
-        total_credits_used: Schema.optional(Schema.NullOr(Schema.Number)),
-        total_proactive_credits_used: Schema.optional(Schema.NullOr(Schema.Number)),
-        total_proactive_use_count: Schema.optional(Schema.NullOr(Schema.Number)),
-        total_use_count: Schema.optional(Schema.NullOr(Schema.Number))
+        feature_id: optionalString,
+        total_credits_used: optionalNumber,
+        total_proactive_credits_used: optionalNumber,
+        total_proactive_use_count: optionalNumber,
+        total_use_count: optionalNumber
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     )))),
     filters: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        created_at_end: Schema.optional(Schema.NullOr(Schema.String)),
-        created_at_start: Schema.optional(Schema.NullOr(Schema.String)),
-        escalation_policy_ids: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
-        incident_created_at_end: Schema.optional(Schema.NullOr(Schema.String)),
-        incident_created_at_start: Schema.optional(Schema.NullOr(Schema.String)),
-        major: Schema.optional(Schema.NullOr(Schema.Boolean)),
-        min_ackowledgements: Schema.optional(Schema.NullOr(Schema.Number)),
-        min_manual_escalations: Schema.optional(Schema.NullOr(Schema.Number)),
-        min_timeout_escalations: Schema.optional(Schema.NullOr(Schema.Number)),
-        priority_ids: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
-        priority_names: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
-        service_ids: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
-        team_ids: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
+        created_at_end: optionalString,
+        created_at_start: optionalString,
+        escalation_policy_ids: optionalStrings,
+        incident_created_at_end: optionalString,
+        incident_created_at_start: optionalString,
+        major: optionalBoolean,
+        min_ackowledgements: optionalNumber,
+        min_manual_escalations: optionalNumber,
+        min_timeout_escalations: optionalNumber,
+        priority_ids: optionalStrings,
+        priority_names: optionalStrings,
+        service_ids: optionalStrings,
+        team_ids: optionalStrings,
         urgency: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("high", "low"), Schema.String)))
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    time_zone: Schema.optional(Schema.NullOr(Schema.String))
+    time_zone: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "GetAnalyticsMetricsPdAdvanceUsageFeaturesResult" })
 
 /**
@@ -10946,21 +10954,21 @@ export const GetAnalyticsMetricsRespondersAllResult = /*#__PURE__*/ Schema.Struc
     data: Schema.optional(Schema.NullOr(Schema.Array(AnalyticsResponderMetrics))),
     filters: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        date_range_end: Schema.optional(Schema.NullOr(Schema.String)),
-        date_range_start: Schema.optional(Schema.NullOr(Schema.String)),
-        priority_ids: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
-        priority_names: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
-        responder_ids: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
-        team_ids: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
+        date_range_end: optionalString,
+        date_range_start: optionalString,
+        priority_ids: optionalStrings,
+        priority_names: optionalStrings,
+        responder_ids: optionalStrings,
+        team_ids: optionalStrings,
         urgency: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("high", "low"), Schema.String)))
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
     order: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("asc", "desc"), Schema.String))),
-    order_by: Schema.optional(Schema.NullOr(Schema.String)),
-    time_zone: Schema.optional(Schema.NullOr(Schema.String))
+    order_by: optionalString,
+    time_zone: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "GetAnalyticsMetricsRespondersAllResult" })
 
 /**
@@ -10997,21 +11005,21 @@ export const GetAnalyticsMetricsRespondersTeamResult = /*#__PURE__*/ Schema.Stru
     data: Schema.optional(Schema.NullOr(Schema.Array(AnalyticsResponderMetrics))),
     filters: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        date_range_end: Schema.optional(Schema.NullOr(Schema.String)),
-        date_range_start: Schema.optional(Schema.NullOr(Schema.String)),
-        priority_ids: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
-        priority_names: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
-        responder_ids: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
-        team_ids: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
+        date_range_end: optionalString,
+        date_range_start: optionalString,
+        priority_ids: optionalStrings,
+        priority_names: optionalStrings,
+        responder_ids: optionalStrings,
+        team_ids: optionalStrings,
         urgency: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("high", "low"), Schema.String)))
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
     order: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("asc", "desc"), Schema.String))),
-    order_by: Schema.optional(Schema.NullOr(Schema.String)),
-    time_zone: Schema.optional(Schema.NullOr(Schema.String))
+    order_by: optionalString,
+    time_zone: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "GetAnalyticsMetricsRespondersTeamResult" })
 
 /**
@@ -11048,15 +11056,15 @@ export const GetAnalyticsMetricsUsersAllResult = /*#__PURE__*/ Schema.Struct(
     data: Schema.optional(Schema.NullOr(Schema.Array(AnalyticsUserMetrics))),
     filters: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        created_at_end: Schema.optional(Schema.NullOr(Schema.String)),
-        created_at_start: Schema.optional(Schema.NullOr(Schema.String)),
-        team_ids: Schema.optional(Schema.NullOr(Schema.Array(Schema.String)))
+        created_at_end: optionalString,
+        created_at_start: optionalString,
+        team_ids: optionalStrings
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    time_zone: Schema.optional(Schema.NullOr(Schema.String))
+    time_zone: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "GetAnalyticsMetricsUsersAllResult" })
 
 /**
@@ -11090,28 +11098,28 @@ export type GetAnalyticsMetricsUsersAllResult = typeof GetAnalyticsMetricsUsersA
  */
 export const GetAnalyticsResponderIncidentsBody = /*#__PURE__*/ Schema.Struct(
   {
-    ending_before: Schema.optional(Schema.NullOr(Schema.String)),
+    ending_before: optionalString,
     filters: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        created_at_end: Schema.optional(Schema.NullOr(Schema.String)),
-        created_at_start: Schema.optional(Schema.NullOr(Schema.String)),
-        incident_type_ids: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
-        major: Schema.optional(Schema.NullOr(Schema.Boolean)),
-        priority_ids: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
-        priority_names: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
-        service_ids: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
-        team_ids: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
-        urgency: Schema.optional(Schema.NullOr(Schema.String))
+        created_at_end: optionalString,
+        created_at_start: optionalString,
+        incident_type_ids: optionalStrings,
+        major: optionalBoolean,
+        priority_ids: optionalStrings,
+        priority_names: optionalStrings,
+        service_ids: optionalStrings,
+        team_ids: optionalStrings,
+        urgency: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    limit: Schema.optional(Schema.NullOr(Schema.Number)),
+    limit: optionalNumber,
     order: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("asc", "desc"), Schema.String))),
     order_by: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("incident_created_at"), Schema.String))),
-    starting_after: Schema.optional(Schema.NullOr(Schema.String)),
-    time_zone: Schema.optional(Schema.NullOr(Schema.String))
+    starting_after: optionalString,
+    time_zone: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "GetAnalyticsResponderIncidentsBody" })
 
 /**
@@ -11148,27 +11156,27 @@ export const GetAnalyticsResponderIncidentsResult = /*#__PURE__*/ Schema.Struct(
     data: Schema.optional(Schema.NullOr(Schema.Array(AnalyticsRawResponderIncidents))),
     filters: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        created_at_end: Schema.optional(Schema.NullOr(Schema.String)),
-        created_at_start: Schema.optional(Schema.NullOr(Schema.String)),
-        incident_type_ids: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
-        major: Schema.optional(Schema.NullOr(Schema.Boolean)),
-        priority_ids: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
-        priority_names: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
-        service_ids: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
-        team_ids: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
+        created_at_end: optionalString,
+        created_at_start: optionalString,
+        incident_type_ids: optionalStrings,
+        major: optionalBoolean,
+        priority_ids: optionalStrings,
+        priority_names: optionalStrings,
+        service_ids: optionalStrings,
+        team_ids: optionalStrings,
         urgency: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("high", "low"), Schema.String)))
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    first: Schema.optional(Schema.NullOr(Schema.String)),
-    last: Schema.optional(Schema.NullOr(Schema.String)),
-    limit: Schema.optional(Schema.NullOr(Schema.Number)),
+    first: optionalString,
+    last: optionalString,
+    limit: optionalNumber,
     order: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("asc", "desc"), Schema.String))),
     order_by: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("incident_created_at"), Schema.String))),
-    responder_id: Schema.optional(Schema.NullOr(Schema.String)),
-    time_zone: Schema.optional(Schema.NullOr(Schema.String))
+    responder_id: optionalString,
+    time_zone: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "GetAnalyticsResponderIncidentsResult" })
 
 /**
@@ -11205,22 +11213,22 @@ export const GetAnalyticsUsersResult = /*#__PURE__*/ Schema.Struct(
     data: Schema.optional(Schema.NullOr(Schema.Array(AnalyticsRawUser))),
     filters: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        created_at_end: Schema.optional(Schema.NullOr(Schema.String)),
-        created_at_start: Schema.optional(Schema.NullOr(Schema.String)),
-        roles: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
-        team_ids: Schema.optional(Schema.NullOr(Schema.Array(Schema.String)))
+        created_at_end: optionalString,
+        created_at_start: optionalString,
+        roles: optionalStrings,
+        team_ids: optionalStrings
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    first: Schema.optional(Schema.NullOr(Schema.String)),
-    last: Schema.optional(Schema.NullOr(Schema.String)),
-    limit: Schema.optional(Schema.NullOr(Schema.Number)),
-    more: Schema.optional(Schema.NullOr(Schema.Boolean)),
+    first: optionalString,
+    last: optionalString,
+    limit: optionalNumber,
+    more: optionalBoolean,
     order: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("asc", "desc"), Schema.String))),
-    order_by: Schema.optional(Schema.NullOr(Schema.String)),
-    time_zone: Schema.optional(Schema.NullOr(Schema.String))
+    order_by: optionalString,
+    time_zone: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "GetAnalyticsUsersResult" })
 
 /**
@@ -11385,20 +11393,20 @@ export const Impact = /*#__PURE__*/ Schema.Struct(
       {
         highest_impacting_priority: Schema.optional(Schema.NullOr(Schema.Struct(
           {
-            id: Schema.optional(Schema.NullOr(Schema.String)),
-            order: Schema.optional(Schema.NullOr(Schema.Number))
+            id: optionalString,
+            order: optionalNumber
           },
-          Schema.Record({ key: Schema.String, value: Schema.Unknown })
+          extraFields
         )))
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    name: Schema.optional(Schema.NullOr(Schema.String)),
+    id: optionalString,
+    name: optionalString,
     status: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("impacted", "not_impacted"), Schema.String))),
     type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("business_service"), Schema.String)))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "Impact" })
 
 /**
@@ -11463,10 +11471,10 @@ export type GetBusinessServiceImpactsResult = typeof GetBusinessServiceImpactsRe
  */
 export const GetBusinessServicePriorityThresholdsResult = /*#__PURE__*/ Schema.NullOr(Schema.Struct(
   {
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    order: Schema.optional(Schema.NullOr(Schema.Number))
+    id: optionalString,
+    order: optionalNumber
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 )).annotations({ identifier: "GetBusinessServicePriorityThresholdsResult" })
 
 /**
@@ -11502,22 +11510,22 @@ export const GetBusinessServiceServiceDependenciesResult = /*#__PURE__*/ Schema.
   {
     dependent_service: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        id: Schema.optional(Schema.NullOr(Schema.String)),
-        type: Schema.optional(Schema.NullOr(Schema.String))
+        id: optionalString,
+        type: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
+    id: optionalString,
     supporting_service: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        id: Schema.optional(Schema.NullOr(Schema.String)),
-        type: Schema.optional(Schema.NullOr(Schema.String))
+        id: optionalString,
+        type: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    type: Schema.optional(Schema.NullOr(Schema.String))
+    type: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 )).annotations({ identifier: "GetBusinessServiceServiceDependenciesResult" })
 
 /**
@@ -11613,10 +11621,10 @@ export type GetBusinessServiceSupportingServiceImpactsResult = typeof GetBusines
  */
 export const Impactor = /*#__PURE__*/ Schema.Struct(
   {
-    id: Schema.optional(Schema.NullOr(Schema.String)),
+    id: optionalString,
     type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("incident"), Schema.String)))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "Impactor" })
 
 /**
@@ -11717,24 +11725,24 @@ export type GetCacheVarOnServiceOrchResult = typeof GetCacheVarOnServiceOrchResu
 export const GetExternalDataCacheVarDataOnServiceOrchResult = /*#__PURE__*/ Schema.Union(
   Schema.Struct(
     {
-      cache_variable_data: Schema.optional(Schema.NullOr(Schema.String)),
-      updated_at: Schema.optional(Schema.NullOr(Schema.String))
+      cache_variable_data: optionalString,
+      updated_at: optionalString
     },
-    Schema.Record({ key: Schema.String, value: Schema.Unknown })
+    extraFields
   ),
   Schema.Struct(
     {
-      cache_variable_data: Schema.optional(Schema.NullOr(Schema.Number)),
-      updated_at: Schema.optional(Schema.NullOr(Schema.String))
+      cache_variable_data: optionalNumber,
+      updated_at: optionalString
     },
-    Schema.Record({ key: Schema.String, value: Schema.Unknown })
+    extraFields
   ),
   Schema.Struct(
     {
-      cache_variable_data: Schema.optional(Schema.NullOr(Schema.Boolean)),
-      updated_at: Schema.optional(Schema.NullOr(Schema.String))
+      cache_variable_data: optionalBoolean,
+      updated_at: optionalString
     },
-    Schema.Record({ key: Schema.String, value: Schema.Unknown })
+    extraFields
   )
 ).annotations({ identifier: "GetExternalDataCacheVarDataOnServiceOrchResult" })
 
@@ -11831,18 +11839,18 @@ export type GetIncidentImpactedBusinessServicesResult = typeof GetIncidentImpact
  */
 export const NotificationSubscriberWithContext = /*#__PURE__*/ Schema.Struct(
   {
-    has_indirect_subscription: Schema.optional(Schema.NullOr(Schema.Boolean)),
+    has_indirect_subscription: optionalBoolean,
     subscribed_via: Schema.optional(Schema.NullOr(Schema.Array(Schema.Struct(
       {
-        id: Schema.optional(Schema.NullOr(Schema.String)),
-        name: Schema.optional(Schema.NullOr(Schema.String))
+        id: optionalString,
+        name: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     )))),
-    subscriber_id: Schema.optional(Schema.NullOr(Schema.String)),
+    subscriber_id: optionalString,
     subscriber_type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("user", "team"), Schema.String)))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "NotificationSubscriberWithContext" })
 
 /**
@@ -11908,28 +11916,28 @@ export type GetIncidentNotificationSubscribersResult = typeof GetIncidentNotific
 export const NotifyLogEntry = /*#__PURE__*/ Schema.Struct(
   {
     agent: Schema.optional(Schema.NullOr(AgentReference)),
-    changeset: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
+    changeset: optionalStrings,
     channel: Schema.optional(Schema.NullOr(Channel)),
     contexts: Schema.optional(Schema.NullOr(Schema.Array(Context))),
-    created_at: Schema.optional(Schema.NullOr(Schema.String)),
+    created_at: optionalString,
     event_details: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        description: Schema.optional(Schema.NullOr(Schema.String))
+        description: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
+    html_url: optionalString,
+    id: optionalString,
     incident: Schema.optional(Schema.NullOr(IncidentReference)),
-    note: Schema.optional(Schema.NullOr(Schema.String)),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
+    note: optionalString,
+    self: optionalString,
     service: Schema.optional(Schema.NullOr(ServiceReference)),
-    summary: Schema.optional(Schema.NullOr(Schema.String)),
+    summary: optionalString,
     teams: Schema.optional(Schema.NullOr(Schema.Array(TeamReference))),
     type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("notify_log_entry"), Schema.String))),
     user: Schema.optional(Schema.NullOr(UserReference))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "NotifyLogEntry" })
 
 /**
@@ -11964,27 +11972,27 @@ export type NotifyLogEntry = typeof NotifyLogEntry.Type
 export const ReachAckLimitLogEntry = /*#__PURE__*/ Schema.Struct(
   {
     agent: Schema.optional(Schema.NullOr(AgentReference)),
-    changeset: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
+    changeset: optionalStrings,
     channel: Schema.optional(Schema.NullOr(Channel)),
     contexts: Schema.optional(Schema.NullOr(Schema.Array(Context))),
-    created_at: Schema.optional(Schema.NullOr(Schema.String)),
+    created_at: optionalString,
     event_details: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        description: Schema.optional(Schema.NullOr(Schema.String))
+        description: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
+    html_url: optionalString,
+    id: optionalString,
     incident: Schema.optional(Schema.NullOr(IncidentReference)),
-    note: Schema.optional(Schema.NullOr(Schema.String)),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
+    note: optionalString,
+    self: optionalString,
     service: Schema.optional(Schema.NullOr(ServiceReference)),
-    summary: Schema.optional(Schema.NullOr(Schema.String)),
+    summary: optionalString,
     teams: Schema.optional(Schema.NullOr(Schema.Array(TeamReference))),
     type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("reach_ack_limit_log_entry"), Schema.String)))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "ReachAckLimitLogEntry" })
 
 /**
@@ -12019,27 +12027,27 @@ export type ReachAckLimitLogEntry = typeof ReachAckLimitLogEntry.Type
 export const ReachTriggerLimitLogEntry = /*#__PURE__*/ Schema.Struct(
   {
     agent: Schema.optional(Schema.NullOr(AgentReference)),
-    changeset: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
+    changeset: optionalStrings,
     channel: Schema.optional(Schema.NullOr(Channel)),
     contexts: Schema.optional(Schema.NullOr(Schema.Array(Context))),
-    created_at: Schema.optional(Schema.NullOr(Schema.String)),
+    created_at: optionalString,
     event_details: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        description: Schema.optional(Schema.NullOr(Schema.String))
+        description: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
+    html_url: optionalString,
+    id: optionalString,
     incident: Schema.optional(Schema.NullOr(IncidentReference)),
-    note: Schema.optional(Schema.NullOr(Schema.String)),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
+    note: optionalString,
+    self: optionalString,
     service: Schema.optional(Schema.NullOr(ServiceReference)),
-    summary: Schema.optional(Schema.NullOr(Schema.String)),
+    summary: optionalString,
     teams: Schema.optional(Schema.NullOr(Schema.Array(TeamReference))),
     type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("reach_trigger_limit_log_entry"), Schema.String)))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "ReachTriggerLimitLogEntry" })
 
 /**
@@ -12074,27 +12082,27 @@ export type ReachTriggerLimitLogEntry = typeof ReachTriggerLimitLogEntry.Type
 export const RepeatEscalationPathLogEntry = /*#__PURE__*/ Schema.Struct(
   {
     agent: Schema.optional(Schema.NullOr(AgentReference)),
-    changeset: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
+    changeset: optionalStrings,
     channel: Schema.optional(Schema.NullOr(Channel)),
     contexts: Schema.optional(Schema.NullOr(Schema.Array(Context))),
-    created_at: Schema.optional(Schema.NullOr(Schema.String)),
+    created_at: optionalString,
     event_details: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        description: Schema.optional(Schema.NullOr(Schema.String))
+        description: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
+    html_url: optionalString,
+    id: optionalString,
     incident: Schema.optional(Schema.NullOr(IncidentReference)),
-    note: Schema.optional(Schema.NullOr(Schema.String)),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
+    note: optionalString,
+    self: optionalString,
     service: Schema.optional(Schema.NullOr(ServiceReference)),
-    summary: Schema.optional(Schema.NullOr(Schema.String)),
+    summary: optionalString,
     teams: Schema.optional(Schema.NullOr(Schema.Array(TeamReference))),
     type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("repeat_escalation_path_log_entry"), Schema.String)))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "RepeatEscalationPathLogEntry" })
 
 /**
@@ -12129,27 +12137,27 @@ export type RepeatEscalationPathLogEntry = typeof RepeatEscalationPathLogEntry.T
 export const ResolveLogEntry = /*#__PURE__*/ Schema.Struct(
   {
     agent: Schema.optional(Schema.NullOr(AgentReference)),
-    changeset: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
+    changeset: optionalStrings,
     channel: Schema.optional(Schema.NullOr(Channel)),
     contexts: Schema.optional(Schema.NullOr(Schema.Array(Context))),
-    created_at: Schema.optional(Schema.NullOr(Schema.String)),
+    created_at: optionalString,
     event_details: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        description: Schema.optional(Schema.NullOr(Schema.String))
+        description: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
+    html_url: optionalString,
+    id: optionalString,
     incident: Schema.optional(Schema.NullOr(IncidentReference)),
-    note: Schema.optional(Schema.NullOr(Schema.String)),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
+    note: optionalString,
+    self: optionalString,
     service: Schema.optional(Schema.NullOr(ServiceReference)),
-    summary: Schema.optional(Schema.NullOr(Schema.String)),
+    summary: optionalString,
     teams: Schema.optional(Schema.NullOr(Schema.Array(TeamReference))),
     type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("resolve_log_entry"), Schema.String)))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "ResolveLogEntry" })
 
 /**
@@ -12183,11 +12191,11 @@ export type ResolveLogEntry = typeof ResolveLogEntry.Type
  */
 export const IncidentAction = /*#__PURE__*/ Schema.Struct(
   {
-    at: Schema.optional(Schema.NullOr(Schema.String)),
+    at: optionalString,
     to: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("high"), Schema.String))),
     type: Schema.Union(Schema.Literal("unacknowledge", "escalate", "resolve", "urgency_change"), Schema.String)
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "IncidentAction" })
 
 /**
@@ -12223,27 +12231,27 @@ export const SnoozeLogEntry = /*#__PURE__*/ Schema.Struct(
   {
     agent: Schema.optional(Schema.NullOr(AgentReference)),
     changed_actions: Schema.optional(Schema.NullOr(Schema.Array(IncidentAction))),
-    changeset: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
+    changeset: optionalStrings,
     channel: Schema.optional(Schema.NullOr(Channel)),
     contexts: Schema.optional(Schema.NullOr(Schema.Array(Context))),
-    created_at: Schema.optional(Schema.NullOr(Schema.String)),
+    created_at: optionalString,
     event_details: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        description: Schema.optional(Schema.NullOr(Schema.String))
+        description: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
+    html_url: optionalString,
+    id: optionalString,
     incident: Schema.optional(Schema.NullOr(IncidentReference)),
-    note: Schema.optional(Schema.NullOr(Schema.String)),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
+    note: optionalString,
+    self: optionalString,
     service: Schema.optional(Schema.NullOr(ServiceReference)),
-    summary: Schema.optional(Schema.NullOr(Schema.String)),
+    summary: optionalString,
     teams: Schema.optional(Schema.NullOr(Schema.Array(TeamReference))),
     type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("snooze_log_entry"), Schema.String)))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "SnoozeLogEntry" })
 
 /**
@@ -12278,27 +12286,27 @@ export type SnoozeLogEntry = typeof SnoozeLogEntry.Type
 export const TriggerLogEntry = /*#__PURE__*/ Schema.Struct(
   {
     agent: Schema.optional(Schema.NullOr(AgentReference)),
-    changeset: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
+    changeset: optionalStrings,
     channel: Schema.optional(Schema.NullOr(Channel)),
     contexts: Schema.optional(Schema.NullOr(Schema.Array(Context))),
-    created_at: Schema.optional(Schema.NullOr(Schema.String)),
+    created_at: optionalString,
     event_details: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        description: Schema.optional(Schema.NullOr(Schema.String))
+        description: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
+    html_url: optionalString,
+    id: optionalString,
     incident: Schema.optional(Schema.NullOr(IncidentReference)),
-    note: Schema.optional(Schema.NullOr(Schema.String)),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
+    note: optionalString,
+    self: optionalString,
     service: Schema.optional(Schema.NullOr(ServiceReference)),
-    summary: Schema.optional(Schema.NullOr(Schema.String)),
+    summary: optionalString,
     teams: Schema.optional(Schema.NullOr(Schema.Array(TeamReference))),
     type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("trigger_log_entry"), Schema.String)))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "TriggerLogEntry" })
 
 /**
@@ -12333,27 +12341,27 @@ export type TriggerLogEntry = typeof TriggerLogEntry.Type
 export const UnacknowledgeLogEntry = /*#__PURE__*/ Schema.Struct(
   {
     agent: Schema.optional(Schema.NullOr(AgentReference)),
-    changeset: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
+    changeset: optionalStrings,
     channel: Schema.optional(Schema.NullOr(Channel)),
     contexts: Schema.optional(Schema.NullOr(Schema.Array(Context))),
-    created_at: Schema.optional(Schema.NullOr(Schema.String)),
+    created_at: optionalString,
     event_details: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        description: Schema.optional(Schema.NullOr(Schema.String))
+        description: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
+    html_url: optionalString,
+    id: optionalString,
     incident: Schema.optional(Schema.NullOr(IncidentReference)),
-    note: Schema.optional(Schema.NullOr(Schema.String)),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
+    note: optionalString,
+    self: optionalString,
     service: Schema.optional(Schema.NullOr(ServiceReference)),
-    summary: Schema.optional(Schema.NullOr(Schema.String)),
+    summary: optionalString,
     teams: Schema.optional(Schema.NullOr(Schema.Array(TeamReference))),
     type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("unacknowledge_log_entry"), Schema.String)))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "UnacknowledgeLogEntry" })
 
 /**
@@ -12388,27 +12396,27 @@ export type UnacknowledgeLogEntry = typeof UnacknowledgeLogEntry.Type
 export const UrgencyChangeLogEntry = /*#__PURE__*/ Schema.Struct(
   {
     agent: Schema.optional(Schema.NullOr(AgentReference)),
-    changeset: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
+    changeset: optionalStrings,
     channel: Schema.optional(Schema.NullOr(Channel)),
     contexts: Schema.optional(Schema.NullOr(Schema.Array(Context))),
-    created_at: Schema.optional(Schema.NullOr(Schema.String)),
+    created_at: optionalString,
     event_details: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        description: Schema.optional(Schema.NullOr(Schema.String))
+        description: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
+    html_url: optionalString,
+    id: optionalString,
     incident: Schema.optional(Schema.NullOr(IncidentReference)),
-    note: Schema.optional(Schema.NullOr(Schema.String)),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
+    note: optionalString,
+    self: optionalString,
     service: Schema.optional(Schema.NullOr(ServiceReference)),
-    summary: Schema.optional(Schema.NullOr(Schema.String)),
+    summary: optionalString,
     teams: Schema.optional(Schema.NullOr(Schema.Array(TeamReference))),
     type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("urgency_change_log_entry"), Schema.String)))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "UrgencyChangeLogEntry" })
 
 /**
@@ -12489,9 +12497,9 @@ export type GetLogEntryResult = typeof GetLogEntryResult.Type
  */
 export const GetOrchActiveStatusResult = /*#__PURE__*/ Schema.Struct(
   {
-    active: Schema.optional(Schema.NullOr(Schema.Boolean))
+    active: optionalBoolean
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "GetOrchActiveStatusResult" })
 
 /**
@@ -12527,61 +12535,61 @@ export const GetOrchPathServiceResult = /*#__PURE__*/ Schema.Struct(
   {
     catch_all: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        actions: Schema.optional(Schema.NullOr(Schema.Record({ key: Schema.String, value: Schema.Unknown })))
+        actions: Schema.optional(Schema.NullOr(extraFields))
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    created_at: Schema.optional(Schema.NullOr(Schema.String)),
+    created_at: optionalString,
     created_by: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        id: Schema.optional(Schema.NullOr(Schema.String)),
-        self: Schema.optional(Schema.NullOr(Schema.String)),
-        type: Schema.optional(Schema.NullOr(Schema.String))
+        id: optionalString,
+        self: optionalString,
+        type: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
     parent: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        id: Schema.optional(Schema.NullOr(Schema.String)),
-        self: Schema.optional(Schema.NullOr(Schema.String)),
-        type: Schema.optional(Schema.NullOr(Schema.String))
+        id: optionalString,
+        self: optionalString,
+        type: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
     sets: Schema.optional(Schema.NullOr(Schema.Array(Schema.Struct(
       {
-        id: Schema.optional(Schema.NullOr(Schema.String)),
+        id: optionalString,
         rules: Schema.optional(Schema.NullOr(Schema.Array(Schema.Struct(
           {
-            actions: Schema.optional(Schema.NullOr(Schema.Record({ key: Schema.String, value: Schema.Unknown }))),
+            actions: Schema.optional(Schema.NullOr(extraFields)),
             conditions: Schema.optional(Schema.NullOr(Schema.Array(Schema.Struct(
               {
-                expression: Schema.optional(Schema.NullOr(Schema.String))
+                expression: optionalString
               },
-              Schema.Record({ key: Schema.String, value: Schema.Unknown })
+              extraFields
             )))),
-            disabled: Schema.optional(Schema.NullOr(Schema.Boolean)),
-            id: Schema.optional(Schema.NullOr(Schema.String)),
-            label: Schema.optional(Schema.NullOr(Schema.String))
+            disabled: optionalBoolean,
+            id: optionalString,
+            label: optionalString
           },
-          Schema.Record({ key: Schema.String, value: Schema.Unknown })
+          extraFields
         ))))
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     )))),
-    type: Schema.optional(Schema.NullOr(Schema.String)),
-    updated_at: Schema.optional(Schema.NullOr(Schema.String)),
+    type: optionalString,
+    updated_at: optionalString,
     updated_by: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        id: Schema.optional(Schema.NullOr(Schema.String)),
-        self: Schema.optional(Schema.NullOr(Schema.String)),
-        type: Schema.optional(Schema.NullOr(Schema.String))
+        id: optionalString,
+        self: optionalString,
+        type: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    version: Schema.optional(Schema.NullOr(Schema.String))
+    version: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "GetOrchPathServiceResult" })
 
 /**
@@ -12615,15 +12623,15 @@ export type GetOrchPathServiceResult = typeof GetOrchPathServiceResult.Type
  */
 export const Priority = /*#__PURE__*/ Schema.Struct(
   {
-    description: Schema.optional(Schema.NullOr(Schema.String)),
-    html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    name: Schema.optional(Schema.NullOr(Schema.String)),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
-    summary: Schema.optional(Schema.NullOr(Schema.String)),
-    type: Schema.optional(Schema.NullOr(Schema.String))
+    description: optionalString,
+    html_url: optionalString,
+    id: optionalString,
+    name: optionalString,
+    self: optionalString,
+    summary: optionalString,
+    type: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "Priority" })
 
 /**
@@ -12660,7 +12668,7 @@ export const ResolveReason = /*#__PURE__*/ Schema.Struct(
     incident: Schema.optional(Schema.NullOr(IncidentReference)),
     type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("merge_resolve_reason"), Schema.String)))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "ResolveReason" })
 
 /**
@@ -12694,14 +12702,14 @@ export type ResolveReason = typeof ResolveReason.Type
  */
 export const ResponderRequest = /*#__PURE__*/ Schema.Struct(
   {
-    id: Schema.optional(Schema.NullOr(Schema.String)),
+    id: optionalString,
     incident: Schema.optional(Schema.NullOr(IncidentReference)),
-    message: Schema.optional(Schema.NullOr(Schema.String)),
-    requested_at: Schema.optional(Schema.NullOr(Schema.String)),
+    message: optionalString,
+    requested_at: optionalString,
     requester: Schema.optional(Schema.NullOr(UserReference)),
     responder_request_targets: Schema.optional(Schema.NullOr(Schema.Array(ResponderRequestTargetReference)))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "ResponderRequest" })
 
 /**
@@ -12736,15 +12744,15 @@ export type ResponderRequest = typeof ResponderRequest.Type
 export const Team = /*#__PURE__*/ Schema.Struct(
   {
     default_role: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("manager", "none"), Schema.String))),
-    description: Schema.optional(Schema.NullOr(Schema.String)),
-    html_url: Schema.optional(Schema.NullOr(Schema.String)),
+    description: optionalString,
+    html_url: optionalString,
     id: Schema.String,
     name: Schema.String,
-    self: Schema.optional(Schema.NullOr(Schema.String)),
-    summary: Schema.optional(Schema.NullOr(Schema.String)),
+    self: optionalString,
+    summary: optionalString,
     type: Schema.Union(Schema.Literal("team"), Schema.String)
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "Team" })
 
 /**
@@ -12807,18 +12815,18 @@ export const Incident = /*#__PURE__*/ Schema.Struct(
     alert_counts: Schema.optional(Schema.NullOr(AlertCount)),
     alert_grouping: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        alert_grouping_active: Schema.optional(Schema.NullOr(Schema.Boolean)),
-        ended_at: Schema.optional(Schema.NullOr(Schema.String)),
+        alert_grouping_active: optionalBoolean,
+        ended_at: optionalString,
         grouping_type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("basic", "advanced", "rules"), Schema.String))),
-        started_at: Schema.optional(Schema.NullOr(Schema.String))
+        started_at: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
     assigned_via: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("escalation_policy", "direct_assignment"), Schema.String))),
     assignments: Schema.optional(Schema.NullOr(Schema.Array(Assignment))),
     body: Schema.optional(Schema.NullOr(IncidentBody)),
     conference_bridge: Schema.optional(Schema.NullOr(ConferenceBridge)),
-    created_at: Schema.optional(Schema.NullOr(Schema.String)),
+    created_at: optionalString,
     escalation_policy: Schema.optional(Schema.NullOr(Schema.Union(
       EscalationPolicyReference,
       EscalationPolicy
@@ -12827,19 +12835,19 @@ export const Incident = /*#__PURE__*/ Schema.Struct(
       LogEntryReference,
       TriggerLogEntry
     ))),
-    html_url: Schema.optional(Schema.NullOr(Schema.String)),
+    html_url: optionalString,
     id: Schema.String,
-    incident_key: Schema.optional(Schema.NullOr(Schema.String)),
-    incident_number: Schema.optional(Schema.NullOr(Schema.Number)),
+    incident_key: optionalString,
+    incident_number: optionalNumber,
     incident_type: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        name: Schema.optional(Schema.NullOr(Schema.String))
+        name: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
     incidents_responders: Schema.optional(Schema.NullOr(Schema.Array(IncidentsRespondersReference))),
-    is_mergeable: Schema.optional(Schema.NullOr(Schema.Boolean)),
-    last_status_change_at: Schema.optional(Schema.NullOr(Schema.String)),
+    is_mergeable: optionalBoolean,
+    last_status_change_at: optionalString,
     last_status_change_by: Schema.optional(Schema.NullOr(Schema.Union(
       AgentReference,
       User,
@@ -12848,25 +12856,25 @@ export const Incident = /*#__PURE__*/ Schema.Struct(
     pending_actions: Schema.optional(Schema.NullOr(Schema.Array(IncidentAction))),
     priority: Schema.optional(Schema.NullOr(Priority)),
     resolve_reason: Schema.optional(Schema.NullOr(ResolveReason)),
-    resolved_at: Schema.optional(Schema.NullOr(Schema.String)),
+    resolved_at: optionalString,
     responder_requests: Schema.optional(Schema.NullOr(Schema.Array(ResponderRequest))),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
+    self: optionalString,
     service: Schema.optional(Schema.NullOr(Schema.Union(
       ServiceReference,
       Service
     ))),
     status: Schema.Union(Schema.Literal("triggered", "acknowledged", "resolved"), Schema.String),
-    summary: Schema.optional(Schema.NullOr(Schema.String)),
+    summary: optionalString,
     teams: Schema.optional(Schema.NullOr(Schema.Array(Schema.Union(
       TeamReference,
       Team
     )))),
     title: Schema.String,
     type: Schema.String,
-    updated_at: Schema.optional(Schema.NullOr(Schema.String)),
+    updated_at: optionalString,
     urgency: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("high", "low"), Schema.String)))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "Incident" })
 
 /**
@@ -12962,14 +12970,14 @@ export const GetOutlierIncidentResult = /*#__PURE__*/ Schema.Struct(
     incident: Schema.optional(Schema.NullOr(Incident)),
     incident_template: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        cluster_id: Schema.optional(Schema.NullOr(Schema.String)),
-        id: Schema.optional(Schema.NullOr(Schema.String)),
-        mined_text: Schema.optional(Schema.NullOr(Schema.String))
+        cluster_id: optionalString,
+        id: optionalString,
+        mined_text: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     )))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "GetOutlierIncidentResult" })
 
 /**
@@ -13005,16 +13013,16 @@ export const GetPastIncidentsResult = /*#__PURE__*/ Schema.Array(Schema.Struct(
   {
     incident: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        created_at: Schema.optional(Schema.NullOr(Schema.String)),
-        id: Schema.optional(Schema.NullOr(Schema.String)),
-        self: Schema.optional(Schema.NullOr(Schema.String)),
-        title: Schema.optional(Schema.NullOr(Schema.String))
+        created_at: optionalString,
+        id: optionalString,
+        self: optionalString,
+        title: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    score: Schema.optional(Schema.NullOr(Schema.Number))
+    score: optionalNumber
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 )).annotations({ identifier: "GetPastIncidentsResult" })
 
 /**
@@ -13050,24 +13058,24 @@ export const GetPausedIncidentReportAlertsResult = /*#__PURE__*/ Schema.Struct(
   {
     resolved_after_pause_alerts: Schema.optional(Schema.NullOr(Schema.Array(Schema.Struct(
       {
-        created_at: Schema.optional(Schema.NullOr(Schema.String)),
-        id: Schema.optional(Schema.NullOr(Schema.String)),
-        service_id: Schema.optional(Schema.NullOr(Schema.String))
+        created_at: optionalString,
+        id: optionalString,
+        service_id: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     )))),
-    since: Schema.optional(Schema.NullOr(Schema.String)),
+    since: optionalString,
     triggered_after_pause_alerts: Schema.optional(Schema.NullOr(Schema.Array(Schema.Struct(
       {
-        created_at: Schema.optional(Schema.NullOr(Schema.String)),
-        id: Schema.optional(Schema.NullOr(Schema.String)),
-        service_id: Schema.optional(Schema.NullOr(Schema.String))
+        created_at: optionalString,
+        id: optionalString,
+        service_id: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     )))),
-    until: Schema.optional(Schema.NullOr(Schema.String))
+    until: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "GetPausedIncidentReportAlertsResult" })
 
 /**
@@ -13101,13 +13109,13 @@ export type GetPausedIncidentReportAlertsResult = typeof GetPausedIncidentReport
  */
 export const GetPausedIncidentReportCountsResult = /*#__PURE__*/ Schema.Struct(
   {
-    paused_count: Schema.optional(Schema.NullOr(Schema.Number)),
-    resolved_after_pause_count: Schema.optional(Schema.NullOr(Schema.Number)),
-    since: Schema.optional(Schema.NullOr(Schema.String)),
-    triggered_after_pause_count: Schema.optional(Schema.NullOr(Schema.Number)),
-    until: Schema.optional(Schema.NullOr(Schema.String))
+    paused_count: optionalNumber,
+    resolved_after_pause_count: optionalNumber,
+    since: optionalString,
+    triggered_after_pause_count: optionalNumber,
+    until: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "GetPausedIncidentReportCountsResult" })
 
 /**
@@ -13144,13 +13152,13 @@ export const RelatedIncidentMachineLearningRelationship = /*#__PURE__*/ Schema.S
     grouping_classification: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("similar_contents", "prior_feedback"), Schema.String))),
     user_feedback: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        negative_feedback_count: Schema.optional(Schema.NullOr(Schema.Number)),
-        positive_feedback_count: Schema.optional(Schema.NullOr(Schema.Number))
+        negative_feedback_count: optionalNumber,
+        positive_feedback_count: optionalNumber
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     )))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "RelatedIncidentMachineLearningRelationship" })
 
 /**
@@ -13184,11 +13192,11 @@ export type RelatedIncidentMachineLearningRelationship = typeof RelatedIncidentM
  */
 export const RelatedIncidentServiceDependencyBase = /*#__PURE__*/ Schema.Struct(
   {
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
+    id: optionalString,
+    self: optionalString,
     type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("business_service_reference", "technical_service_reference"), Schema.String)))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "RelatedIncidentServiceDependencyBase" })
 
 /**
@@ -13225,7 +13233,7 @@ export const RelatedIncidentServiceDependencyRelationship = /*#__PURE__*/ Schema
     dependent_services: Schema.optional(Schema.NullOr(Schema.Array(RelatedIncidentServiceDependencyBase))),
     supporting_services: Schema.optional(Schema.NullOr(Schema.Array(RelatedIncidentServiceDependencyBase)))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "RelatedIncidentServiceDependencyRelationship" })
 
 /**
@@ -13268,10 +13276,10 @@ export const GetRelatedIncidentsResult = /*#__PURE__*/ Schema.Array(Schema.Struc
         ))),
         type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("machine_learning_inferred", "service_dependency"), Schema.String)))
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 )).annotations({ identifier: "GetRelatedIncidentsResult" })
 
 /**
@@ -13306,24 +13314,24 @@ export type GetRelatedIncidentsResult = typeof GetRelatedIncidentsResult.Type
 export const ServiceCustomFieldsFieldValueReadModel = /*#__PURE__*/ Schema.Struct(
   {
     data_type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("boolean", "integer", "float", "string", "datetime", "url"), Schema.String))),
-    description: Schema.optional(Schema.NullOr(Schema.String)),
-    display_name: Schema.optional(Schema.NullOr(Schema.String)),
+    description: optionalString,
+    display_name: optionalString,
     field_type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("single_value", "single_value_fixed", "multi_value", "multi_value_fixed"), Schema.String))),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    name: Schema.optional(Schema.NullOr(Schema.String)),
+    id: optionalString,
+    name: optionalString,
     type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("field_value"), Schema.String))),
     value: Schema.optional(Schema.NullOr(Schema.Union(
       Schema.Struct(
         {
-          value: Schema.optional(Schema.NullOr(Schema.Boolean))
+          value: optionalBoolean
         },
-        Schema.Record({ key: Schema.String, value: Schema.Unknown })
+        extraFields
       ),
       Schema.Struct(
         {
-          value: Schema.optional(Schema.NullOr(Schema.Number))
+          value: optionalNumber
         },
-        Schema.Record({ key: Schema.String, value: Schema.Unknown })
+        extraFields
       ),
       Schema.Struct(
         {
@@ -13332,17 +13340,17 @@ export const ServiceCustomFieldsFieldValueReadModel = /*#__PURE__*/ Schema.Struc
             Schema.NullOr(Schema.Array(Schema.String))
           )))
         },
-        Schema.Record({ key: Schema.String, value: Schema.Unknown })
+        extraFields
       ),
       Schema.Struct(
         {
-          value: Schema.optional(Schema.NullOr(Schema.String))
+          value: optionalString
         },
-        Schema.Record({ key: Schema.String, value: Schema.Unknown })
+        extraFields
       )
     )))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "ServiceCustomFieldsFieldValueReadModel" })
 
 /**
@@ -13407,11 +13415,11 @@ export type GetServiceCustomFieldValuesResult = typeof GetServiceCustomFieldValu
  */
 export const GetSessionConfigurationsResult = /*#__PURE__*/ Schema.Array(Schema.Struct(
   {
-    absolute_session_ttl: Schema.optional(Schema.NullOr(Schema.Number)),
-    idle_session_ttl: Schema.optional(Schema.NullOr(Schema.Number)),
+    absolute_session_ttl: optionalNumber,
+    idle_session_ttl: optionalNumber,
     type: Schema.Union(Schema.Literal("mobile", "web"), Schema.String)
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 )).annotations({ identifier: "GetSessionConfigurationsResult" })
 
 /**
@@ -13507,12 +13515,12 @@ export type GetStatusDashboardServiceImpactsByUrlSlugResult = typeof GetStatusDa
  */
 export const Pagination = /*#__PURE__*/ Schema.Struct(
   {
-    limit: Schema.optional(Schema.NullOr(Schema.Number)),
-    more: Schema.optional(Schema.NullOr(Schema.Boolean)),
-    offset: Schema.optional(Schema.NullOr(Schema.Number)),
-    total: Schema.optional(Schema.NullOr(Schema.Number))
+    limit: optionalNumber,
+    more: optionalBoolean,
+    offset: optionalNumber,
+    total: optionalNumber
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "Pagination" })
 
 /**
@@ -13547,14 +13555,14 @@ export type Pagination = typeof Pagination.Type
 export const GetTagsByEntityTypeResult = /*#__PURE__*/ Schema.Struct(
   {
     escalation_policies: Schema.optional(Schema.NullOr(Schema.Array(EntityReference))),
-    limit: Schema.optional(Schema.NullOr(Schema.Number)),
-    more: Schema.optional(Schema.NullOr(Schema.Boolean)),
-    offset: Schema.optional(Schema.NullOr(Schema.Number)),
+    limit: optionalNumber,
+    more: optionalBoolean,
+    offset: optionalNumber,
     teams: Schema.optional(Schema.NullOr(Schema.Array(EntityReference))),
-    total: Schema.optional(Schema.NullOr(Schema.Number)),
+    total: optionalNumber,
     users: Schema.optional(Schema.NullOr(Schema.Array(EntityReference)))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "GetTagsByEntityTypeResult" })
 
 /**
@@ -13588,13 +13596,13 @@ export type GetTagsByEntityTypeResult = typeof GetTagsByEntityTypeResult.Type
  */
 export const NotificationSubscription = /*#__PURE__*/ Schema.Struct(
   {
-    account_id: Schema.optional(Schema.NullOr(Schema.String)),
-    subscribable_id: Schema.optional(Schema.NullOr(Schema.String)),
+    account_id: optionalString,
+    subscribable_id: optionalString,
     subscribable_type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("incident", "business_service"), Schema.String))),
-    subscriber_id: Schema.optional(Schema.NullOr(Schema.String)),
+    subscriber_id: optionalString,
     subscriber_type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("user", "team"), Schema.String)))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "NotificationSubscription" })
 
 /**
@@ -13628,10 +13636,10 @@ export type NotificationSubscription = typeof NotificationSubscription.Type
  */
 export const GetTeamNotificationSubscriptionsResult = /*#__PURE__*/ Schema.Array(Schema.Struct(
   {
-    subscribable_name: Schema.optional(Schema.NullOr(Schema.String)),
+    subscribable_name: optionalString,
     subscription: Schema.optional(Schema.NullOr(NotificationSubscription))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 )).annotations({ identifier: "GetTeamNotificationSubscriptionsResult" })
 
 /**
@@ -13667,22 +13675,22 @@ export const GetTechnicalServiceServiceDependenciesResult = /*#__PURE__*/ Schema
   {
     dependent_service: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        id: Schema.optional(Schema.NullOr(Schema.String)),
-        type: Schema.optional(Schema.NullOr(Schema.String))
+        id: optionalString,
+        type: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
+    id: optionalString,
     supporting_service: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        id: Schema.optional(Schema.NullOr(Schema.String)),
-        type: Schema.optional(Schema.NullOr(Schema.String))
+        id: optionalString,
+        type: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    type: Schema.optional(Schema.NullOr(Schema.String))
+    type: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 )).annotations({ identifier: "GetTechnicalServiceServiceDependenciesResult" })
 
 /**
@@ -13717,21 +13725,21 @@ export type GetTechnicalServiceServiceDependenciesResult = typeof GetTechnicalSe
 export const GetTemplateFieldsResult = /*#__PURE__*/ Schema.Array(Schema.Struct(
   {
     data_type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("boolean", "integer", "float", "string", "datetime", "url"), Schema.String))),
-    default_value: Schema.optional(Schema.NullOr(Schema.String)),
-    description: Schema.optional(Schema.NullOr(Schema.String)),
+    default_value: optionalString,
+    description: optionalString,
     domain_name: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        order: Schema.optional(Schema.NullOr(Schema.Number)),
-        summary: Schema.optional(Schema.NullOr(Schema.String))
+        order: optionalNumber,
+        summary: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    example: Schema.optional(Schema.NullOr(Schema.String)),
-    keyword: Schema.optional(Schema.NullOr(Schema.String)),
-    summary: Schema.optional(Schema.NullOr(Schema.String)),
+    example: optionalString,
+    keyword: optionalString,
+    summary: optionalString,
     type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("standard_field", "custom_field"), Schema.String)))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 )).annotations({ identifier: "GetTemplateFieldsResult" })
 
 /**
@@ -13838,10 +13846,10 @@ export const HandoffNotificationRule = /*#__PURE__*/ Schema.Struct(
   {
     contact_method: Schema.optional(Schema.NullOr(ContactMethodReference)),
     handoff_type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("both", "oncall", "offcall"), Schema.String))),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    notify_advance_in_minutes: Schema.optional(Schema.NullOr(Schema.Number))
+    id: optionalString,
+    notify_advance_in_minutes: optionalNumber
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "HandoffNotificationRule" })
 
 /**
@@ -13906,17 +13914,17 @@ export type GetUserHandoffNotificationRulesResult = typeof GetUserHandoffNotific
  */
 export const GetUserLicenseResult = /*#__PURE__*/ Schema.Struct(
   {
-    description: Schema.optional(Schema.NullOr(Schema.String)),
-    html_url: Schema.optional(Schema.NullOr(Schema.String)),
+    description: optionalString,
+    html_url: optionalString,
     id: Schema.String,
-    name: Schema.optional(Schema.NullOr(Schema.String)),
+    name: optionalString,
     role_group: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("FullUser", "Stakeholder"), Schema.String))),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
-    summary: Schema.optional(Schema.NullOr(Schema.String)),
-    type: Schema.optional(Schema.NullOr(Schema.String)),
-    valid_roles: Schema.optional(Schema.NullOr(Schema.Array(Schema.String)))
+    self: optionalString,
+    summary: optionalString,
+    type: optionalString,
+    valid_roles: optionalStrings
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "GetUserLicenseResult" })
 
 /**
@@ -13951,15 +13959,15 @@ export type GetUserLicenseResult = typeof GetUserLicenseResult.Type
 export const NotificationRule = /*#__PURE__*/ Schema.Struct(
   {
     contact_method: Schema.optional(Schema.NullOr(ContactMethodReference)),
-    html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
-    start_delay_in_minutes: Schema.optional(Schema.NullOr(Schema.Number)),
-    summary: Schema.optional(Schema.NullOr(Schema.String)),
+    html_url: optionalString,
+    id: optionalString,
+    self: optionalString,
+    start_delay_in_minutes: optionalNumber,
+    summary: optionalString,
     type: Schema.Union(Schema.Literal("assignment_notification_rule"), Schema.String),
     urgency: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("high", "low"), Schema.String)))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "NotificationRule" })
 
 /**
@@ -14024,10 +14032,10 @@ export type GetUserNotificationRulesResult = typeof GetUserNotificationRulesResu
  */
 export const GetUserNotificationSubscriptionsResult = /*#__PURE__*/ Schema.Array(Schema.Struct(
   {
-    subscribable_name: Schema.optional(Schema.NullOr(Schema.String)),
+    subscribable_name: optionalString,
     subscription: Schema.optional(Schema.NullOr(NotificationSubscription))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 )).annotations({ identifier: "GetUserNotificationSubscriptionsResult" })
 
 /**
@@ -14061,13 +14069,13 @@ export type GetUserNotificationSubscriptionsResult = typeof GetUserNotificationS
  */
 export const UserSession = /*#__PURE__*/ Schema.Struct(
   {
-    created_at: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    summary: Schema.optional(Schema.NullOr(Schema.String)),
+    created_at: optionalString,
+    id: optionalString,
+    summary: optionalString,
     type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("browser", "oauth"), Schema.String))),
-    user_id: Schema.optional(Schema.NullOr(Schema.String))
+    user_id: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "UserSession" })
 
 /**
@@ -14134,7 +14142,7 @@ export const StatusUpdateNotificationRule = /*#__PURE__*/ Schema.Struct(
   {
     contact_method: Schema.optional(Schema.NullOr(ContactMethodReference))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "StatusUpdateNotificationRule" })
 
 /**
@@ -14199,19 +14207,19 @@ export type GetUserStatusUpdateNotificationRulesResult = typeof GetUserStatusUpd
  */
 export const Vendor = /*#__PURE__*/ Schema.Struct(
   {
-    description: Schema.optional(Schema.NullOr(Schema.String)),
-    html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    integration_guide_url: Schema.optional(Schema.NullOr(Schema.String)),
-    logo_url: Schema.optional(Schema.NullOr(Schema.String)),
-    name: Schema.optional(Schema.NullOr(Schema.String)),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
-    summary: Schema.optional(Schema.NullOr(Schema.String)),
-    thumbnail_url: Schema.optional(Schema.NullOr(Schema.String)),
-    type: Schema.optional(Schema.NullOr(Schema.String)),
-    website_url: Schema.optional(Schema.NullOr(Schema.String))
+    description: optionalString,
+    html_url: optionalString,
+    id: optionalString,
+    integration_guide_url: optionalString,
+    logo_url: optionalString,
+    name: optionalString,
+    self: optionalString,
+    summary: optionalString,
+    thumbnail_url: optionalString,
+    type: optionalString,
+    website_url: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "Vendor" })
 
 /**
@@ -14278,30 +14286,30 @@ export const IncidentNote = /*#__PURE__*/ Schema.Struct(
   {
     channel: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        html_url: Schema.optional(Schema.NullOr(Schema.String)),
-        id: Schema.optional(Schema.NullOr(Schema.String)),
-        self: Schema.optional(Schema.NullOr(Schema.String)),
-        summary: Schema.optional(Schema.NullOr(Schema.String)),
-        type: Schema.optional(Schema.NullOr(Schema.String))
+        html_url: optionalString,
+        id: optionalString,
+        self: optionalString,
+        summary: optionalString,
+        type: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    content: Schema.optional(Schema.NullOr(Schema.String)),
-    created_at: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    updated_at: Schema.optional(Schema.NullOr(Schema.String)),
+    content: optionalString,
+    created_at: optionalString,
+    id: optionalString,
+    updated_at: optionalString,
     user: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        html_url: Schema.optional(Schema.NullOr(Schema.String)),
-        id: Schema.optional(Schema.NullOr(Schema.String)),
-        self: Schema.optional(Schema.NullOr(Schema.String)),
-        summary: Schema.optional(Schema.NullOr(Schema.String)),
+        html_url: optionalString,
+        id: optionalString,
+        self: optionalString,
+        summary: optionalString,
         type: Schema.Union(Schema.Literal("user_reference", "bot_user_reference"), Schema.String)
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     )))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "IncidentNote" })
 
 /**
@@ -14335,23 +14343,23 @@ export type IncidentNote = typeof IncidentNote.Type
  */
 export const IncidentType = /*#__PURE__*/ Schema.Struct(
   {
-    created_at: Schema.optional(Schema.NullOr(Schema.String)),
-    description: Schema.optional(Schema.NullOr(Schema.String)),
-    display_name: Schema.optional(Schema.NullOr(Schema.String)),
-    enabled: Schema.optional(Schema.NullOr(Schema.Boolean)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    name: Schema.optional(Schema.NullOr(Schema.String)),
+    created_at: optionalString,
+    description: optionalString,
+    display_name: optionalString,
+    enabled: optionalBoolean,
+    id: optionalString,
+    name: optionalString,
     parent: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        id: Schema.optional(Schema.NullOr(Schema.String)),
-        type: Schema.optional(Schema.NullOr(Schema.String))
+        id: optionalString,
+        type: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    type: Schema.optional(Schema.NullOr(Schema.String)),
-    updated_at: Schema.optional(Schema.NullOr(Schema.String))
+    type: optionalString,
+    updated_at: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "IncidentType" })
 
 /**
@@ -14385,20 +14393,20 @@ export type IncidentType = typeof IncidentType.Type
  */
 export const IncidentTypeCustomFieldWithOptions = /*#__PURE__*/ Schema.Struct(
   {
-    created_at: Schema.optional(Schema.NullOr(Schema.String)),
+    created_at: optionalString,
     data_type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("boolean", "integer", "float", "string", "datetime", "url"), Schema.String))),
     default_value: Schema.optional(Schema.NullOr(Schema.Union(
       Schema.Struct(
         {
-          value: Schema.optional(Schema.NullOr(Schema.Boolean))
+          value: optionalBoolean
         },
-        Schema.Record({ key: Schema.String, value: Schema.Unknown })
+        extraFields
       ),
       Schema.Struct(
         {
-          value: Schema.optional(Schema.NullOr(Schema.Number))
+          value: optionalNumber
         },
-        Schema.Record({ key: Schema.String, value: Schema.Unknown })
+        extraFields
       ),
       Schema.Struct(
         {
@@ -14407,44 +14415,44 @@ export const IncidentTypeCustomFieldWithOptions = /*#__PURE__*/ Schema.Struct(
             Schema.NullOr(Schema.Array(Schema.String))
           )))
         },
-        Schema.Record({ key: Schema.String, value: Schema.Unknown })
+        extraFields
       ),
       Schema.Struct(
         {
-          value: Schema.optional(Schema.NullOr(Schema.String))
+          value: optionalString
         },
-        Schema.Record({ key: Schema.String, value: Schema.Unknown })
+        extraFields
       )
     ))),
-    description: Schema.optional(Schema.NullOr(Schema.String)),
-    display_name: Schema.optional(Schema.NullOr(Schema.String)),
-    enabled: Schema.optional(Schema.NullOr(Schema.Boolean)),
+    description: optionalString,
+    display_name: optionalString,
+    enabled: optionalBoolean,
     field_options: Schema.optional(Schema.NullOr(Schema.Array(Schema.Struct(
       {
-        created_at: Schema.optional(Schema.NullOr(Schema.String)),
+        created_at: optionalString,
         data: Schema.optional(Schema.NullOr(Schema.Struct(
           {
             data_type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("string"), Schema.String))),
-            value: Schema.optional(Schema.NullOr(Schema.String))
+            value: optionalString
           },
-          Schema.Record({ key: Schema.String, value: Schema.Unknown })
+          extraFields
         ))),
-        id: Schema.optional(Schema.NullOr(Schema.String)),
+        id: optionalString,
         type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("field_option"), Schema.String))),
-        updated_at: Schema.optional(Schema.NullOr(Schema.String))
+        updated_at: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     )))),
     field_type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("single_value", "single_value_fixed", "multi_value", "multi_value_fixed"), Schema.String))),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    incident_type: Schema.optional(Schema.NullOr(Schema.String)),
-    name: Schema.optional(Schema.NullOr(Schema.String)),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
-    summary: Schema.optional(Schema.NullOr(Schema.String)),
+    id: optionalString,
+    incident_type: optionalString,
+    name: optionalString,
+    self: optionalString,
+    summary: optionalString,
     type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("field"), Schema.String))),
-    updated_at: Schema.optional(Schema.NullOr(Schema.String))
+    updated_at: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "IncidentTypeCustomFieldWithOptions" })
 
 /**
@@ -14478,20 +14486,20 @@ export type IncidentTypeCustomFieldWithOptions = typeof IncidentTypeCustomFieldW
  */
 export const IncidentTypeCustomFields = /*#__PURE__*/ Schema.Struct(
   {
-    created_at: Schema.optional(Schema.NullOr(Schema.String)),
+    created_at: optionalString,
     data_type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("boolean", "integer", "float", "string", "datetime", "url"), Schema.String))),
     default_value: Schema.optional(Schema.NullOr(Schema.Union(
       Schema.Struct(
         {
-          value: Schema.optional(Schema.NullOr(Schema.Boolean))
+          value: optionalBoolean
         },
-        Schema.Record({ key: Schema.String, value: Schema.Unknown })
+        extraFields
       ),
       Schema.Struct(
         {
-          value: Schema.optional(Schema.NullOr(Schema.Number))
+          value: optionalNumber
         },
-        Schema.Record({ key: Schema.String, value: Schema.Unknown })
+        extraFields
       ),
       Schema.Struct(
         {
@@ -14500,29 +14508,29 @@ export const IncidentTypeCustomFields = /*#__PURE__*/ Schema.Struct(
             Schema.NullOr(Schema.Array(Schema.String))
           )))
         },
-        Schema.Record({ key: Schema.String, value: Schema.Unknown })
+        extraFields
       ),
       Schema.Struct(
         {
-          value: Schema.optional(Schema.NullOr(Schema.String))
+          value: optionalString
         },
-        Schema.Record({ key: Schema.String, value: Schema.Unknown })
+        extraFields
       )
     ))),
-    description: Schema.optional(Schema.NullOr(Schema.String)),
-    display_name: Schema.optional(Schema.NullOr(Schema.String)),
-    enabled: Schema.optional(Schema.NullOr(Schema.Boolean)),
+    description: optionalString,
+    display_name: optionalString,
+    enabled: optionalBoolean,
     field_options: Schema.optional(Schema.NullOr(Schema.Array(CustomFieldsEditableFieldOption))),
     field_type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("single_value", "single_value_fixed", "multi_value", "multi_value_fixed"), Schema.String))),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    incident_type: Schema.optional(Schema.NullOr(Schema.String)),
-    name: Schema.optional(Schema.NullOr(Schema.String)),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
-    summary: Schema.optional(Schema.NullOr(Schema.String)),
+    id: optionalString,
+    incident_type: optionalString,
+    name: optionalString,
+    self: optionalString,
+    summary: optionalString,
     type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("field"), Schema.String))),
-    updated_at: Schema.optional(Schema.NullOr(Schema.String))
+    updated_at: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "IncidentTypeCustomFields" })
 
 /**
@@ -14556,104 +14564,104 @@ export type IncidentTypeCustomFields = typeof IncidentTypeCustomFields.Type
  */
 export const IncidentWorkflow = /*#__PURE__*/ Schema.Struct(
   {
-    created_at: Schema.optional(Schema.NullOr(Schema.String)),
-    description: Schema.optional(Schema.NullOr(Schema.String)),
-    html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    is_enabled: Schema.optional(Schema.NullOr(Schema.Boolean)),
-    name: Schema.optional(Schema.NullOr(Schema.String)),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
+    created_at: optionalString,
+    description: optionalString,
+    html_url: optionalString,
+    id: optionalString,
+    is_enabled: optionalBoolean,
+    name: optionalString,
+    self: optionalString,
     steps: Schema.optional(Schema.NullOr(Schema.Array(Schema.Struct(
       {
         action_configuration: Schema.optional(Schema.NullOr(Schema.Struct(
           {
-            action_id: Schema.optional(Schema.NullOr(Schema.String)),
-            description: Schema.optional(Schema.NullOr(Schema.String)),
+            action_id: optionalString,
+            description: optionalString,
             inline_steps_inputs: Schema.optional(Schema.NullOr(Schema.Array(Schema.Struct(
               {
-                name: Schema.optional(Schema.NullOr(Schema.String)),
+                name: optionalString,
                 value: Schema.optional(Schema.NullOr(Schema.Struct(
                   {
                     steps: Schema.optional(Schema.NullOr(Schema.Array(Schema.Struct(
                       {
                         action_configuration: Schema.optional(Schema.NullOr(Schema.Struct(
                           {
-                            action_id: Schema.optional(Schema.NullOr(Schema.String)),
-                            description: Schema.optional(Schema.NullOr(Schema.String)),
+                            action_id: optionalString,
+                            description: optionalString,
                             inputs: Schema.optional(Schema.NullOr(Schema.Array(Schema.Struct(
                               {
-                                name: Schema.optional(Schema.NullOr(Schema.String)),
-                                parameter_type: Schema.optional(Schema.NullOr(Schema.String)),
-                                value: Schema.optional(Schema.NullOr(Schema.String))
+                                name: optionalString,
+                                parameter_type: optionalString,
+                                value: optionalString
                               },
-                              Schema.Record({ key: Schema.String, value: Schema.Unknown })
+                              extraFields
                             )))),
                             outputs: Schema.optional(Schema.NullOr(Schema.Array(Schema.Struct(
                               {
-                                name: Schema.optional(Schema.NullOr(Schema.String)),
-                                parameter_type: Schema.optional(Schema.NullOr(Schema.String)),
-                                reference_name: Schema.optional(Schema.NullOr(Schema.String))
+                                name: optionalString,
+                                parameter_type: optionalString,
+                                reference_name: optionalString
                               },
-                              Schema.Record({ key: Schema.String, value: Schema.Unknown })
+                              extraFields
                             ))))
                           },
-                          Schema.Record({ key: Schema.String, value: Schema.Unknown })
+                          extraFields
                         ))),
-                        html_url: Schema.optional(Schema.NullOr(Schema.String)),
-                        id: Schema.optional(Schema.NullOr(Schema.String)),
-                        name: Schema.optional(Schema.NullOr(Schema.String)),
-                        self: Schema.optional(Schema.NullOr(Schema.String)),
-                        summary: Schema.optional(Schema.NullOr(Schema.String)),
+                        html_url: optionalString,
+                        id: optionalString,
+                        name: optionalString,
+                        self: optionalString,
+                        summary: optionalString,
                         type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("step"), Schema.String)))
                       },
-                      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+                      extraFields
                     ))))
                   },
-                  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+                  extraFields
                 )))
               },
-              Schema.Record({ key: Schema.String, value: Schema.Unknown })
+              extraFields
             )))),
             inputs: Schema.optional(Schema.NullOr(Schema.Array(Schema.Struct(
               {
-                name: Schema.optional(Schema.NullOr(Schema.String)),
-                parameter_type: Schema.optional(Schema.NullOr(Schema.String)),
-                value: Schema.optional(Schema.NullOr(Schema.String))
+                name: optionalString,
+                parameter_type: optionalString,
+                value: optionalString
               },
-              Schema.Record({ key: Schema.String, value: Schema.Unknown })
+              extraFields
             )))),
             outputs: Schema.optional(Schema.NullOr(Schema.Array(Schema.Struct(
               {
-                name: Schema.optional(Schema.NullOr(Schema.String)),
-                parameter_type: Schema.optional(Schema.NullOr(Schema.String)),
-                reference_name: Schema.optional(Schema.NullOr(Schema.String))
+                name: optionalString,
+                parameter_type: optionalString,
+                reference_name: optionalString
               },
-              Schema.Record({ key: Schema.String, value: Schema.Unknown })
+              extraFields
             ))))
           },
-          Schema.Record({ key: Schema.String, value: Schema.Unknown })
+          extraFields
         ))),
-        description: Schema.optional(Schema.NullOr(Schema.String)),
-        html_url: Schema.optional(Schema.NullOr(Schema.String)),
-        id: Schema.optional(Schema.NullOr(Schema.String)),
-        name: Schema.optional(Schema.NullOr(Schema.String)),
-        self: Schema.optional(Schema.NullOr(Schema.String)),
-        summary: Schema.optional(Schema.NullOr(Schema.String)),
+        description: optionalString,
+        html_url: optionalString,
+        id: optionalString,
+        name: optionalString,
+        self: optionalString,
+        summary: optionalString,
         type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("step"), Schema.String)))
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     )))),
-    summary: Schema.optional(Schema.NullOr(Schema.String)),
+    summary: optionalString,
     team: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        id: Schema.optional(Schema.NullOr(Schema.String)),
+        id: optionalString,
         type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("team_reference"), Schema.String)))
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
     type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("incident_workflow"), Schema.String)))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "IncidentWorkflow" })
 
 /**
@@ -14689,47 +14697,47 @@ export const IncidentWorkflowAction = /*#__PURE__*/ Schema.Struct(
   {
     action_tier: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("basic-action", "standard-action", "premium-action"), Schema.String))),
     action_type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("action", "trigger"), Schema.String))),
-    created_at: Schema.optional(Schema.NullOr(Schema.String)),
-    created_by_user_id: Schema.optional(Schema.NullOr(Schema.String)),
-    description: Schema.optional(Schema.NullOr(Schema.String)),
-    domain_name: Schema.optional(Schema.NullOr(Schema.String)),
-    function_name: Schema.optional(Schema.NullOr(Schema.String)),
-    html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
+    created_at: optionalString,
+    created_by_user_id: optionalString,
+    description: optionalString,
+    domain_name: optionalString,
+    function_name: optionalString,
+    html_url: optionalString,
+    id: optionalString,
     inputs: Schema.optional(Schema.NullOr(Schema.Array(Schema.Struct(
       {
-        advanced: Schema.optional(Schema.NullOr(Schema.Boolean)),
-        connection_type_id: Schema.optional(Schema.NullOr(Schema.String)),
-        default_value: Schema.optional(Schema.NullOr(Schema.String)),
-        description: Schema.optional(Schema.NullOr(Schema.String)),
-        is_hidden: Schema.optional(Schema.NullOr(Schema.Boolean)),
-        is_required: Schema.optional(Schema.NullOr(Schema.Boolean)),
-        metadata: Schema.optional(Schema.NullOr(Schema.String)),
-        name: Schema.optional(Schema.NullOr(Schema.String)),
+        advanced: optionalBoolean,
+        connection_type_id: optionalString,
+        default_value: optionalString,
+        description: optionalString,
+        is_hidden: optionalBoolean,
+        is_required: optionalBoolean,
+        metadata: optionalString,
+        name: optionalString,
         type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("text", "password", "integer", "decimal", "date", "dateTime", "boolean", "singleChoice", "multipleChoice", "json", "connection", "trigger"), Schema.String)))
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     )))),
-    metadata: Schema.optional(Schema.NullOr(Schema.String)),
-    name: Schema.optional(Schema.NullOr(Schema.String)),
+    metadata: optionalString,
+    name: optionalString,
     outputs: Schema.optional(Schema.NullOr(Schema.Array(Schema.Struct(
       {
-        description: Schema.optional(Schema.NullOr(Schema.String)),
-        name: Schema.optional(Schema.NullOr(Schema.String)),
+        description: optionalString,
+        name: optionalString,
         type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("text", "password", "integer", "decimal", "date", "dateTime", "boolean", "singleChoice", "multipleChoice", "json"), Schema.String)))
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     )))),
-    package_name: Schema.optional(Schema.NullOr(Schema.String)),
-    search_keywords: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
-    summary: Schema.optional(Schema.NullOr(Schema.String)),
-    tags: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
+    package_name: optionalString,
+    search_keywords: optionalStrings,
+    self: optionalString,
+    summary: optionalString,
+    tags: optionalStrings,
     trigger_type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("polling", "subscription", "web"), Schema.String))),
     type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("action"), Schema.String))),
-    version: Schema.optional(Schema.NullOr(Schema.Number))
+    version: optionalNumber
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "IncidentWorkflowAction" })
 
 /**
@@ -14763,11 +14771,11 @@ export type IncidentWorkflowAction = typeof IncidentWorkflowAction.Type
  */
 export const IncidentWorkflowInstance = /*#__PURE__*/ Schema.Struct(
   {
-    id: Schema.optional(Schema.NullOr(Schema.String)),
+    id: optionalString,
     incident: Schema.optional(Schema.NullOr(Reference)),
     type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("incident_workflow_instance"), Schema.String)))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "IncidentWorkflowInstance" })
 
 /**
@@ -14801,47 +14809,47 @@ export type IncidentWorkflowInstance = typeof IncidentWorkflowInstance.Type
  */
 export const IncidentWorkflowTrigger = /*#__PURE__*/ Schema.Struct(
   {
-    condition: Schema.optional(Schema.NullOr(Schema.String)),
-    html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    incident_types: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
-    is_disabled: Schema.optional(Schema.NullOr(Schema.Boolean)),
-    is_subscribed_to_all_services: Schema.optional(Schema.NullOr(Schema.Boolean)),
+    condition: optionalString,
+    html_url: optionalString,
+    id: optionalString,
+    incident_types: optionalStrings,
+    is_disabled: optionalBoolean,
+    is_subscribed_to_all_services: optionalBoolean,
     permissions: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        restricted: Schema.optional(Schema.NullOr(Schema.Boolean)),
-        team_id: Schema.optional(Schema.NullOr(Schema.String))
+        restricted: optionalBoolean,
+        team_id: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
+    self: optionalString,
     services: Schema.optional(Schema.NullOr(Schema.Array(Schema.Struct(
       {
-        html_url: Schema.optional(Schema.NullOr(Schema.String)),
-        id: Schema.optional(Schema.NullOr(Schema.String)),
-        self: Schema.optional(Schema.NullOr(Schema.String)),
-        summary: Schema.optional(Schema.NullOr(Schema.String)),
+        html_url: optionalString,
+        id: optionalString,
+        self: optionalString,
+        summary: optionalString,
         type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("service"), Schema.String)))
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     )))),
-    summary: Schema.optional(Schema.NullOr(Schema.String)),
+    summary: optionalString,
     trigger_type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("conditional", "manual", "incident_type"), Schema.String))),
-    trigger_type_name: Schema.optional(Schema.NullOr(Schema.String)),
-    trigger_url: Schema.optional(Schema.NullOr(Schema.String)),
+    trigger_type_name: optionalString,
+    trigger_url: optionalString,
     type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("workflow_trigger"), Schema.String))),
     workflow: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        html_url: Schema.optional(Schema.NullOr(Schema.String)),
-        id: Schema.optional(Schema.NullOr(Schema.String)),
-        name: Schema.optional(Schema.NullOr(Schema.String)),
-        self: Schema.optional(Schema.NullOr(Schema.String)),
+        html_url: optionalString,
+        id: optionalString,
+        name: optionalString,
+        self: optionalString,
         type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("workflow_reference"), Schema.String)))
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     )))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "IncidentWorkflowTrigger" })
 
 /**
@@ -14875,13 +14883,13 @@ export type IncidentWorkflowTrigger = typeof IncidentWorkflowTrigger.Type
  */
 export const VendorReference = /*#__PURE__*/ Schema.Struct(
   {
-    html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
-    summary: Schema.optional(Schema.NullOr(Schema.String)),
+    html_url: optionalString,
+    id: optionalString,
+    self: optionalString,
+    summary: optionalString,
     type: Schema.Union(Schema.Literal("vendor_reference"), Schema.String)
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "VendorReference" })
 
 /**
@@ -14915,33 +14923,33 @@ export type VendorReference = typeof VendorReference.Type
  */
 export const Integration = /*#__PURE__*/ Schema.Struct(
   {
-    created_at: Schema.optional(Schema.NullOr(Schema.String)),
+    created_at: optionalString,
     email_filter_mode: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("all-email", "or-rules-email", "and-rules-email"), Schema.String))),
     email_filters: Schema.optional(Schema.NullOr(Schema.Array(Schema.Struct(
       {
         body_mode: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("match", "no-match", "always"), Schema.String))),
-        body_regex: Schema.optional(Schema.NullOr(Schema.String)),
+        body_regex: optionalString,
         from_email_mode: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("match", "no-match", "always"), Schema.String))),
-        from_email_regex: Schema.optional(Schema.NullOr(Schema.String)),
+        from_email_regex: optionalString,
         subject_mode: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("match", "no-match", "always"), Schema.String))),
-        subject_regex: Schema.optional(Schema.NullOr(Schema.String))
+        subject_regex: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     )))),
     email_incident_creation: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("on_new_email", "on_new_email_subject", "only_if_no_open_incidents", "use_rules"), Schema.String))),
     email_parsers: Schema.optional(Schema.NullOr(Schema.Array(EmailParser))),
     email_parsing_fallback: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("open_new_incident", "discard"), Schema.String))),
-    html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    integration_email: Schema.optional(Schema.NullOr(Schema.String)),
-    name: Schema.optional(Schema.NullOr(Schema.String)),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
+    html_url: optionalString,
+    id: optionalString,
+    integration_email: optionalString,
+    name: optionalString,
+    self: optionalString,
     service: Schema.optional(Schema.NullOr(ServiceReference)),
-    summary: Schema.optional(Schema.NullOr(Schema.String)),
+    summary: optionalString,
     type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("aws_cloudwatch_inbound_integration", "cloudkick_inbound_integration", "event_transformer_api_inbound_integration", "generic_email_inbound_integration", "generic_events_api_inbound_integration", "keynote_inbound_integration", "nagios_inbound_integration", "pingdom_inbound_integration", "sql_monitor_inbound_integration", "events_api_v2_inbound_integration"), Schema.String))),
     vendor: Schema.optional(Schema.NullOr(VendorReference))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "Integration" })
 
 /**
@@ -14976,11 +14984,11 @@ export type Integration = typeof Integration.Type
 export const IpAllowList = /*#__PURE__*/ Schema.Struct(
   {
     cidr_entries: Schema.optional(Schema.NullOr(Schema.Array(CidrEntry))),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
+    id: optionalString,
     state: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("enabled", "disabled"), Schema.String))),
     type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("ip_allow_list"), Schema.String)))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "IpAllowList" })
 
 /**
@@ -15014,19 +15022,19 @@ export type IpAllowList = typeof IpAllowList.Type
  */
 export const LicenseWithCounts = /*#__PURE__*/ Schema.Struct(
   {
-    allocations_available: Schema.optional(Schema.NullOr(Schema.Number)),
-    current_value: Schema.optional(Schema.NullOr(Schema.Number)),
-    description: Schema.optional(Schema.NullOr(Schema.String)),
-    html_url: Schema.optional(Schema.NullOr(Schema.String)),
+    allocations_available: optionalNumber,
+    current_value: optionalNumber,
+    description: optionalString,
+    html_url: optionalString,
     id: Schema.String,
-    name: Schema.optional(Schema.NullOr(Schema.String)),
+    name: optionalString,
     role_group: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("FullUser", "Stakeholder"), Schema.String))),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
-    summary: Schema.optional(Schema.NullOr(Schema.String)),
-    type: Schema.optional(Schema.NullOr(Schema.String)),
-    valid_roles: Schema.optional(Schema.NullOr(Schema.Array(Schema.String)))
+    self: optionalString,
+    summary: optionalString,
+    type: optionalString,
+    valid_roles: optionalStrings
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "LicenseWithCounts" })
 
 /**
@@ -15312,40 +15320,40 @@ export type ListEventOrchestrationFeatureEnablementsResult = typeof ListEventOrc
  */
 export const ListEventOrchestrationsItem = /*#__PURE__*/ Schema.Struct(
   {
-    created_at: Schema.optional(Schema.NullOr(Schema.String)),
+    created_at: optionalString,
     created_by: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        id: Schema.optional(Schema.NullOr(Schema.String)),
-        self: Schema.optional(Schema.NullOr(Schema.String)),
-        type: Schema.optional(Schema.NullOr(Schema.String))
+        id: optionalString,
+        self: optionalString,
+        type: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    description: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    name: Schema.optional(Schema.NullOr(Schema.String)),
-    routes: Schema.optional(Schema.NullOr(Schema.Number)),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
+    description: optionalString,
+    id: optionalString,
+    name: optionalString,
+    routes: optionalNumber,
+    self: optionalString,
     team: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        id: Schema.optional(Schema.NullOr(Schema.String)),
-        self: Schema.optional(Schema.NullOr(Schema.String)),
-        type: Schema.optional(Schema.NullOr(Schema.String))
+        id: optionalString,
+        self: optionalString,
+        type: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    updated_at: Schema.optional(Schema.NullOr(Schema.String)),
+    updated_at: optionalString,
     updated_by: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        id: Schema.optional(Schema.NullOr(Schema.String)),
-        self: Schema.optional(Schema.NullOr(Schema.String)),
-        type: Schema.optional(Schema.NullOr(Schema.String))
+        id: optionalString,
+        self: optionalString,
+        type: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    version: Schema.optional(Schema.NullOr(Schema.String))
+    version: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "ListEventOrchestrationsItem" })
 
 /**
@@ -15463,36 +15471,36 @@ export const ListIncidentRelatedChangeEventsResult = /*#__PURE__*/ Schema.Array(
       {
         reason: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("most_recent", "related_service", "intelligent"), Schema.String)))
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    custom_details: Schema.optional(Schema.NullOr(Schema.Record({ key: Schema.String, value: Schema.Unknown }))),
-    html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
+    custom_details: Schema.optional(Schema.NullOr(extraFields)),
+    html_url: optionalString,
+    id: optionalString,
     images: Schema.optional(Schema.NullOr(Schema.Array(Schema.Struct(
       {
-        alt: Schema.optional(Schema.NullOr(Schema.String)),
-        href: Schema.optional(Schema.NullOr(Schema.String)),
-        src: Schema.optional(Schema.NullOr(Schema.String))
+        alt: optionalString,
+        href: optionalString,
+        src: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     )))),
     integration: Schema.optional(Schema.NullOr(IntegrationReference)),
     links: Schema.optional(Schema.NullOr(Schema.Array(Schema.Struct(
       {
-        href: Schema.optional(Schema.NullOr(Schema.String)),
-        text: Schema.optional(Schema.NullOr(Schema.String))
+        href: optionalString,
+        text: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     )))),
-    routing_key: Schema.optional(Schema.NullOr(Schema.String)),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
+    routing_key: optionalString,
+    self: optionalString,
     services: Schema.optional(Schema.NullOr(Schema.Array(ServiceReference))),
-    source: Schema.optional(Schema.NullOr(Schema.String)),
-    summary: Schema.optional(Schema.NullOr(Schema.String)),
-    timestamp: Schema.optional(Schema.NullOr(Schema.String)),
+    source: optionalString,
+    summary: optionalString,
+    timestamp: optionalString,
     type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("change_event"), Schema.String)))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 )).annotations({ identifier: "ListIncidentRelatedChangeEventsResult" })
 
 /**
@@ -15650,24 +15658,24 @@ export type ListIpAllowListsResult = typeof ListIpAllowListsResult.Type
  */
 export const ListLicenseAllocationsItem = /*#__PURE__*/ Schema.Struct(
   {
-    allocated_at: Schema.optional(Schema.NullOr(Schema.String)),
+    allocated_at: optionalString,
     license: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        description: Schema.optional(Schema.NullOr(Schema.String)),
-        html_url: Schema.optional(Schema.NullOr(Schema.String)),
+        description: optionalString,
+        html_url: optionalString,
         id: Schema.String,
-        name: Schema.optional(Schema.NullOr(Schema.String)),
+        name: optionalString,
         role_group: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("FullUser", "Stakeholder"), Schema.String))),
-        self: Schema.optional(Schema.NullOr(Schema.String)),
-        summary: Schema.optional(Schema.NullOr(Schema.String)),
-        type: Schema.optional(Schema.NullOr(Schema.String)),
-        valid_roles: Schema.optional(Schema.NullOr(Schema.Array(Schema.String)))
+        self: optionalString,
+        summary: optionalString,
+        type: optionalString,
+        valid_roles: optionalStrings
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
     user: Schema.optional(Schema.NullOr(UserReference))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "ListLicenseAllocationsItem" })
 
 /**
@@ -15779,16 +15787,16 @@ export type ListLogEntriesItem = typeof ListLogEntriesItem.Type
  */
 export const OAuthClient = /*#__PURE__*/ Schema.Struct(
   {
-    client_id: Schema.optional(Schema.NullOr(Schema.String)),
+    client_id: optionalString,
     grant_type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("client_credentials"), Schema.String))),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    name: Schema.optional(Schema.NullOr(Schema.String)),
-    scope: Schema.optional(Schema.NullOr(Schema.String)),
+    id: optionalString,
+    name: optionalString,
+    scope: optionalString,
     status: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("active", "error"), Schema.String))),
-    token_url: Schema.optional(Schema.NullOr(Schema.String)),
+    token_url: optionalString,
     type: Schema.Union(Schema.Literal("oauth_client"), Schema.String)
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "OAuthClient" })
 
 /**
@@ -15853,17 +15861,17 @@ export type ListOauthClientsResult = typeof ListOauthClientsResult.Type
  */
 export const OrchestrationIntegration = /*#__PURE__*/ Schema.Struct(
   {
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    label: Schema.optional(Schema.NullOr(Schema.String)),
+    id: optionalString,
+    label: optionalString,
     parameters: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        routing_key: Schema.optional(Schema.NullOr(Schema.String)),
-        type: Schema.optional(Schema.NullOr(Schema.String))
+        routing_key: optionalString,
+        type: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     )))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "OrchestrationIntegration" })
 
 /**
@@ -15928,28 +15936,28 @@ export type ListOrchestrationIntegrationsResult = typeof ListOrchestrationIntegr
  */
 export const StandardApplied = /*#__PURE__*/ Schema.Struct(
   {
-    resource_id: Schema.optional(Schema.NullOr(Schema.String)),
+    resource_id: optionalString,
     resource_type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("technical_service"), Schema.String))),
     score: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        passing: Schema.optional(Schema.NullOr(Schema.Number)),
-        total: Schema.optional(Schema.NullOr(Schema.Number))
+        passing: optionalNumber,
+        total: optionalNumber
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
     standards: Schema.optional(Schema.NullOr(Schema.Array(Schema.Struct(
       {
-        active: Schema.optional(Schema.NullOr(Schema.Boolean)),
-        description: Schema.optional(Schema.NullOr(Schema.String)),
-        id: Schema.optional(Schema.NullOr(Schema.String)),
-        name: Schema.optional(Schema.NullOr(Schema.String)),
-        pass: Schema.optional(Schema.NullOr(Schema.Boolean)),
-        type: Schema.optional(Schema.NullOr(Schema.String))
+        active: optionalBoolean,
+        description: optionalString,
+        id: optionalString,
+        name: optionalString,
+        pass: optionalBoolean,
+        type: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "StandardApplied" })
 
 /**
@@ -16076,19 +16084,19 @@ export type ListScheduleUsersResult = typeof ListScheduleUsersResult.Type
  */
 export const ServiceCustomFieldsFieldOptionReadModel = /*#__PURE__*/ Schema.Struct(
   {
-    created_at: Schema.optional(Schema.NullOr(Schema.String)),
+    created_at: optionalString,
     data: Schema.optional(Schema.NullOr(Schema.Struct(
       {
         data_type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("string"), Schema.String))),
-        value: Schema.optional(Schema.NullOr(Schema.String))
+        value: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
+    id: optionalString,
     type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("field_option"), Schema.String))),
-    updated_at: Schema.optional(Schema.NullOr(Schema.String))
+    updated_at: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "ServiceCustomFieldsFieldOptionReadModel" })
 
 /**
@@ -16153,21 +16161,21 @@ export type ListServiceCustomFieldOptionsResult = typeof ListServiceCustomFieldO
  */
 export const ServiceCustomFieldsFieldReadModel = /*#__PURE__*/ Schema.Struct(
   {
-    created_at: Schema.optional(Schema.NullOr(Schema.String)),
+    created_at: optionalString,
     data_type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("boolean", "integer", "float", "string", "datetime", "url"), Schema.String))),
-    description: Schema.optional(Schema.NullOr(Schema.String)),
-    display_name: Schema.optional(Schema.NullOr(Schema.String)),
+    description: optionalString,
+    display_name: optionalString,
     enabled: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal(true, false), Schema.Boolean))),
     field_options: Schema.optional(Schema.NullOr(Schema.Array(ServiceCustomFieldsFieldOptionReadModel))),
     field_type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("single_value", "single_value_fixed", "multi_value", "multi_value_fixed"), Schema.String))),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    name: Schema.optional(Schema.NullOr(Schema.String)),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
-    summary: Schema.optional(Schema.NullOr(Schema.String)),
+    id: optionalString,
+    name: optionalString,
+    self: optionalString,
+    summary: optionalString,
     type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("field"), Schema.String))),
-    updated_at: Schema.optional(Schema.NullOr(Schema.String))
+    updated_at: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "ServiceCustomFieldsFieldReadModel" })
 
 /**
@@ -16263,15 +16271,15 @@ export type ListServiceFeatureEnablementsResult = typeof ListServiceFeatureEnabl
  */
 export const ServiceNowCredentials = /*#__PURE__*/ Schema.Struct(
   {
-    created_at: Schema.optional(Schema.NullOr(Schema.String)),
-    deleted_at: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    instance_endpoint: Schema.optional(Schema.NullOr(Schema.String)),
-    password: Schema.optional(Schema.NullOr(Schema.String)),
-    updated_at: Schema.optional(Schema.NullOr(Schema.String)),
-    user: Schema.optional(Schema.NullOr(Schema.String))
+    created_at: optionalString,
+    deleted_at: optionalString,
+    id: optionalString,
+    instance_endpoint: optionalString,
+    password: optionalString,
+    updated_at: optionalString,
+    user: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "ServiceNowCredentials" })
 
 /**
@@ -16305,11 +16313,11 @@ export type ServiceNowCredentials = typeof ServiceNowCredentials.Type
  */
 export const ServiceNowFieldMapping = /*#__PURE__*/ Schema.Struct(
   {
-    event_field: Schema.optional(Schema.NullOr(Schema.String)),
-    servicenow_field: Schema.optional(Schema.NullOr(Schema.String)),
+    event_field: optionalString,
+    servicenow_field: optionalString,
     type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("query", "enriched", "discriminator"), Schema.String)))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "ServiceNowFieldMapping" })
 
 /**
@@ -16343,17 +16351,17 @@ export type ServiceNowFieldMapping = typeof ServiceNowFieldMapping.Type
  */
 export const ServiceNowTable = /*#__PURE__*/ Schema.Struct(
   {
-    ci_table_name: Schema.optional(Schema.NullOr(Schema.String)),
-    created_at: Schema.optional(Schema.NullOr(Schema.String)),
-    deleted_at: Schema.optional(Schema.NullOr(Schema.String)),
-    display_name: Schema.optional(Schema.NullOr(Schema.String)),
+    ci_table_name: optionalString,
+    created_at: optionalString,
+    deleted_at: optionalString,
+    display_name: optionalString,
     field_mappings: Schema.optional(Schema.NullOr(Schema.Array(ServiceNowFieldMapping))),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    query_filter: Schema.optional(Schema.NullOr(Schema.String)),
+    id: optionalString,
+    query_filter: optionalString,
     status: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("disabled", "syncing", "active", "error"), Schema.String))),
-    updated_at: Schema.optional(Schema.NullOr(Schema.String))
+    updated_at: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "ServiceNowTable" })
 
 /**
@@ -16388,14 +16396,14 @@ export type ServiceNowTable = typeof ServiceNowTable.Type
 export const ServiceNowIntegration = /*#__PURE__*/ Schema.Struct(
   {
     cmdb_tables: Schema.optional(Schema.NullOr(Schema.Array(ServiceNowTable))),
-    created_at: Schema.optional(Schema.NullOr(Schema.String)),
+    created_at: optionalString,
     credentials: Schema.optional(Schema.NullOr(ServiceNowCredentials)),
-    description: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    name: Schema.optional(Schema.NullOr(Schema.String)),
-    updated_at: Schema.optional(Schema.NullOr(Schema.String))
+    description: optionalString,
+    id: optionalString,
+    name: optionalString,
+    updated_at: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "ServiceNowIntegration" })
 
 /**
@@ -16462,19 +16470,19 @@ export const SREMemory = /*#__PURE__*/ Schema.Struct(
   {
     attributes: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        account_id: Schema.optional(Schema.NullOr(Schema.String)),
-        incident_id: Schema.optional(Schema.NullOr(Schema.String)),
-        service_id: Schema.optional(Schema.NullOr(Schema.String)),
+        account_id: optionalString,
+        incident_id: optionalString,
+        service_id: optionalString,
         type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("runbook", "service_profile", "incident_playbook", "incident_summary"), Schema.String)))
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    content: Schema.optional(Schema.NullOr(Schema.String)),
-    created_at: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    updated_at: Schema.optional(Schema.NullOr(Schema.String))
+    content: optionalString,
+    created_at: optionalString,
+    id: optionalString,
+    updated_at: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "SREMemory" })
 
 /**
@@ -16539,10 +16547,10 @@ export type ListSreMemoriesResult = typeof ListSreMemoriesResult.Type
  */
 export const StandardInclusionExclusion = /*#__PURE__*/ Schema.Struct(
   {
-    id: Schema.optional(Schema.NullOr(Schema.String)),
+    id: optionalString,
     type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("technical_service_reference"), Schema.String)))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "StandardInclusionExclusion" })
 
 /**
@@ -16576,16 +16584,16 @@ export type StandardInclusionExclusion = typeof StandardInclusionExclusion.Type
  */
 export const Standard = /*#__PURE__*/ Schema.Struct(
   {
-    active: Schema.optional(Schema.NullOr(Schema.Boolean)),
-    description: Schema.optional(Schema.NullOr(Schema.String)),
+    active: optionalBoolean,
+    description: optionalString,
     exclusions: Schema.optional(Schema.NullOr(Schema.Array(StandardInclusionExclusion))),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
+    id: optionalString,
     inclusions: Schema.optional(Schema.NullOr(Schema.Array(StandardInclusionExclusion))),
-    name: Schema.optional(Schema.NullOr(Schema.String)),
+    name: optionalString,
     resource_type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("technical_service"), Schema.String))),
-    type: Schema.optional(Schema.NullOr(Schema.String))
+    type: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "Standard" })
 
 /**
@@ -16650,11 +16658,11 @@ export type ListStandardsResult = typeof ListStandardsResult.Type
  */
 export const StatusDashboard = /*#__PURE__*/ Schema.Struct(
   {
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    name: Schema.optional(Schema.NullOr(Schema.String)),
-    url_slug: Schema.optional(Schema.NullOr(Schema.String))
+    id: optionalString,
+    name: optionalString,
+    url_slug: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "StatusDashboard" })
 
 /**
@@ -16719,20 +16727,20 @@ export type ListStatusDashboardsResult = typeof ListStatusDashboardsResult.Type
  */
 export const StatusPageImpact = /*#__PURE__*/ Schema.Struct(
   {
-    description: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
+    description: optionalString,
+    id: optionalString,
     post_type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("incident", "maintenance"), Schema.String))),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
+    self: optionalString,
     status_page: Schema.optional(Schema.NullOr(Schema.Struct(
       {
         id: Schema.String,
-        type: Schema.optional(Schema.NullOr(Schema.String))
+        type: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    type: Schema.optional(Schema.NullOr(Schema.String))
+    type: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "StatusPageImpact" })
 
 /**
@@ -16797,56 +16805,56 @@ export type ListStatusPageImpactsResult = typeof ListStatusPageImpactsResult.Typ
  */
 export const StatusPagePostUpdate = /*#__PURE__*/ Schema.Struct(
   {
-    id: Schema.optional(Schema.NullOr(Schema.String)),
+    id: optionalString,
     impacted_services: Schema.optional(Schema.NullOr(Schema.Array(Schema.Struct(
       {
         impact: Schema.optional(Schema.NullOr(Schema.Struct(
           {
-            id: Schema.optional(Schema.NullOr(Schema.String)),
-            type: Schema.optional(Schema.NullOr(Schema.String))
+            id: optionalString,
+            type: optionalString
           },
-          Schema.Record({ key: Schema.String, value: Schema.Unknown })
+          extraFields
         ))),
         service: Schema.optional(Schema.NullOr(Schema.Struct(
           {
-            id: Schema.optional(Schema.NullOr(Schema.String)),
-            type: Schema.optional(Schema.NullOr(Schema.String))
+            id: optionalString,
+            type: optionalString
           },
-          Schema.Record({ key: Schema.String, value: Schema.Unknown })
+          extraFields
         )))
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     )))),
-    message: Schema.optional(Schema.NullOr(Schema.String)),
-    notify_subscribers: Schema.optional(Schema.NullOr(Schema.Boolean)),
+    message: optionalString,
+    notify_subscribers: optionalBoolean,
     post: Schema.optional(Schema.NullOr(Schema.Struct(
       {
         id: Schema.String,
-        type: Schema.optional(Schema.NullOr(Schema.String))
+        type: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    reported_at: Schema.optional(Schema.NullOr(Schema.String)),
+    reported_at: optionalString,
     reviewed_status: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("approved", "not_reviewed"), Schema.String))),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
+    self: optionalString,
     severity: Schema.optional(Schema.NullOr(Schema.Struct(
       {
         id: Schema.String,
-        type: Schema.optional(Schema.NullOr(Schema.String))
+        type: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
     status: Schema.optional(Schema.NullOr(Schema.Struct(
       {
         id: Schema.String,
-        type: Schema.optional(Schema.NullOr(Schema.String))
+        type: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    type: Schema.optional(Schema.NullOr(Schema.String)),
-    update_frequency_ms: Schema.optional(Schema.NullOr(Schema.Number))
+    type: optionalString,
+    update_frequency_ms: optionalNumber
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "StatusPagePostUpdate" })
 
 /**
@@ -16911,37 +16919,37 @@ export type ListStatusPagePostUpdatesResult = typeof ListStatusPagePostUpdatesRe
  */
 export const StatusPagePost = /*#__PURE__*/ Schema.Struct(
   {
-    ends_at: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
+    ends_at: optionalString,
+    id: optionalString,
     linked_resource: Schema.optional(Schema.NullOr(Schema.Struct(
       {
         id: Schema.String,
-        type: Schema.optional(Schema.NullOr(Schema.String))
+        type: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
     post_type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("incident", "maintenance"), Schema.String))),
     postmortem: Schema.optional(Schema.NullOr(Schema.Struct(
       {
         id: Schema.String,
-        type: Schema.optional(Schema.NullOr(Schema.String))
+        type: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
-    starts_at: Schema.optional(Schema.NullOr(Schema.String)),
+    self: optionalString,
+    starts_at: optionalString,
     status_page: Schema.optional(Schema.NullOr(Schema.Struct(
       {
         id: Schema.String,
-        type: Schema.optional(Schema.NullOr(Schema.String))
+        type: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    title: Schema.optional(Schema.NullOr(Schema.String)),
-    type: Schema.optional(Schema.NullOr(Schema.String)),
+    title: optionalString,
+    type: optionalString,
     updates: Schema.optional(Schema.NullOr(Schema.Array(StatusPagePostUpdate)))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "StatusPagePost" })
 
 /**
@@ -17009,23 +17017,23 @@ export const StatusPageService = /*#__PURE__*/ Schema.Struct(
     business_service: Schema.optional(Schema.NullOr(Schema.Struct(
       {
         id: Schema.String,
-        type: Schema.optional(Schema.NullOr(Schema.String))
+        type: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    name: Schema.optional(Schema.NullOr(Schema.String)),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
+    id: optionalString,
+    name: optionalString,
+    self: optionalString,
     status_page: Schema.optional(Schema.NullOr(Schema.Struct(
       {
         id: Schema.String,
-        type: Schema.optional(Schema.NullOr(Schema.String))
+        type: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    type: Schema.optional(Schema.NullOr(Schema.String))
+    type: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "StatusPageService" })
 
 /**
@@ -17090,20 +17098,20 @@ export type ListStatusPageServicesResult = typeof ListStatusPageServicesResult.T
  */
 export const StatusPageSeverity = /*#__PURE__*/ Schema.Struct(
   {
-    description: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
+    description: optionalString,
+    id: optionalString,
     post_type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("incident", "maintenance"), Schema.String))),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
+    self: optionalString,
     status_page: Schema.optional(Schema.NullOr(Schema.Struct(
       {
         id: Schema.String,
-        type: Schema.optional(Schema.NullOr(Schema.String))
+        type: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    type: Schema.optional(Schema.NullOr(Schema.String))
+    type: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "StatusPageSeverity" })
 
 /**
@@ -17168,20 +17176,20 @@ export type ListStatusPageSeveritiesResult = typeof ListStatusPageSeveritiesResu
  */
 export const StatusPageStatus = /*#__PURE__*/ Schema.Struct(
   {
-    description: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
+    description: optionalString,
+    id: optionalString,
     post_type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("incident", "maintenance"), Schema.String))),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
+    self: optionalString,
     status_page: Schema.optional(Schema.NullOr(Schema.Struct(
       {
         id: Schema.String,
-        type: Schema.optional(Schema.NullOr(Schema.String))
+        type: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    type: Schema.optional(Schema.NullOr(Schema.String))
+    type: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "StatusPageStatus" })
 
 /**
@@ -17247,27 +17255,27 @@ export type ListStatusPageStatusesResult = typeof ListStatusPageStatusesResult.T
 export const StatusPageSubscription = /*#__PURE__*/ Schema.Struct(
   {
     channel: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("webhook", "email", "slack"), Schema.String))),
-    contact: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
+    contact: optionalString,
+    id: optionalString,
+    self: optionalString,
     status: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("active", "pending", "suspended"), Schema.String))),
     status_page: Schema.optional(Schema.NullOr(Schema.Struct(
       {
         id: Schema.String,
-        type: Schema.optional(Schema.NullOr(Schema.String))
+        type: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
     subscribable_object: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        id: Schema.optional(Schema.NullOr(Schema.String)),
+        id: optionalString,
         type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("status_page", "status_page_service", "status_page_post"), Schema.String)))
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    type: Schema.optional(Schema.NullOr(Schema.String))
+    type: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "StatusPageSubscription" })
 
 /**
@@ -17332,14 +17340,14 @@ export type ListStatusPageSubscriptionsResult = typeof ListStatusPageSubscriptio
  */
 export const StatusPage = /*#__PURE__*/ Schema.Struct(
   {
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    name: Schema.optional(Schema.NullOr(Schema.String)),
-    published_at: Schema.optional(Schema.NullOr(Schema.String)),
+    id: optionalString,
+    name: optionalString,
+    published_at: optionalString,
     status_page_type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("public", "private"), Schema.String))),
-    type: Schema.optional(Schema.NullOr(Schema.String)),
-    url: Schema.optional(Schema.NullOr(Schema.String))
+    type: optionalString,
+    url: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "StatusPage" })
 
 /**
@@ -17404,10 +17412,10 @@ export type ListStatusPagesResult = typeof ListStatusPagesResult.Type
  */
 export const ListTeamUsersItem = /*#__PURE__*/ Schema.Struct(
   {
-    role: Schema.optional(Schema.NullOr(Schema.String)),
+    role: optionalString,
     user: Schema.optional(Schema.NullOr(UserReference))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "ListTeamUsersItem" })
 
 /**
@@ -17442,19 +17450,19 @@ export type ListTeamUsersItem = typeof ListTeamUsersItem.Type
 export const MaintenanceWindow = /*#__PURE__*/ Schema.Struct(
   {
     created_by: Schema.optional(Schema.NullOr(UserReference)),
-    description: Schema.optional(Schema.NullOr(Schema.String)),
-    end_time: Schema.optional(Schema.NullOr(Schema.String)),
-    html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
-    sequence_number: Schema.optional(Schema.NullOr(Schema.Number)),
+    description: optionalString,
+    end_time: optionalString,
+    html_url: optionalString,
+    id: optionalString,
+    self: optionalString,
+    sequence_number: optionalNumber,
     services: Schema.optional(Schema.NullOr(Schema.Array(ServiceReference))),
-    start_time: Schema.optional(Schema.NullOr(Schema.String)),
-    summary: Schema.optional(Schema.NullOr(Schema.String)),
+    start_time: optionalString,
+    summary: optionalString,
     teams: Schema.optional(Schema.NullOr(Schema.Array(TeamReference))),
     type: Schema.Union(Schema.Literal("maintenance_window"), Schema.String)
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "MaintenanceWindow" })
 
 /**
@@ -17550,11 +17558,11 @@ export type MergeIncidentsBody = typeof MergeIncidentsBody.Type
  */
 export const MigrateOrchestrationIntegrationBody = /*#__PURE__*/ Schema.Struct(
   {
-    integration_id: Schema.optional(Schema.NullOr(Schema.String)),
-    source_id: Schema.optional(Schema.NullOr(Schema.String)),
+    integration_id: optionalString,
+    source_id: optionalString,
     source_type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("orchestration"), Schema.String)))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "MigrateOrchestrationIntegrationBody" })
 
 /**
@@ -17619,16 +17627,16 @@ export type MigrateOrchestrationIntegrationResult = typeof MigrateOrchestrationI
  */
 export const OAuthDelegation = /*#__PURE__*/ Schema.Struct(
   {
-    client_id: Schema.optional(Schema.NullOr(Schema.String)),
-    created_at: Schema.optional(Schema.NullOr(Schema.String)),
+    client_id: optionalString,
+    created_at: optionalString,
     delegation_type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("web", "mobile", "integration"), Schema.String))),
-    expires_at: Schema.optional(Schema.NullOr(Schema.String)),
+    expires_at: optionalString,
     id: Schema.String,
-    scope: Schema.optional(Schema.NullOr(Schema.String)),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
+    scope: optionalString,
+    self: optionalString,
     status: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("issued", "revoked"), Schema.String)))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "OAuthDelegation" })
 
 /**
@@ -17662,13 +17670,13 @@ export type OAuthDelegation = typeof OAuthDelegation.Type
  */
 export const ScheduleReference = /*#__PURE__*/ Schema.Struct(
   {
-    html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
-    summary: Schema.optional(Schema.NullOr(Schema.String)),
+    html_url: optionalString,
+    id: optionalString,
+    self: optionalString,
+    summary: optionalString,
     type: Schema.Union(Schema.Literal("schedule_reference"), Schema.String)
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "ScheduleReference" })
 
 /**
@@ -17702,13 +17710,13 @@ export type ScheduleReference = typeof ScheduleReference.Type
  */
 export const V3ScheduleReference = /*#__PURE__*/ Schema.Struct(
   {
-    html_url: Schema.optional(Schema.NullOr(Schema.String)),
+    html_url: optionalString,
     id: Schema.String,
-    self: Schema.optional(Schema.NullOr(Schema.String)),
-    summary: Schema.optional(Schema.NullOr(Schema.String)),
+    self: optionalString,
+    summary: optionalString,
     type: Schema.Union(Schema.Literal("schedule_v3_reference"), Schema.String)
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "V3ScheduleReference" })
 
 /**
@@ -17742,17 +17750,17 @@ export type V3ScheduleReference = typeof V3ScheduleReference.Type
  */
 export const Oncall = /*#__PURE__*/ Schema.Struct(
   {
-    end: Schema.optional(Schema.NullOr(Schema.String)),
-    escalation_level: Schema.optional(Schema.NullOr(Schema.Number)),
+    end: optionalString,
+    escalation_level: optionalNumber,
     escalation_policy: Schema.optional(Schema.NullOr(EscalationPolicyReference)),
     schedule: Schema.optional(Schema.NullOr(Schema.Union(
       ScheduleReference,
       V3ScheduleReference
     ))),
-    start: Schema.optional(Schema.NullOr(Schema.String)),
+    start: optionalString,
     user: Schema.optional(Schema.NullOr(UserReference))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "Oncall" })
 
 /**
@@ -17786,41 +17794,41 @@ export type Oncall = typeof Oncall.Type
  */
 export const Orchestration = /*#__PURE__*/ Schema.Struct(
   {
-    created_at: Schema.optional(Schema.NullOr(Schema.String)),
+    created_at: optionalString,
     created_by: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        id: Schema.optional(Schema.NullOr(Schema.String)),
-        self: Schema.optional(Schema.NullOr(Schema.String)),
-        type: Schema.optional(Schema.NullOr(Schema.String))
+        id: optionalString,
+        self: optionalString,
+        type: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    description: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
+    description: optionalString,
+    id: optionalString,
     integrations: Schema.optional(Schema.NullOr(Schema.Array(OrchestrationIntegration))),
-    name: Schema.optional(Schema.NullOr(Schema.String)),
-    routes: Schema.optional(Schema.NullOr(Schema.Number)),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
+    name: optionalString,
+    routes: optionalNumber,
+    self: optionalString,
     team: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        id: Schema.optional(Schema.NullOr(Schema.String)),
-        self: Schema.optional(Schema.NullOr(Schema.String)),
-        type: Schema.optional(Schema.NullOr(Schema.String))
+        id: optionalString,
+        self: optionalString,
+        type: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    updated_at: Schema.optional(Schema.NullOr(Schema.String)),
+    updated_at: optionalString,
     updated_by: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        id: Schema.optional(Schema.NullOr(Schema.String)),
-        self: Schema.optional(Schema.NullOr(Schema.String)),
-        type: Schema.optional(Schema.NullOr(Schema.String))
+        id: optionalString,
+        self: optionalString,
+        type: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    version: Schema.optional(Schema.NullOr(Schema.String))
+    version: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "Orchestration" })
 
 /**
@@ -17854,9 +17862,9 @@ export type Orchestration = typeof Orchestration.Type
  */
 export const PostOrchestrationIntegrationBody = /*#__PURE__*/ Schema.Struct(
   {
-    label: Schema.optional(Schema.NullOr(Schema.String))
+    label: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "PostOrchestrationIntegrationBody" })
 
 /**
@@ -17891,9 +17899,9 @@ export type PostOrchestrationIntegrationBody = typeof PostOrchestrationIntegrati
 export const PutBusinessServicePriorityThresholdsBody = /*#__PURE__*/ Schema.Struct(
   {
     id: Schema.String,
-    order: Schema.optional(Schema.NullOr(Schema.Number))
+    order: optionalNumber
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "PutBusinessServicePriorityThresholdsBody" })
 
 /**
@@ -17928,9 +17936,9 @@ export type PutBusinessServicePriorityThresholdsBody = typeof PutBusinessService
 export const PutBusinessServicePriorityThresholdsResult = /*#__PURE__*/ Schema.Struct(
   {
     id: Schema.String,
-    order: Schema.optional(Schema.NullOr(Schema.Number))
+    order: optionalNumber
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "PutBusinessServicePriorityThresholdsResult" })
 
 /**
@@ -17966,7 +17974,7 @@ export const PutIncidentManualBusinessServiceAssociationBody = /*#__PURE__*/ Sch
   {
     relation: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("impacted", "not_impacted"), Schema.String)))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "PutIncidentManualBusinessServiceAssociationBody" })
 
 /**
@@ -18002,7 +18010,7 @@ export const PutIncidentManualBusinessServiceAssociationResult = /*#__PURE__*/ S
   {
     relation: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("impacted", "not_impacted"), Schema.String)))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "PutIncidentManualBusinessServiceAssociationResult" })
 
 /**
@@ -18038,14 +18046,14 @@ export const QueryEnrichmentDataBody = /*#__PURE__*/ Schema.Struct(
   {
     query: Schema.optional(Schema.NullOr(Schema.Array(Schema.Struct(
       {
-        field: Schema.optional(Schema.NullOr(Schema.String)),
-        value: Schema.optional(Schema.NullOr(Schema.String))
+        field: optionalString,
+        value: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     )))),
-    schema_id: Schema.optional(Schema.NullOr(Schema.String))
+    schema_id: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "QueryEnrichmentDataBody" })
 
 /**
@@ -18112,38 +18120,38 @@ export const RecommendedRule = /*#__PURE__*/ Schema.Struct(
   {
     actions: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        priority: Schema.optional(Schema.NullOr(Schema.String)),
+        priority: optionalString,
         severity: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("critical", "high", "warning", "info", "low"), Schema.String))),
-        suppress: Schema.optional(Schema.NullOr(Schema.Boolean))
+        suppress: optionalBoolean
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    created_at: Schema.optional(Schema.NullOr(Schema.String)),
-    description: Schema.optional(Schema.NullOr(Schema.String)),
+    created_at: optionalString,
+    description: optionalString,
     metrics: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        num_events_matching_rule: Schema.optional(Schema.NullOr(Schema.Number)),
-        num_events_with_action: Schema.optional(Schema.NullOr(Schema.Number)),
-        num_events_with_action_matching_rule: Schema.optional(Schema.NullOr(Schema.Number)),
-        precision_metric: Schema.optional(Schema.NullOr(Schema.Number)),
-        recall: Schema.optional(Schema.NullOr(Schema.Number))
+        num_events_matching_rule: optionalNumber,
+        num_events_with_action: optionalNumber,
+        num_events_with_action_matching_rule: optionalNumber,
+        precision_metric: optionalNumber,
+        recall: optionalNumber
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
     parent: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        id: Schema.optional(Schema.NullOr(Schema.String)),
+        id: optionalString,
         type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("service_reference"), Schema.String)))
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    pcl_expr: Schema.optional(Schema.NullOr(Schema.String)),
-    recommendation_id: Schema.optional(Schema.NullOr(Schema.String)),
+    pcl_expr: optionalString,
+    recommendation_id: optionalString,
     status: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("available"), Schema.String))),
     type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("service"), Schema.String))),
-    updated_at: Schema.optional(Schema.NullOr(Schema.String))
+    updated_at: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "RecommendedRule" })
 
 /**
@@ -18177,9 +18185,9 @@ export type RecommendedRule = typeof RecommendedRule.Type
  */
 export const RegenerateUserPrivateUrlKeyResult = /*#__PURE__*/ Schema.Struct(
   {
-    private_url_key: Schema.optional(Schema.NullOr(Schema.String))
+    private_url_key: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "RegenerateUserPrivateUrlKeyResult" })
 
 /**
@@ -18244,11 +18252,11 @@ export type RemoveBusinessServiceNotificationSubscriberBody = typeof RemoveBusin
  */
 export const RemoveBusinessServiceNotificationSubscriberResult = /*#__PURE__*/ Schema.Struct(
   {
-    deleted_count: Schema.optional(Schema.NullOr(Schema.Number)),
-    non_existent_count: Schema.optional(Schema.NullOr(Schema.Number)),
-    unauthorized_count: Schema.optional(Schema.NullOr(Schema.Number))
+    deleted_count: optionalNumber,
+    non_existent_count: optionalNumber,
+    unauthorized_count: optionalNumber
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "RemoveBusinessServiceNotificationSubscriberResult" })
 
 /**
@@ -18313,11 +18321,11 @@ export type RemoveIncidentNotificationSubscribersBody = typeof RemoveIncidentNot
  */
 export const RemoveIncidentNotificationSubscribersResult = /*#__PURE__*/ Schema.Struct(
   {
-    deleted_count: Schema.optional(Schema.NullOr(Schema.Number)),
-    non_existent_count: Schema.optional(Schema.NullOr(Schema.Number)),
-    unauthorized_count: Schema.optional(Schema.NullOr(Schema.Number))
+    deleted_count: optionalNumber,
+    non_existent_count: optionalNumber,
+    unauthorized_count: optionalNumber
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "RemoveIncidentNotificationSubscribersResult" })
 
 /**
@@ -18382,11 +18390,11 @@ export type RemoveTeamNotificationSubscriptionsBody = typeof RemoveTeamNotificat
  */
 export const RemoveTeamNotificationSubscriptionsResult = /*#__PURE__*/ Schema.Struct(
   {
-    deleted_count: Schema.optional(Schema.NullOr(Schema.Number)),
-    non_existent_count: Schema.optional(Schema.NullOr(Schema.Number)),
-    unauthorized_count: Schema.optional(Schema.NullOr(Schema.Number))
+    deleted_count: optionalNumber,
+    non_existent_count: optionalNumber,
+    unauthorized_count: optionalNumber
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "RemoveTeamNotificationSubscriptionsResult" })
 
 /**
@@ -18421,15 +18429,15 @@ export type RemoveTeamNotificationSubscriptionsResult = typeof RemoveTeamNotific
 export const StatusUpdateTemplateInput = /*#__PURE__*/ Schema.Struct(
   {
     external: Schema.optional(Schema.Unknown),
-    incident_id: Schema.optional(Schema.NullOr(Schema.String)),
+    incident_id: optionalString,
     status_update: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        message: Schema.optional(Schema.NullOr(Schema.String))
+        message: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     )))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "StatusUpdateTemplateInput" })
 
 /**
@@ -18494,25 +18502,25 @@ export type RenderTemplateBody = typeof RenderTemplateBody.Type
  */
 export const RenderedTemplate = /*#__PURE__*/ Schema.Struct(
   {
-    errors: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
+    errors: optionalStrings,
     templated_fields: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        email_body: Schema.optional(Schema.NullOr(Schema.String)),
-        email_subject: Schema.optional(Schema.NullOr(Schema.String)),
-        message: Schema.optional(Schema.NullOr(Schema.String))
+        email_body: optionalString,
+        email_subject: optionalString,
+        message: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
     warnings: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        email_body: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
-        email_subject: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
-        message: Schema.optional(Schema.NullOr(Schema.Array(Schema.String)))
+        email_body: optionalStrings,
+        email_subject: optionalStrings,
+        message: optionalStrings
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     )))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "RenderedTemplate" })
 
 /**
@@ -18546,12 +18554,12 @@ export type RenderedTemplate = typeof RenderedTemplate.Type
  */
 export const Restriction = /*#__PURE__*/ Schema.Struct(
   {
-    duration_seconds: Schema.optional(Schema.NullOr(Schema.Number)),
-    start_day_of_week: Schema.optional(Schema.NullOr(Schema.Number)),
-    start_time_of_day: Schema.optional(Schema.NullOr(Schema.String)),
+    duration_seconds: optionalNumber,
+    start_day_of_week: optionalNumber,
+    start_time_of_day: optionalString,
     type: Schema.Union(Schema.Literal("daily_restriction", "weekly_restriction"), Schema.String)
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "Restriction" })
 
 /**
@@ -18585,11 +18593,11 @@ export type Restriction = typeof Restriction.Type
  */
 export const ScheduleLayerEntry = /*#__PURE__*/ Schema.Struct(
   {
-    end: Schema.optional(Schema.NullOr(Schema.String)),
-    start: Schema.optional(Schema.NullOr(Schema.String)),
+    end: optionalString,
+    start: optionalString,
     user: Schema.optional(Schema.NullOr(UserReference))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "ScheduleLayerEntry" })
 
 /**
@@ -18625,7 +18633,7 @@ export const ScheduleLayerUser = /*#__PURE__*/ Schema.Struct(
   {
     user: Schema.optional(Schema.NullOr(UserReference))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "ScheduleLayerUser" })
 
 /**
@@ -18659,18 +18667,18 @@ export type ScheduleLayerUser = typeof ScheduleLayerUser.Type
  */
 export const ScheduleLayer = /*#__PURE__*/ Schema.Struct(
   {
-    end: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    name: Schema.optional(Schema.NullOr(Schema.String)),
-    rendered_coverage_percentage: Schema.optional(Schema.NullOr(Schema.Number)),
+    end: optionalString,
+    id: optionalString,
+    name: optionalString,
+    rendered_coverage_percentage: optionalNumber,
     rendered_schedule_entries: Schema.optional(Schema.NullOr(Schema.Array(ScheduleLayerEntry))),
     restrictions: Schema.optional(Schema.NullOr(Schema.Array(Restriction))),
-    rotation_turn_length_seconds: Schema.optional(Schema.NullOr(Schema.Number)),
-    rotation_virtual_start: Schema.optional(Schema.NullOr(Schema.String)),
-    start: Schema.optional(Schema.NullOr(Schema.String)),
+    rotation_turn_length_seconds: optionalNumber,
+    rotation_virtual_start: optionalString,
+    start: optionalString,
     users: Schema.optional(Schema.NullOr(Schema.Array(ScheduleLayerUser)))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "ScheduleLayer" })
 
 /**
@@ -18705,10 +18713,10 @@ export type ScheduleLayer = typeof ScheduleLayer.Type
 export const SubSchedule = /*#__PURE__*/ Schema.Struct(
   {
     name: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("Final Schedule", "Overrides"), Schema.String))),
-    rendered_coverage_percentage: Schema.optional(Schema.NullOr(Schema.Number)),
+    rendered_coverage_percentage: optionalNumber,
     rendered_schedule_entries: Schema.optional(Schema.NullOr(Schema.Array(ScheduleLayerEntry)))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "SubSchedule" })
 
 /**
@@ -18742,30 +18750,30 @@ export type SubSchedule = typeof SubSchedule.Type
  */
 export const Schedule = /*#__PURE__*/ Schema.Struct(
   {
-    description: Schema.optional(Schema.NullOr(Schema.String)),
+    description: optionalString,
     escalation_policies: Schema.optional(Schema.NullOr(Schema.Array(EscalationPolicyReference))),
     final_schedule: Schema.optional(Schema.NullOr(SubSchedule)),
-    html_url: Schema.optional(Schema.NullOr(Schema.String)),
+    html_url: optionalString,
     id: Schema.String,
-    name: Schema.optional(Schema.NullOr(Schema.String)),
+    name: optionalString,
     next_oncall_for_user: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        end: Schema.optional(Schema.NullOr(Schema.String)),
-        start: Schema.optional(Schema.NullOr(Schema.String)),
+        end: optionalString,
+        start: optionalString,
         user: Schema.optional(Schema.NullOr(Reference))
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
     overrides_subschedule: Schema.optional(Schema.NullOr(SubSchedule)),
     schedule_layers: Schema.optional(Schema.NullOr(Schema.Array(ScheduleLayer))),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
-    summary: Schema.optional(Schema.NullOr(Schema.String)),
+    self: optionalString,
+    summary: optionalString,
     teams: Schema.optional(Schema.NullOr(Schema.Array(TeamReference))),
-    time_zone: Schema.optional(Schema.NullOr(Schema.String)),
+    time_zone: optionalString,
     type: Schema.Union(Schema.Literal("schedule"), Schema.String),
     users: Schema.optional(Schema.NullOr(Schema.Array(UserReference)))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "Schedule" })
 
 /**
@@ -18839,12 +18847,12 @@ export const ServiceCustomFieldsFieldOptionUpdateModel = /*#__PURE__*/ Schema.St
     data: Schema.optional(Schema.NullOr(Schema.Struct(
       {
         data_type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("string"), Schema.String))),
-        value: Schema.optional(Schema.NullOr(Schema.String))
+        value: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     )))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "ServiceCustomFieldsFieldOptionUpdateModel" })
 
 /**
@@ -18879,14 +18887,14 @@ export type ServiceCustomFieldsFieldOptionUpdateModel = typeof ServiceCustomFiel
 export const ServiceCustomFieldsFieldCreateModel = /*#__PURE__*/ Schema.Struct(
   {
     data_type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("boolean", "integer", "float", "string", "datetime", "url"), Schema.String))),
-    description: Schema.optional(Schema.NullOr(Schema.String)),
-    display_name: Schema.optional(Schema.NullOr(Schema.String)),
+    description: optionalString,
+    display_name: optionalString,
     enabled: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal(true, false), Schema.Boolean))),
     field_options: Schema.optional(Schema.NullOr(Schema.Array(ServiceCustomFieldsFieldOptionUpdateModel))),
     field_type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("single_value", "single_value_fixed", "multi_value", "multi_value_fixed"), Schema.String))),
-    name: Schema.optional(Schema.NullOr(Schema.String))
+    name: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "ServiceCustomFieldsFieldCreateModel" })
 
 /**
@@ -18920,24 +18928,24 @@ export type ServiceCustomFieldsFieldCreateModel = typeof ServiceCustomFieldsFiel
  */
 export const ServiceCustomFieldsFieldUpdateModel = /*#__PURE__*/ Schema.Struct(
   {
-    description: Schema.optional(Schema.NullOr(Schema.String)),
-    display_name: Schema.optional(Schema.NullOr(Schema.String)),
+    description: optionalString,
+    display_name: optionalString,
     enabled: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal(true, false), Schema.Boolean))),
     field_options: Schema.optional(Schema.NullOr(Schema.Array(Schema.Struct(
       {
         data: Schema.optional(Schema.NullOr(Schema.Struct(
           {
             data_type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("string"), Schema.String))),
-            value: Schema.optional(Schema.NullOr(Schema.String))
+            value: optionalString
           },
-          Schema.Record({ key: Schema.String, value: Schema.Unknown })
+          extraFields
         ))),
-        id: Schema.optional(Schema.NullOr(Schema.String))
+        id: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "ServiceCustomFieldsFieldUpdateModel" })
 
 /**
@@ -18976,21 +18984,21 @@ export const ServiceCustomFieldsFieldValueUpdateModel = /*#__PURE__*/ Schema.Uni
       value: Schema.optional(Schema.NullOr(Schema.Union(
         Schema.Struct(
           {
-            value: Schema.optional(Schema.NullOr(Schema.Boolean))
+            value: optionalBoolean
           },
-          Schema.Record({ key: Schema.String, value: Schema.Unknown })
+          extraFields
         ),
         Schema.Struct(
           {
-            value: Schema.optional(Schema.NullOr(Schema.String))
+            value: optionalString
           },
-          Schema.Record({ key: Schema.String, value: Schema.Unknown })
+          extraFields
         ),
         Schema.Struct(
           {
-            value: Schema.optional(Schema.NullOr(Schema.Number))
+            value: optionalNumber
           },
-          Schema.Record({ key: Schema.String, value: Schema.Unknown })
+          extraFields
         ),
         Schema.Struct(
           {
@@ -18999,33 +19007,33 @@ export const ServiceCustomFieldsFieldValueUpdateModel = /*#__PURE__*/ Schema.Uni
               Schema.NullOr(Schema.Array(Schema.String))
             )))
           },
-          Schema.Record({ key: Schema.String, value: Schema.Unknown })
+          extraFields
         )
       )))
     },
-    Schema.Record({ key: Schema.String, value: Schema.Unknown })
+    extraFields
   ),
   Schema.Struct(
     {
-      name: Schema.optional(Schema.NullOr(Schema.String)),
+      name: optionalString,
       value: Schema.optional(Schema.NullOr(Schema.Union(
         Schema.Struct(
           {
-            value: Schema.optional(Schema.NullOr(Schema.Boolean))
+            value: optionalBoolean
           },
-          Schema.Record({ key: Schema.String, value: Schema.Unknown })
+          extraFields
         ),
         Schema.Struct(
           {
-            value: Schema.optional(Schema.NullOr(Schema.String))
+            value: optionalString
           },
-          Schema.Record({ key: Schema.String, value: Schema.Unknown })
+          extraFields
         ),
         Schema.Struct(
           {
-            value: Schema.optional(Schema.NullOr(Schema.Number))
+            value: optionalNumber
           },
-          Schema.Record({ key: Schema.String, value: Schema.Unknown })
+          extraFields
         ),
         Schema.Struct(
           {
@@ -19034,11 +19042,11 @@ export const ServiceCustomFieldsFieldValueUpdateModel = /*#__PURE__*/ Schema.Uni
               Schema.NullOr(Schema.Array(Schema.String))
             )))
           },
-          Schema.Record({ key: Schema.String, value: Schema.Unknown })
+          extraFields
         )
       )))
     },
-    Schema.Record({ key: Schema.String, value: Schema.Unknown })
+    extraFields
   )
 ).annotations({ identifier: "ServiceCustomFieldsFieldValueUpdateModel" })
 
@@ -19082,59 +19090,59 @@ export const ServiceEventRule = /*#__PURE__*/ Schema.Struct(
             operator: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("exists", "nexists", "equals", "nequals", "contains", "ncontains", "matches", "nmatches"), Schema.String))),
             parameters: Schema.optional(Schema.NullOr(Schema.Struct(
               {
-                options: Schema.optional(Schema.NullOr(Schema.Record({ key: Schema.String, value: Schema.Unknown }))),
-                path: Schema.optional(Schema.NullOr(Schema.String)),
-                value: Schema.optional(Schema.NullOr(Schema.String))
+                options: Schema.optional(Schema.NullOr(extraFields)),
+                path: optionalString,
+                value: optionalString
               },
-              Schema.Record({ key: Schema.String, value: Schema.Unknown })
+              extraFields
             )))
           },
-          Schema.Record({ key: Schema.String, value: Schema.Unknown })
+          extraFields
         ))))
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    disabled: Schema.optional(Schema.NullOr(Schema.Boolean)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    position: Schema.optional(Schema.NullOr(Schema.Number)),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
+    disabled: optionalBoolean,
+    id: optionalString,
+    position: optionalNumber,
+    self: optionalString,
     time_frame: Schema.optional(Schema.NullOr(Schema.Struct(
       {
         active_between: Schema.optional(Schema.NullOr(Schema.Struct(
           {
-            end_time: Schema.optional(Schema.NullOr(Schema.Number)),
-            start_time: Schema.optional(Schema.NullOr(Schema.Number))
+            end_time: optionalNumber,
+            start_time: optionalNumber
           },
-          Schema.Record({ key: Schema.String, value: Schema.Unknown })
+          extraFields
         ))),
         scheduled_weekly: Schema.optional(Schema.NullOr(Schema.Struct(
           {
-            duration: Schema.optional(Schema.NullOr(Schema.Number)),
-            start_time: Schema.optional(Schema.NullOr(Schema.Number)),
-            timezone: Schema.optional(Schema.NullOr(Schema.String)),
+            duration: optionalNumber,
+            start_time: optionalNumber,
+            timezone: optionalString,
             weekdays: Schema.optional(Schema.NullOr(Schema.Array(Schema.Number)))
           },
-          Schema.Record({ key: Schema.String, value: Schema.Unknown })
+          extraFields
         )))
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
     variables: Schema.optional(Schema.NullOr(Schema.Array(Schema.Struct(
       {
-        name: Schema.optional(Schema.NullOr(Schema.String)),
+        name: optionalString,
         parameters: Schema.optional(Schema.NullOr(Schema.Struct(
           {
-            path: Schema.optional(Schema.NullOr(Schema.String)),
-            value: Schema.optional(Schema.NullOr(Schema.String))
+            path: optionalString,
+            value: optionalString
           },
-          Schema.Record({ key: Schema.String, value: Schema.Unknown })
+          extraFields
         ))),
         type: Schema.Union(Schema.Literal("regex"), Schema.String)
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "ServiceEventRule" })
 
 /**
@@ -19168,11 +19176,11 @@ export type ServiceEventRule = typeof ServiceEventRule.Type
  */
 export const ServiceNowCredentialsInput = /*#__PURE__*/ Schema.Struct(
   {
-    instance_endpoint: Schema.optional(Schema.NullOr(Schema.String)),
-    password: Schema.optional(Schema.NullOr(Schema.String)),
-    user: Schema.optional(Schema.NullOr(Schema.String))
+    instance_endpoint: optionalString,
+    password: optionalString,
+    user: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "ServiceNowCredentialsInput" })
 
 /**
@@ -19272,50 +19280,50 @@ export const StatusPagePostUpdateRequest = /*#__PURE__*/ Schema.Struct(
       {
         impact: Schema.optional(Schema.NullOr(Schema.Struct(
           {
-            id: Schema.optional(Schema.NullOr(Schema.String)),
-            type: Schema.optional(Schema.NullOr(Schema.String))
+            id: optionalString,
+            type: optionalString
           },
-          Schema.Record({ key: Schema.String, value: Schema.Unknown })
+          extraFields
         ))),
         service: Schema.optional(Schema.NullOr(Schema.Struct(
           {
-            id: Schema.optional(Schema.NullOr(Schema.String)),
-            type: Schema.optional(Schema.NullOr(Schema.String))
+            id: optionalString,
+            type: optionalString
           },
-          Schema.Record({ key: Schema.String, value: Schema.Unknown })
+          extraFields
         )))
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     )))),
-    message: Schema.optional(Schema.NullOr(Schema.String)),
-    notify_subscribers: Schema.optional(Schema.NullOr(Schema.Boolean)),
+    message: optionalString,
+    notify_subscribers: optionalBoolean,
     post: Schema.optional(Schema.NullOr(Schema.Struct(
       {
         id: Schema.String,
-        type: Schema.optional(Schema.NullOr(Schema.String))
+        type: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    reported_at: Schema.optional(Schema.NullOr(Schema.String)),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
+    reported_at: optionalString,
+    self: optionalString,
     severity: Schema.optional(Schema.NullOr(Schema.Struct(
       {
         id: Schema.String,
-        type: Schema.optional(Schema.NullOr(Schema.String))
+        type: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
     status: Schema.optional(Schema.NullOr(Schema.Struct(
       {
         id: Schema.String,
-        type: Schema.optional(Schema.NullOr(Schema.String))
+        type: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
     type: Schema.String,
-    update_frequency_ms: Schema.optional(Schema.NullOr(Schema.Number))
+    update_frequency_ms: optionalNumber
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "StatusPagePostUpdateRequest" })
 
 /**
@@ -19349,21 +19357,21 @@ export type StatusPagePostUpdateRequest = typeof StatusPagePostUpdateRequest.Typ
  */
 export const StatusPagePostPostRequest = /*#__PURE__*/ Schema.Struct(
   {
-    ends_at: Schema.optional(Schema.NullOr(Schema.String)),
+    ends_at: optionalString,
     post_type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("incident", "maintenance"), Schema.String))),
-    starts_at: Schema.optional(Schema.NullOr(Schema.String)),
+    starts_at: optionalString,
     status_page: Schema.optional(Schema.NullOr(Schema.Struct(
       {
         id: Schema.String,
-        type: Schema.optional(Schema.NullOr(Schema.String))
+        type: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    title: Schema.optional(Schema.NullOr(Schema.String)),
+    title: optionalString,
     type: Schema.Union(Schema.Literal("status_page_post"), Schema.String),
     updates: Schema.optional(Schema.NullOr(Schema.Array(StatusPagePostUpdateRequest)))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "StatusPagePostPostRequest" })
 
 /**
@@ -19397,20 +19405,20 @@ export type StatusPagePostPostRequest = typeof StatusPagePostPostRequest.Type
  */
 export const StatusPagePostPutRequest = /*#__PURE__*/ Schema.Struct(
   {
-    ends_at: Schema.optional(Schema.NullOr(Schema.String)),
+    ends_at: optionalString,
     post_type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("incident", "maintenance"), Schema.String))),
-    starts_at: Schema.optional(Schema.NullOr(Schema.String)),
+    starts_at: optionalString,
     status_page: Schema.optional(Schema.NullOr(Schema.Struct(
       {
         id: Schema.String,
-        type: Schema.optional(Schema.NullOr(Schema.String))
+        type: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    title: Schema.optional(Schema.NullOr(Schema.String)),
+    title: optionalString,
     type: Schema.Union(Schema.Literal("status_page_post"), Schema.String)
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "StatusPagePostPutRequest" })
 
 /**
@@ -19444,21 +19452,21 @@ export type StatusPagePostPutRequest = typeof StatusPagePostPutRequest.Type
  */
 export const StatusPagePostmortem = /*#__PURE__*/ Schema.Struct(
   {
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    message: Schema.optional(Schema.NullOr(Schema.String)),
-    notify_subscribers: Schema.optional(Schema.NullOr(Schema.Boolean)),
+    id: optionalString,
+    message: optionalString,
+    notify_subscribers: optionalBoolean,
     post: Schema.optional(Schema.NullOr(Schema.Struct(
       {
         id: Schema.String,
-        type: Schema.optional(Schema.NullOr(Schema.String))
+        type: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    reported_at: Schema.optional(Schema.NullOr(Schema.String)),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
-    type: Schema.optional(Schema.NullOr(Schema.String))
+    reported_at: optionalString,
+    self: optionalString,
+    type: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "StatusPagePostmortem" })
 
 /**
@@ -19492,18 +19500,18 @@ export type StatusPagePostmortem = typeof StatusPagePostmortem.Type
  */
 export const StatusPagePostmortemRequest = /*#__PURE__*/ Schema.Struct(
   {
-    message: Schema.optional(Schema.NullOr(Schema.String)),
-    notify_subscribers: Schema.optional(Schema.NullOr(Schema.Boolean)),
+    message: optionalString,
+    notify_subscribers: optionalBoolean,
     post: Schema.optional(Schema.NullOr(Schema.Struct(
       {
         id: Schema.String,
-        type: Schema.optional(Schema.NullOr(Schema.String))
+        type: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
     type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("status_page_post_postmortem"), Schema.String)))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "StatusPagePostmortemRequest" })
 
 /**
@@ -19537,14 +19545,14 @@ export type StatusPagePostmortemRequest = typeof StatusPagePostmortemRequest.Typ
  */
 export const StatusUpdate = /*#__PURE__*/ Schema.Struct(
   {
-    created_at: Schema.optional(Schema.NullOr(Schema.String)),
-    html_message: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    message: Schema.optional(Schema.NullOr(Schema.String)),
+    created_at: optionalString,
+    html_message: optionalString,
+    id: optionalString,
+    message: optionalString,
     sender: Schema.optional(Schema.NullOr(UserReference)),
-    subject: Schema.optional(Schema.NullOr(Schema.String))
+    subject: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "StatusUpdate" })
 
 /**
@@ -19578,14 +19586,14 @@ export type StatusUpdate = typeof StatusUpdate.Type
  */
 export const Tag = /*#__PURE__*/ Schema.Struct(
   {
-    html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    label: Schema.optional(Schema.NullOr(Schema.String)),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
-    summary: Schema.optional(Schema.NullOr(Schema.String)),
+    html_url: optionalString,
+    id: optionalString,
+    label: optionalString,
+    self: optionalString,
+    summary: optionalString,
     type: Schema.Union(Schema.Literal("tag"), Schema.String)
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "Tag" })
 
 /**
@@ -19623,46 +19631,46 @@ export const Template = /*#__PURE__*/ Schema.Struct(
       UserReference,
       Schema.Struct(
         {
-          html_url: Schema.optional(Schema.NullOr(Schema.String)),
-          id: Schema.optional(Schema.NullOr(Schema.String)),
-          self: Schema.optional(Schema.NullOr(Schema.String)),
-          summary: Schema.optional(Schema.NullOr(Schema.String)),
+          html_url: optionalString,
+          id: optionalString,
+          self: optionalString,
+          summary: optionalString,
           type: Schema.Union(Schema.Literal("account_reference"), Schema.String)
         },
-        Schema.Record({ key: Schema.String, value: Schema.Unknown })
+        extraFields
       )
     ))),
-    description: Schema.optional(Schema.NullOr(Schema.String)),
-    html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    name: Schema.optional(Schema.NullOr(Schema.String)),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
-    summary: Schema.optional(Schema.NullOr(Schema.String)),
+    description: optionalString,
+    html_url: optionalString,
+    id: optionalString,
+    name: optionalString,
+    self: optionalString,
+    summary: optionalString,
     template_type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("status_update"), Schema.String))),
     templated_fields: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        email_body: Schema.optional(Schema.NullOr(Schema.String)),
-        email_subject: Schema.optional(Schema.NullOr(Schema.String)),
-        message: Schema.optional(Schema.NullOr(Schema.String))
+        email_body: optionalString,
+        email_subject: optionalString,
+        message: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
     type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("template"), Schema.String))),
     updated_by: Schema.optional(Schema.NullOr(Schema.Union(
       UserReference,
       Schema.Struct(
         {
-          html_url: Schema.optional(Schema.NullOr(Schema.String)),
-          id: Schema.optional(Schema.NullOr(Schema.String)),
-          self: Schema.optional(Schema.NullOr(Schema.String)),
-          summary: Schema.optional(Schema.NullOr(Schema.String)),
+          html_url: optionalString,
+          id: optionalString,
+          self: optionalString,
+          summary: optionalString,
           type: Schema.Union(Schema.Literal("account_reference"), Schema.String)
         },
-        Schema.Record({ key: Schema.String, value: Schema.Unknown })
+        extraFields
       )
     )))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "Template" })
 
 /**
@@ -19758,11 +19766,11 @@ export type UnsubscribeUserNotificationSubscriptionsBody = typeof UnsubscribeUse
  */
 export const UnsubscribeUserNotificationSubscriptionsResult = /*#__PURE__*/ Schema.Struct(
   {
-    deleted_count: Schema.optional(Schema.NullOr(Schema.Number)),
-    non_existent_count: Schema.optional(Schema.NullOr(Schema.Number)),
-    unauthorized_count: Schema.optional(Schema.NullOr(Schema.Number))
+    deleted_count: optionalNumber,
+    non_existent_count: optionalNumber,
+    unauthorized_count: optionalNumber
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "UnsubscribeUserNotificationSubscriptionsResult" })
 
 /**
@@ -19898,17 +19906,17 @@ export type UpdateAutomationActionsRunnerBody = typeof UpdateAutomationActionsRu
  */
 export const UpdateBusinessServiceBody = /*#__PURE__*/ Schema.Struct(
   {
-    description: Schema.optional(Schema.NullOr(Schema.String)),
-    name: Schema.optional(Schema.NullOr(Schema.String)),
-    point_of_contact: Schema.optional(Schema.NullOr(Schema.String)),
+    description: optionalString,
+    name: optionalString,
+    point_of_contact: optionalString,
     team: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        id: Schema.optional(Schema.NullOr(Schema.String))
+        id: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     )))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "UpdateBusinessServiceBody" })
 
 /**
@@ -20017,12 +20025,12 @@ export const UpdateCustomShiftBody = /*#__PURE__*/ Schema.Struct(
         member: Schema.optional(Schema.NullOr(ShiftMember)),
         type: Schema.Union(Schema.Literal("shift_assignment"), Schema.String)
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     )))),
-    end_time: Schema.optional(Schema.NullOr(Schema.String)),
-    start_time: Schema.optional(Schema.NullOr(Schema.String))
+    end_time: optionalString,
+    start_time: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "UpdateCustomShiftBody" })
 
 /**
@@ -20056,10 +20064,10 @@ export type UpdateCustomShiftBody = typeof UpdateCustomShiftBody.Type
  */
 export const UpdateEnrichmentSchemaBody = /*#__PURE__*/ Schema.Struct(
   {
-    description: Schema.optional(Schema.NullOr(Schema.String)),
-    name: Schema.optional(Schema.NullOr(Schema.String))
+    description: optionalString,
+    name: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "UpdateEnrichmentSchemaBody" })
 
 /**
@@ -20094,14 +20102,14 @@ export type UpdateEnrichmentSchemaBody = typeof UpdateEnrichmentSchemaBody.Type
 export const UpdateEventBody = /*#__PURE__*/ Schema.Struct(
   {
     assignment_strategy: Schema.optional(Schema.NullOr(EventAssignmentStrategy)),
-    effective_since: Schema.optional(Schema.NullOr(Schema.String)),
-    effective_until: Schema.optional(Schema.NullOr(Schema.String)),
+    effective_since: optionalString,
+    effective_until: optionalString,
     end_time: Schema.optional(Schema.NullOr(ZonedDateTime)),
-    name: Schema.optional(Schema.NullOr(Schema.String)),
-    recurrence: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
+    name: optionalString,
+    recurrence: optionalStrings,
     start_time: Schema.optional(Schema.NullOr(ZonedDateTime))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "UpdateEventBody" })
 
 /**
@@ -20136,24 +20144,24 @@ export type UpdateEventBody = typeof UpdateEventBody.Type
 export const UpdateExternalDataCacheVarDataOnServiceOrchBody = /*#__PURE__*/ Schema.Union(
   Schema.Struct(
     {
-      cache_variable_data: Schema.optional(Schema.NullOr(Schema.String)),
-      updated_at: Schema.optional(Schema.NullOr(Schema.String))
+      cache_variable_data: optionalString,
+      updated_at: optionalString
     },
-    Schema.Record({ key: Schema.String, value: Schema.Unknown })
+    extraFields
   ),
   Schema.Struct(
     {
-      cache_variable_data: Schema.optional(Schema.NullOr(Schema.Number)),
-      updated_at: Schema.optional(Schema.NullOr(Schema.String))
+      cache_variable_data: optionalNumber,
+      updated_at: optionalString
     },
-    Schema.Record({ key: Schema.String, value: Schema.Unknown })
+    extraFields
   ),
   Schema.Struct(
     {
-      cache_variable_data: Schema.optional(Schema.NullOr(Schema.Boolean)),
-      updated_at: Schema.optional(Schema.NullOr(Schema.String))
+      cache_variable_data: optionalBoolean,
+      updated_at: optionalString
     },
-    Schema.Record({ key: Schema.String, value: Schema.Unknown })
+    extraFields
   )
 ).annotations({ identifier: "UpdateExternalDataCacheVarDataOnServiceOrchBody" })
 
@@ -20189,24 +20197,24 @@ export type UpdateExternalDataCacheVarDataOnServiceOrchBody = typeof UpdateExter
 export const UpdateExternalDataCacheVarDataOnServiceOrchResult = /*#__PURE__*/ Schema.Union(
   Schema.Struct(
     {
-      cache_variable_data: Schema.optional(Schema.NullOr(Schema.String)),
-      updated_at: Schema.optional(Schema.NullOr(Schema.String))
+      cache_variable_data: optionalString,
+      updated_at: optionalString
     },
-    Schema.Record({ key: Schema.String, value: Schema.Unknown })
+    extraFields
   ),
   Schema.Struct(
     {
-      cache_variable_data: Schema.optional(Schema.NullOr(Schema.Number)),
-      updated_at: Schema.optional(Schema.NullOr(Schema.String))
+      cache_variable_data: optionalNumber,
+      updated_at: optionalString
     },
-    Schema.Record({ key: Schema.String, value: Schema.Unknown })
+    extraFields
   ),
   Schema.Struct(
     {
-      cache_variable_data: Schema.optional(Schema.NullOr(Schema.Boolean)),
-      updated_at: Schema.optional(Schema.NullOr(Schema.String))
+      cache_variable_data: optionalBoolean,
+      updated_at: optionalString
     },
-    Schema.Record({ key: Schema.String, value: Schema.Unknown })
+    extraFields
   )
 ).annotations({ identifier: "UpdateExternalDataCacheVarDataOnServiceOrchResult" })
 
@@ -20307,37 +20315,37 @@ export const UpdateIncidentBody = /*#__PURE__*/ Schema.Struct(
       {
         assignee: Schema.optional(Schema.NullOr(UserReference))
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     )))),
     conference_bridge: Schema.optional(Schema.NullOr(ConferenceBridge)),
-    escalation_level: Schema.optional(Schema.NullOr(Schema.Number)),
+    escalation_level: optionalNumber,
     escalation_policy: Schema.optional(Schema.NullOr(EscalationPolicyReference)),
     incident_type: Schema.optional(Schema.NullOr(IncidentTypeReference)),
     priority: Schema.optional(Schema.NullOr(Schema.Union(
       Schema.Struct(
         {
           id: Schema.String,
-          name: Schema.optional(Schema.NullOr(Schema.String)),
+          name: optionalString,
           type: Schema.Union(Schema.Literal("priority", "priority_reference"), Schema.String)
         },
-        Schema.Record({ key: Schema.String, value: Schema.Unknown })
+        extraFields
       ),
       Schema.String
     ))),
-    resolution: Schema.optional(Schema.NullOr(Schema.String)),
+    resolution: optionalString,
     service: Schema.optional(Schema.NullOr(Schema.Struct(
       {
         id: Schema.String,
         type: Schema.Union(Schema.Literal("service_reference"), Schema.String)
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
     status: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("resolved", "acknowledged", "triggered"), Schema.String))),
-    title: Schema.optional(Schema.NullOr(Schema.String)),
+    title: optionalString,
     type: Schema.Union(Schema.Literal("incident", "incident_reference"), Schema.String),
     urgency: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("high", "low"), Schema.String)))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "UpdateIncidentBody" })
 
 /**
@@ -20371,9 +20379,9 @@ export type UpdateIncidentBody = typeof UpdateIncidentBody.Type
  */
 export const UpdateIncidentNoteBody = /*#__PURE__*/ Schema.Struct(
   {
-    content: Schema.optional(Schema.NullOr(Schema.String))
+    content: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "UpdateIncidentNoteBody" })
 
 /**
@@ -20407,11 +20415,11 @@ export type UpdateIncidentNoteBody = typeof UpdateIncidentNoteBody.Type
  */
 export const UpdateIncidentTypeBody = /*#__PURE__*/ Schema.Struct(
   {
-    description: Schema.optional(Schema.NullOr(Schema.String)),
-    display_name: Schema.optional(Schema.NullOr(Schema.String)),
-    enabled: Schema.optional(Schema.NullOr(Schema.Boolean))
+    description: optionalString,
+    display_name: optionalString,
+    enabled: optionalBoolean
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "UpdateIncidentTypeBody" })
 
 /**
@@ -20445,13 +20453,13 @@ export type UpdateIncidentTypeBody = typeof UpdateIncidentTypeBody.Type
  */
 export const UpdateIncidentTypeCustomFieldBody = /*#__PURE__*/ Schema.Struct(
   {
-    default_value: Schema.optional(Schema.NullOr(Schema.String)),
-    description: Schema.optional(Schema.NullOr(Schema.String)),
-    display_name: Schema.optional(Schema.NullOr(Schema.String)),
-    enabled: Schema.optional(Schema.NullOr(Schema.Boolean)),
+    default_value: optionalString,
+    description: optionalString,
+    display_name: optionalString,
+    enabled: optionalBoolean,
     field_options: Schema.optional(Schema.NullOr(Schema.Array(CustomFieldsFieldOption)))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "UpdateIncidentTypeCustomFieldBody" })
 
 /**
@@ -20487,13 +20495,13 @@ export const UpdateIncidentTypeCustomFieldFieldOptionBody = /*#__PURE__*/ Schema
   {
     data: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        data_type: Schema.optional(Schema.NullOr(Schema.String)),
-        value: Schema.optional(Schema.NullOr(Schema.String))
+        data_type: optionalString,
+        value: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     )))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "UpdateIncidentTypeCustomFieldFieldOptionBody" })
 
 /**
@@ -20527,31 +20535,31 @@ export type UpdateIncidentTypeCustomFieldFieldOptionBody = typeof UpdateIncident
  */
 export const UpdateIncidentWorkflowTriggerBody = /*#__PURE__*/ Schema.Struct(
   {
-    condition: Schema.optional(Schema.NullOr(Schema.String)),
-    html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    incident_types: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
-    is_disabled: Schema.optional(Schema.NullOr(Schema.Boolean)),
-    is_subscribed_to_all_services: Schema.optional(Schema.NullOr(Schema.Boolean)),
+    condition: optionalString,
+    html_url: optionalString,
+    id: optionalString,
+    incident_types: optionalStrings,
+    is_disabled: optionalBoolean,
+    is_subscribed_to_all_services: optionalBoolean,
     permissions: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        restricted: Schema.optional(Schema.NullOr(Schema.Boolean)),
-        team_id: Schema.optional(Schema.NullOr(Schema.String))
+        restricted: optionalBoolean,
+        team_id: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
+    self: optionalString,
     services: Schema.optional(Schema.NullOr(Schema.Array(Schema.Struct(
       {
-        id: Schema.optional(Schema.NullOr(Schema.String))
+        id: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     )))),
-    summary: Schema.optional(Schema.NullOr(Schema.String)),
-    trigger_type_name: Schema.optional(Schema.NullOr(Schema.String)),
+    summary: optionalString,
+    trigger_type_name: optionalString,
     type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("workflow_trigger"), Schema.String)))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "UpdateIncidentWorkflowTriggerBody" })
 
 /**
@@ -20589,10 +20597,10 @@ export const UpdateIncidentsBody = /*#__PURE__*/ Schema.Array(Schema.Struct(
       {
         assignee: Schema.optional(Schema.NullOr(UserReference))
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     )))),
     conference_bridge: Schema.optional(Schema.NullOr(ConferenceBridge)),
-    escalation_level: Schema.optional(Schema.NullOr(Schema.Number)),
+    escalation_level: optionalNumber,
     escalation_policy: Schema.optional(Schema.NullOr(EscalationPolicyReference)),
     id: Schema.String,
     incident_type: Schema.optional(Schema.NullOr(IncidentTypeReference)),
@@ -20600,20 +20608,20 @@ export const UpdateIncidentsBody = /*#__PURE__*/ Schema.Array(Schema.Struct(
       Schema.Struct(
         {
           id: Schema.String,
-          name: Schema.optional(Schema.NullOr(Schema.String)),
+          name: optionalString,
           type: Schema.Union(Schema.Literal("priority", "priority_reference"), Schema.String)
         },
-        Schema.Record({ key: Schema.String, value: Schema.Unknown })
+        extraFields
       ),
       Schema.String
     ))),
-    resolution: Schema.optional(Schema.NullOr(Schema.String)),
+    resolution: optionalString,
     status: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("resolved", "acknowledged", "triggered"), Schema.String))),
-    title: Schema.optional(Schema.NullOr(Schema.String)),
+    title: optionalString,
     type: Schema.Union(Schema.Literal("incident", "incident_reference"), Schema.String),
     urgency: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("high", "low"), Schema.String)))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 )).annotations({ identifier: "UpdateIncidentsBody" })
 
 /**
@@ -20678,10 +20686,10 @@ export type UpdateIncidentsResult = typeof UpdateIncidentsResult.Type
  */
 export const UpdateLogEntryChannelBody = /*#__PURE__*/ Schema.Struct(
   {
-    details: Schema.optional(Schema.NullOr(Schema.String)),
+    details: optionalString,
     type: Schema.Union(Schema.Literal("web_trigger", "mobile"), Schema.String)
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "UpdateLogEntryChannelBody" })
 
 /**
@@ -20715,14 +20723,14 @@ export type UpdateLogEntryChannelBody = typeof UpdateLogEntryChannelBody.Type
  */
 export const UpdateOauthClientBody = /*#__PURE__*/ Schema.Struct(
   {
-    client_id: Schema.optional(Schema.NullOr(Schema.String)),
-    client_secret: Schema.optional(Schema.NullOr(Schema.String)),
+    client_id: optionalString,
+    client_secret: optionalString,
     grant_type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("client_credentials"), Schema.String))),
-    name: Schema.optional(Schema.NullOr(Schema.String)),
-    scope: Schema.optional(Schema.NullOr(Schema.String)),
-    token_url: Schema.optional(Schema.NullOr(Schema.String))
+    name: optionalString,
+    scope: optionalString,
+    token_url: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "UpdateOauthClientBody" })
 
 /**
@@ -20756,9 +20764,9 @@ export type UpdateOauthClientBody = typeof UpdateOauthClientBody.Type
  */
 export const UpdateOrchestrationIntegrationBody = /*#__PURE__*/ Schema.Struct(
   {
-    label: Schema.optional(Schema.NullOr(Schema.String))
+    label: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "UpdateOrchestrationIntegrationBody" })
 
 /**
@@ -20792,11 +20800,11 @@ export type UpdateOrchestrationIntegrationBody = typeof UpdateOrchestrationInteg
  */
 export const UpdateOverrideBody = /*#__PURE__*/ Schema.Struct(
   {
-    end_time: Schema.optional(Schema.NullOr(Schema.String)),
+    end_time: optionalString,
     overriding_member: Schema.optional(Schema.NullOr(ShiftMember)),
-    start_time: Schema.optional(Schema.NullOr(Schema.String))
+    start_time: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "UpdateOverrideBody" })
 
 /**
@@ -20831,9 +20839,9 @@ export type UpdateOverrideBody = typeof UpdateOverrideBody.Type
 export const UpdateRulesetEventRuleBody = /*#__PURE__*/ Schema.Struct(
   {
     rule: Schema.optional(Schema.NullOr(EventRule)),
-    rule_id: Schema.optional(Schema.NullOr(Schema.String))
+    rule_id: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "UpdateRulesetEventRuleBody" })
 
 /**
@@ -20867,11 +20875,11 @@ export type UpdateRulesetEventRuleBody = typeof UpdateRulesetEventRuleBody.Type
  */
 export const UpdateScheduleV3Body = /*#__PURE__*/ Schema.Struct(
   {
-    description: Schema.optional(Schema.NullOr(Schema.String)),
-    name: Schema.optional(Schema.NullOr(Schema.String)),
-    time_zone: Schema.optional(Schema.NullOr(Schema.String))
+    description: optionalString,
+    name: optionalString,
+    time_zone: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "UpdateScheduleV3Body" })
 
 /**
@@ -20968,9 +20976,9 @@ export type UpdateServiceCustomFieldValuesResult = typeof UpdateServiceCustomFie
 export const UpdateServiceEventRuleBody = /*#__PURE__*/ Schema.Struct(
   {
     rule: Schema.optional(Schema.NullOr(ServiceEventRule)),
-    rule_id: Schema.optional(Schema.NullOr(Schema.String))
+    rule_id: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "UpdateServiceEventRuleBody" })
 
 /**
@@ -21004,10 +21012,10 @@ export type UpdateServiceEventRuleBody = typeof UpdateServiceEventRuleBody.Type
  */
 export const UpdateSessionConfigurationsBody = /*#__PURE__*/ Schema.Struct(
   {
-    absolute_session_ttl: Schema.optional(Schema.NullOr(Schema.Number)),
-    idle_session_ttl: Schema.optional(Schema.NullOr(Schema.Number))
+    absolute_session_ttl: optionalNumber,
+    idle_session_ttl: optionalNumber
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "UpdateSessionConfigurationsBody" })
 
 /**
@@ -21041,11 +21049,11 @@ export type UpdateSessionConfigurationsBody = typeof UpdateSessionConfigurations
  */
 export const UpdateSessionConfigurationsResult = /*#__PURE__*/ Schema.Array(Schema.Struct(
   {
-    absolute_session_ttl: Schema.optional(Schema.NullOr(Schema.Number)),
-    idle_session_ttl: Schema.optional(Schema.NullOr(Schema.Number)),
+    absolute_session_ttl: optionalNumber,
+    idle_session_ttl: optionalNumber,
     type: Schema.Union(Schema.Literal("mobile", "web"), Schema.String)
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 )).annotations({ identifier: "UpdateSessionConfigurationsResult" })
 
 /**
@@ -21079,9 +21087,9 @@ export type UpdateSessionConfigurationsResult = typeof UpdateSessionConfiguratio
  */
 export const UpdateSreMemoryBody = /*#__PURE__*/ Schema.Struct(
   {
-    content: Schema.optional(Schema.NullOr(Schema.String))
+    content: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "UpdateSreMemoryBody" })
 
 /**
@@ -21115,18 +21123,18 @@ export type UpdateSreMemoryBody = typeof UpdateSreMemoryBody.Type
  */
 export const UpdateStandardBody = /*#__PURE__*/ Schema.Struct(
   {
-    active: Schema.optional(Schema.NullOr(Schema.Boolean)),
-    description: Schema.optional(Schema.NullOr(Schema.String)),
+    active: optionalBoolean,
+    description: optionalString,
     exclusions: Schema.optional(Schema.NullOr(Schema.Array(StandardInclusionExclusion))),
     inclusions: Schema.optional(Schema.NullOr(Schema.Array(StandardInclusionExclusion))),
     values: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        regex: Schema.optional(Schema.NullOr(Schema.String))
+        regex: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     )))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "UpdateStandardBody" })
 
 /**
@@ -21162,7 +21170,7 @@ export const UpdateTeamUserBody = /*#__PURE__*/ Schema.Struct(
   {
     role: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("observer", "responder", "manager"), Schema.String)))
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "UpdateTeamUserBody" })
 
 /**
@@ -21196,29 +21204,29 @@ export type UpdateTeamUserBody = typeof UpdateTeamUserBody.Type
  */
 export const UpdateUserBody = /*#__PURE__*/ Schema.Struct(
   {
-    avatar_url: Schema.optional(Schema.NullOr(Schema.String)),
-    color: Schema.optional(Schema.NullOr(Schema.String)),
+    avatar_url: optionalString,
+    color: optionalString,
     contact_methods: Schema.optional(Schema.NullOr(Schema.Array(ContactMethodReference))),
-    created_via_sso: Schema.optional(Schema.NullOr(Schema.Boolean)),
-    description: Schema.optional(Schema.NullOr(Schema.String)),
-    email: Schema.optional(Schema.NullOr(Schema.String)),
-    html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    http_cal_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    invitation_sent: Schema.optional(Schema.NullOr(Schema.Boolean)),
-    job_title: Schema.optional(Schema.NullOr(Schema.String)),
+    created_via_sso: optionalBoolean,
+    description: optionalString,
+    email: optionalString,
+    html_url: optionalString,
+    http_cal_url: optionalString,
+    id: optionalString,
+    invitation_sent: optionalBoolean,
+    job_title: optionalString,
     license: Schema.optional(Schema.NullOr(LicenseReference)),
-    name: Schema.optional(Schema.NullOr(Schema.String)),
+    name: optionalString,
     notification_rules: Schema.optional(Schema.NullOr(Schema.Array(NotificationRuleReference))),
     role: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("admin", "limited_user", "observer", "owner", "read_only_user", "restricted_access", "read_only_limited_user", "user"), Schema.String))),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
-    summary: Schema.optional(Schema.NullOr(Schema.String)),
+    self: optionalString,
+    summary: optionalString,
     teams: Schema.optional(Schema.NullOr(Schema.Array(TeamReference))),
-    time_zone: Schema.optional(Schema.NullOr(Schema.String)),
+    time_zone: optionalString,
     type: Schema.Union(Schema.Literal("user"), Schema.String),
-    web_cal_url: Schema.optional(Schema.NullOr(Schema.String))
+    web_cal_url: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "UpdateUserBody" })
 
 /**
@@ -21323,19 +21331,19 @@ export type UpdateUserContactMethodResult = typeof UpdateUserContactMethodResult
  */
 export const UpdateWebhookSubscriptionBody = /*#__PURE__*/ Schema.Struct(
   {
-    active: Schema.optional(Schema.NullOr(Schema.Boolean)),
-    description: Schema.optional(Schema.NullOr(Schema.String)),
-    events: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
+    active: optionalBoolean,
+    description: optionalString,
+    events: optionalStrings,
     filter: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        id: Schema.optional(Schema.NullOr(Schema.String)),
+        id: optionalString,
         type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("account_reference", "service_reference", "team_reference"), Schema.String)))
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    oauth_client_id: Schema.optional(Schema.NullOr(Schema.String))
+    oauth_client_id: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "UpdateWebhookSubscriptionBody" })
 
 /**
@@ -21371,39 +21379,39 @@ export const UpdateWorkflowIntegrationConnectionBody = /*#__PURE__*/ Schema.Stru
   {
     apps: Schema.optional(Schema.NullOr(Schema.Array(Schema.Struct(
       {
-        app_id: Schema.optional(Schema.NullOr(Schema.String)),
+        app_id: optionalString,
         type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("pd_app_reference"), Schema.String)))
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     )))),
-    configuration: Schema.optional(Schema.NullOr(Schema.Record({ key: Schema.String, value: Schema.Unknown }))),
-    external_id: Schema.optional(Schema.NullOr(Schema.String)),
-    external_id_label: Schema.optional(Schema.NullOr(Schema.String)),
+    configuration: Schema.optional(Schema.NullOr(extraFields)),
+    external_id: optionalString,
+    external_id_label: optionalString,
     health: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        health_message: Schema.optional(Schema.NullOr(Schema.String)),
-        is_healthy: Schema.optional(Schema.NullOr(Schema.Boolean)),
-        last_checked_at: Schema.optional(Schema.NullOr(Schema.String))
+        health_message: optionalString,
+        is_healthy: optionalBoolean,
+        last_checked_at: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    integration_id: Schema.optional(Schema.NullOr(Schema.String)),
-    is_default: Schema.optional(Schema.NullOr(Schema.Boolean)),
-    name: Schema.optional(Schema.NullOr(Schema.String)),
-    scopes: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
-    secrets: Schema.optional(Schema.NullOr(Schema.Record({ key: Schema.String, value: Schema.Unknown }))),
-    service_url: Schema.optional(Schema.NullOr(Schema.String)),
+    id: optionalString,
+    integration_id: optionalString,
+    is_default: optionalBoolean,
+    name: optionalString,
+    scopes: optionalStrings,
+    secrets: Schema.optional(Schema.NullOr(extraFields)),
+    service_url: optionalString,
     teams: Schema.optional(Schema.NullOr(Schema.Array(Schema.Struct(
       {
-        team_id: Schema.optional(Schema.NullOr(Schema.String)),
+        team_id: optionalString,
         type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("team_reference"), Schema.String)))
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     )))),
-    type: Schema.optional(Schema.NullOr(Schema.String))
+    type: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "UpdateWorkflowIntegrationConnectionBody" })
 
 /**
@@ -21437,45 +21445,45 @@ export type UpdateWorkflowIntegrationConnectionBody = typeof UpdateWorkflowInteg
  */
 export const WebhookSubscription = /*#__PURE__*/ Schema.Struct(
   {
-    active: Schema.optional(Schema.NullOr(Schema.Boolean)),
+    active: optionalBoolean,
     delivery_method: Schema.optional(Schema.NullOr(Schema.Struct(
       {
         custom_headers: Schema.optional(Schema.NullOr(Schema.Array(Schema.Struct(
           {
-            name: Schema.optional(Schema.NullOr(Schema.String)),
-            value: Schema.optional(Schema.NullOr(Schema.String))
+            name: optionalString,
+            value: optionalString
           },
-          Schema.Record({ key: Schema.String, value: Schema.Unknown })
+          extraFields
         )))),
-        id: Schema.optional(Schema.NullOr(Schema.String)),
-        secret: Schema.optional(Schema.NullOr(Schema.String)),
-        temporarily_disabled: Schema.optional(Schema.NullOr(Schema.Boolean)),
+        id: optionalString,
+        secret: optionalString,
+        temporarily_disabled: optionalBoolean,
         type: Schema.Union(Schema.Literal("http_delivery_method"), Schema.String),
-        url: Schema.optional(Schema.NullOr(Schema.String))
+        url: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    description: Schema.optional(Schema.NullOr(Schema.String)),
-    events: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
+    description: optionalString,
+    events: optionalStrings,
     filter: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        id: Schema.optional(Schema.NullOr(Schema.String)),
+        id: optionalString,
         type: Schema.Union(Schema.Literal("account_reference", "service_reference", "team_reference"), Schema.String)
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
+    id: optionalString,
     oauth_client: Schema.optional(Schema.NullOr(Schema.Struct(
       {
         id: Schema.String,
-        summary: Schema.optional(Schema.NullOr(Schema.String)),
+        summary: optionalString,
         type: Schema.Union(Schema.Literal("oauth_client_reference"), Schema.String)
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
     type: Schema.Union(Schema.Literal("webhook_subscription"), Schema.String)
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "WebhookSubscription" })
 
 /**
@@ -21509,36 +21517,36 @@ export type WebhookSubscription = typeof WebhookSubscription.Type
  */
 export const WorkflowIntegration = /*#__PURE__*/ Schema.Struct(
   {
-    application: Schema.optional(Schema.NullOr(Schema.String)),
-    configuration_schema: Schema.optional(Schema.NullOr(Schema.Record({ key: Schema.String, value: Schema.Unknown }))),
-    created_at: Schema.optional(Schema.NullOr(Schema.String)),
+    application: optionalString,
+    configuration_schema: Schema.optional(Schema.NullOr(extraFields)),
+    created_at: optionalString,
     created_by: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        html_url: Schema.optional(Schema.NullOr(Schema.String)),
-        id: Schema.optional(Schema.NullOr(Schema.String)),
-        self: Schema.optional(Schema.NullOr(Schema.String)),
-        summary: Schema.optional(Schema.NullOr(Schema.String)),
+        html_url: optionalString,
+        id: optionalString,
+        self: optionalString,
+        summary: optionalString,
         type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("user_reference"), Schema.String)))
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    description: Schema.optional(Schema.NullOr(Schema.String)),
-    domain_name: Schema.optional(Schema.NullOr(Schema.String)),
-    entitled: Schema.optional(Schema.NullOr(Schema.Boolean)),
-    html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    icon_svg: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    is_deprecated: Schema.optional(Schema.NullOr(Schema.Boolean)),
-    name: Schema.optional(Schema.NullOr(Schema.String)),
-    package_name: Schema.optional(Schema.NullOr(Schema.String)),
-    search_keywords: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
-    secrets_schema: Schema.optional(Schema.NullOr(Schema.Record({ key: Schema.String, value: Schema.Unknown }))),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
-    summary: Schema.optional(Schema.NullOr(Schema.String)),
-    tags: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
-    type: Schema.optional(Schema.NullOr(Schema.String))
+    description: optionalString,
+    domain_name: optionalString,
+    entitled: optionalBoolean,
+    html_url: optionalString,
+    icon_svg: optionalString,
+    id: optionalString,
+    is_deprecated: optionalBoolean,
+    name: optionalString,
+    package_name: optionalString,
+    search_keywords: optionalStrings,
+    secrets_schema: Schema.optional(Schema.NullOr(extraFields)),
+    self: optionalString,
+    summary: optionalString,
+    tags: optionalStrings,
+    type: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "WorkflowIntegration" })
 
 /**
@@ -21574,53 +21582,53 @@ export const WorkflowIntegrationConnection = /*#__PURE__*/ Schema.Struct(
   {
     apps: Schema.optional(Schema.NullOr(Schema.Array(Schema.Struct(
       {
-        app_id: Schema.optional(Schema.NullOr(Schema.String)),
+        app_id: optionalString,
         type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("pd_app_reference"), Schema.String)))
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     )))),
-    configuration: Schema.optional(Schema.NullOr(Schema.Record({ key: Schema.String, value: Schema.Unknown }))),
-    created_at: Schema.optional(Schema.NullOr(Schema.String)),
+    configuration: Schema.optional(Schema.NullOr(extraFields)),
+    created_at: optionalString,
     created_by: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        html_url: Schema.optional(Schema.NullOr(Schema.String)),
-        id: Schema.optional(Schema.NullOr(Schema.String)),
-        self: Schema.optional(Schema.NullOr(Schema.String)),
-        summary: Schema.optional(Schema.NullOr(Schema.String)),
+        html_url: optionalString,
+        id: optionalString,
+        self: optionalString,
+        summary: optionalString,
         type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("user_reference"), Schema.String)))
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    external_id: Schema.optional(Schema.NullOr(Schema.String)),
-    external_id_label: Schema.optional(Schema.NullOr(Schema.String)),
+    external_id: optionalString,
+    external_id_label: optionalString,
     health: Schema.optional(Schema.NullOr(Schema.Struct(
       {
-        health_message: Schema.optional(Schema.NullOr(Schema.String)),
-        is_healthy: Schema.optional(Schema.NullOr(Schema.Boolean)),
-        last_checked_at: Schema.optional(Schema.NullOr(Schema.String))
+        health_message: optionalString,
+        is_healthy: optionalBoolean,
+        last_checked_at: optionalString
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     ))),
-    html_url: Schema.optional(Schema.NullOr(Schema.String)),
-    id: Schema.optional(Schema.NullOr(Schema.String)),
-    integration_id: Schema.optional(Schema.NullOr(Schema.String)),
-    is_default: Schema.optional(Schema.NullOr(Schema.Boolean)),
-    name: Schema.optional(Schema.NullOr(Schema.String)),
-    scopes: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
-    secrets: Schema.optional(Schema.NullOr(Schema.Record({ key: Schema.String, value: Schema.Unknown }))),
-    self: Schema.optional(Schema.NullOr(Schema.String)),
-    service_url: Schema.optional(Schema.NullOr(Schema.String)),
-    summary: Schema.optional(Schema.NullOr(Schema.String)),
+    html_url: optionalString,
+    id: optionalString,
+    integration_id: optionalString,
+    is_default: optionalBoolean,
+    name: optionalString,
+    scopes: optionalStrings,
+    secrets: Schema.optional(Schema.NullOr(extraFields)),
+    self: optionalString,
+    service_url: optionalString,
+    summary: optionalString,
     teams: Schema.optional(Schema.NullOr(Schema.Array(Schema.Struct(
       {
-        team_id: Schema.optional(Schema.NullOr(Schema.String)),
+        team_id: optionalString,
         type: Schema.optional(Schema.NullOr(Schema.Union(Schema.Literal("team_reference"), Schema.String)))
       },
-      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      extraFields
     )))),
-    type: Schema.optional(Schema.NullOr(Schema.String))
+    type: optionalString
   },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  extraFields
 ).annotations({ identifier: "WorkflowIntegrationConnection" })
 
 /**
