@@ -5,6 +5,7 @@
  *
  * @internal
  */
+import { Option, Schema } from "effect"
 
 /** An instant as users give it: a `Date`, epoch milliseconds, or an ISO-8601 string. */
 export type Instant = Date | number | string
@@ -97,24 +98,25 @@ export const formatInZone = (ms: number, timeZone: string): string => {
   return `${stamp}${offset < 0 ? "-" : "+"}${String(Math.floor(abs / 60)).padStart(2, "0")}:${String(abs % 60).padStart(2, "0")}`
 }
 
-/** The id of an entry's user (`user.id`), if any. */
-export const entryUserId = (entry: RawEntry): string | undefined => {
-  const user = entry["user"]
-  return typeof user === "object" && user !== null && typeof (user as Record<string, unknown>)["id"] === "string"
-    ? (user as Record<string, unknown>)["id"] as string
-    : undefined
-}
+/** What a rendered entry must have: `start`, `end` and `user.id` strings (anything else is kept as is). */
+const RenderedEntry = Schema.Struct({
+  start: Schema.String,
+  end: Schema.String,
+  user: Schema.Struct({ id: Schema.String })
+})
+const decodeEntry = Schema.decodeUnknownOption(RenderedEntry)
 
 /** Parses one rendered entry; `undefined` when it lacks a valid `start`, `end` or `user.id`. */
-export const toPiece = <R>(entry: unknown, origin: R): Piece<R> | undefined => {
-  if (typeof entry !== "object" || entry === null || Array.isArray(entry)) return undefined
-  const raw = entry as RawEntry
-  const startMs = typeof raw["start"] === "string" ? parseInstant(raw["start"]) : undefined
-  const endMs = typeof raw["end"] === "string" ? parseInstant(raw["end"]) : undefined
-  const userId = entryUserId(raw)
-  if (startMs === undefined || endMs === undefined || userId === undefined) return undefined
-  return { startMs, endMs, userId, raw, origin }
-}
+export const toPiece = <R>(entry: unknown, origin: R): Piece<R> | undefined =>
+  Option.match(decodeEntry(entry), {
+    onNone: () => undefined,
+    onSome: (e) => {
+      const startMs = parseInstant(e.start)
+      const endMs = parseInstant(e.end)
+      // decoding kept only the known fields: the piece carries the entry as the API sent it
+      return startMs === undefined || endMs === undefined ? undefined : { startMs, endMs, userId: e.user.id, raw: entry as RawEntry, origin }
+    }
+  })
 
 const byStart = <R>(a: Piece<R>, b: Piece<R>) => a.startMs - b.startMs || a.endMs - b.endMs
 
