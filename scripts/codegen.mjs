@@ -993,7 +993,9 @@ const planOperations = (spec, wrappers) => {
     if (res !== null) {
       kind = "entity"
       let entity = res
-      if (resWrapper !== null) entity = propPtr(spec, res, resWrapper)
+      // an overridden wrapper the schema lacks (codegen-overrides: the schema describes the bare
+      // entity, the wire wraps it): the schema is the entity's
+      if (resWrapper !== null) entity = propPtr(spec, res, resWrapper) ?? (`${o.method} ${o.path}` in (entityWrapperOverrides["REST.json"] ?? {}) ? res : null)
       const listWrapper = resWrapper ?? (paginated ? inferEntityWrapper("GET", o.path) : null)
       if (paginated && listWrapper !== null) {
         const listPtr = resWrapper !== null ? entity : propPtr(spec, res, listWrapper)

@@ -19324,7 +19324,7 @@ export interface GetUserDelegationOptions extends Op.CallOptions {}
  * `GET /users/{id}/oauth_delegations/{delegation_id}` (operation `getUserDelegation`, tag Users).
  * OAuth scope: `oauth_delegations.read`.
  * Reference: https://developer.pagerduty.com/api-reference/ (search `getUserDelegation`).
- * Result: the unwrapped `oauth_delegation` entity, decoded with `unknown` (unless `decode: false`).
+ * Result: the unwrapped `oauth_delegation` entity, decoded with `S.OAuthDelegation` (unless `decode: false`).
  *
  * @example
  * ```ts
@@ -19337,10 +19337,12 @@ export interface GetUserDelegationOptions extends Op.CallOptions {}
  * @since 0.2.0
  * @category generated
  */
-export const getUserDelegation: ((id: string, delegation_id: string, options?: GetUserDelegationOptions) => Effect.Effect<unknown, Op.OperationError, RestApiService>) & Op.Runnable = /*#__PURE__*/ Op.entity({
+export const getUserDelegation: ((id: string, delegation_id: string, options?: GetUserDelegationOptions) => Effect.Effect<S.OAuthDelegation, Op.OperationError, RestApiService>) & Op.Runnable = /*#__PURE__*/ Op.entity({
   name: "getUserDelegation",
   method: "GET",
-  path: "/users/{id}/oauth_delegations/{delegation_id}"
+  path: "/users/{id}/oauth_delegations/{delegation_id}",
+  schema: () => S.OAuthDelegation,
+  check: check$OAuthDelegation
 })
 
 /**
@@ -22301,7 +22303,7 @@ export interface UpdateWorkflowIntegrationConnectionOptions extends Op.CallOptio
  * `PATCH /workflows/integrations/{integration_id}/connections/{id}` (operation `updateWorkflowIntegrationConnection`, tag Workflow Integrations).
  * OAuth scope: `workflow_integrations:connections.write`.
  * Reference: https://developer.pagerduty.com/api-reference/ (search `updateWorkflowIntegrationConnection`).
- * Result: the unwrapped `connection` entity, decoded with `unknown` (unless `decode: false`).
+ * Result: the unwrapped `connection` entity, decoded with `S.WorkflowIntegrationConnection` (unless `decode: false`).
  *
  * @example
  * ```ts
@@ -22314,10 +22316,12 @@ export interface UpdateWorkflowIntegrationConnectionOptions extends Op.CallOptio
  * @since 0.2.0
  * @category generated
  */
-export const updateWorkflowIntegrationConnection: ((integration_id: string, id: string, options?: UpdateWorkflowIntegrationConnectionOptions) => Effect.Effect<unknown, Op.OperationError, RestApiService>) & Op.Runnable = /*#__PURE__*/ Op.entity({
+export const updateWorkflowIntegrationConnection: ((integration_id: string, id: string, options?: UpdateWorkflowIntegrationConnectionOptions) => Effect.Effect<S.WorkflowIntegrationConnection, Op.OperationError, RestApiService>) & Op.Runnable = /*#__PURE__*/ Op.entity({
   name: "updateWorkflowIntegrationConnection",
   method: "PATCH",
-  path: "/workflows/integrations/{integration_id}/connections/{id}"
+  path: "/workflows/integrations/{integration_id}/connections/{id}",
+  schema: () => S.WorkflowIntegrationConnection,
+  check: check$WorkflowIntegrationConnection
 })
 
 /**
@@ -23370,7 +23374,7 @@ export interface Operations {
   /** The pages of `listUserDelegations`, with `more`/`total` */
   readonly listUserDelegationsPages: (id: string, options?: ListUserDelegationsOptions) => Stream.Stream<Op.Page<S.OAuthDelegation>, Op.StreamError>
   /** Get a user's delegation (`GET /users/{id}/oauth_delegations/{delegation_id}`) */
-  readonly getUserDelegation: (id: string, delegation_id: string, options?: GetUserDelegationOptions) => Effect.Effect<unknown, Op.OperationError>
+  readonly getUserDelegation: (id: string, delegation_id: string, options?: GetUserDelegationOptions) => Effect.Effect<S.OAuthDelegation, Op.OperationError>
   /** List a User's Handoff Notification Rules (`GET /users/{id}/oncall_handoff_notification_rules`) */
   readonly getUserHandoffNotificationRules: (id: string, options?: GetUserHandoffNotificationRulesOptions) => Effect.Effect<S.GetUserHandoffNotificationRulesResult, Op.OperationError>
   /** Create a User Handoff Notification Rule (`POST /users/{id}/oncall_handoff_notification_rules`) */
@@ -23514,7 +23518,7 @@ export interface Operations {
   /** Get Workflow Integration Connection (`GET /workflows/integrations/{integration_id}/connections/{id}`) */
   readonly getWorkflowIntegrationConnection: (integration_id: string, id: string, options?: GetWorkflowIntegrationConnectionOptions) => Effect.Effect<S.WorkflowIntegrationConnection, Op.OperationError>
   /** Update Workflow Integration Connection (`PATCH /workflows/integrations/{integration_id}/connections/{id}`) */
-  readonly updateWorkflowIntegrationConnection: (integration_id: string, id: string, options?: UpdateWorkflowIntegrationConnectionOptions) => Effect.Effect<unknown, Op.OperationError>
+  readonly updateWorkflowIntegrationConnection: (integration_id: string, id: string, options?: UpdateWorkflowIntegrationConnectionOptions) => Effect.Effect<S.WorkflowIntegrationConnection, Op.OperationError>
   /** Delete Workflow Integration Connection (`DELETE /workflows/integrations/{integration_id}/connections/{id}`) */
   readonly deleteWorkflowIntegrationConnection: (integration_id: string, id: string, options?: DeleteWorkflowIntegrationConnectionOptions) => Effect.Effect<void, Op.OperationError>
   /** Assign tags (`POST /{entity_type}/{id}/change_tags`) */
