@@ -118,6 +118,15 @@ describe("doc comments", () => {
     expect(test.replace(/^\/\/[^\n]*\n/, "")).toBe(block)
   })
 
+  it("the README's quick start is examples/src/quick-start.ts's program and layer (which examples/test runs)", () => {
+    const readme = fs.readFileSync(path.join(root, "README.md"), "utf8")
+    const block = /## Quick start\s+```ts\n([\s\S]*?)```/.exec(readme)?.[1] ?? ""
+    const source = fs.readFileSync(path.join(root, "examples", "src", "quick-start.ts"), "utf8").replace(/^export /gm, "")
+    const definitions = /(const program = [\s\S]*?\n\}\)\n\n[\s\S]*?const PagerDutyLive = [\s\S]*?\n\)\n)/.exec(source)?.[1]
+    expect(definitions).toBeDefined()
+    expect(block).toContain(definitions)
+  })
+
   it("reports a block that does not compile and a broken link at their lines in the Markdown file; sh and text blocks are not checked", { timeout: 120_000 }, () => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "docs-blocks-"))
     try {
