@@ -17,13 +17,20 @@ export const entityWrapperOverrides = {
     "GET /analytics/raw/incidents/{id}/responses": [null, null],
     // Spec gap: `rules` sits next to `migrated_at`/`migrated_by` metadata (an object),
     // so the derivation cannot pick one; the list is `rules` (example, Python inference).
+    //   200 schema: {"allOf":[{"$ref":"#/components/schemas/Pagination"},{"type":"object","properties":
+    //     {"migrated_at":{"type":"string","format":"date-time",...},"migrated_by":{...},"rules":{...}}}]}
     "GET /services/{id}/rules": [null, "rules"],
     // Spec gap: the 200 schema describes the bare delegation object, but the spec's own
     // example (and Python's inference) is wrapped: {"oauth_delegation": {...}}.
+    //   200 schema: {"$ref":"#/components/schemas/OAuthDelegation"}
+    //   200 example: {"oauth_delegation":{"client_id":"PagerDutyLogin","created_at":"2026-01-01T12:00:00Z",...}}
+    // (The typed getUserDelegation decodes the unwrapped value with OAuthDelegation.)
     "GET /users/{id}/oauth_delegations/{delegation_id}": [null, "oauth_delegation"],
     // Spec gap: the 200 schema is the bare connection, but the spec's own example is
     // wrapped ({"connection": [...]}) and Python wraps it too (inferred `connection`).
     // The request body schema is unwrapped in the spec, so only the response is overridden.
+    //   200 schema: {"$ref":"#/components/schemas/WorkflowIntegrationConnection"}
+    // (The typed updateWorkflowIntegrationConnection decodes the unwrapped value with it.)
     "PATCH /workflows/integrations/{integration_id}/connections/{id}": [null, "connection"]
   }
 }
