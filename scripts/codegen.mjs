@@ -485,6 +485,13 @@ const RESERVED = new Set(["Schema", "Object", "Array", "String", "Number", "Bool
 const schemaModule = ({ spec, file, module, roots, pure = false, sinceOf = () => "0.1.0", introExtra = [] }) => {
   // top-level fields PagerDuty always sends (codegen-overrides.mjs `presentFields`), by pointer
   const present = new Map(Object.entries(presentFields[file] ?? {}).map(([n, fields]) => [`#/components/schemas/${n}`, new Set(fields)]))
+  for (const [ptr, fields] of present) {
+    const node = spec.components?.schemas?.[ptr.split("/").pop()]
+    if (node === undefined) throw new Error(`codegen-overrides: presentFields names ${ptr}, which ${file} does not have`)
+    for (const f of fields) {
+      if (!(f in (objectProperties(spec, node) ?? {}))) throw new Error(`codegen-overrides: presentFields ${ptr} has no property ${f} in ${file}`)
+    }
+  }
   // roots: Map name -> pointer. Component schemas reached by $ref get their component name.
   const names = new Map() // pointer -> identifier
   const used = new Set()
