@@ -455,11 +455,49 @@ const neverSent = (cause: unknown): boolean => {
   return false
 }
 
-/** Secret scrubbers of the responses the pipeline produced (for errors built on them later). */
-const scrubbers = new WeakMap<ApiResponse, (text: string) => string>()
-/** The decoded JSON of 2xx responses whose body the pipeline already read. */
-const decodedBodies = new WeakMap<ApiResponse, unknown>()
-const scrubbed = (response: ApiResponse, text: string): string => (scrubbers.get(response) ?? identity)(text)
+const notDecoded: unique symbol = Symbol("notDecoded")
+
+/**
+ * The responses the pipeline produces: an {@link ApiResponse} that also keeps, in private
+ * fields (invisible to spreads, `JSON.stringify` and equality), the secret scrubber of its
+ * request (for errors built on it later) and the JSON value of a 2xx body already decoded
+ * (so `parseJson` does not parse it twice). Private fields, not `WeakMap`s: a `WeakMap` entry
+ * per response measurably slows the garbage collector.
+ */
+class PipelineResponse implements ApiResponse {
+  readonly method: string
+  readonly url: string
+  readonly status: number
+  readonly headers: Readonly<Record<string, string>>
+  readonly text: string
+  readonly requestId: string | undefined
+  readonly rateLimit: RateLimitInfo | undefined
+  readonly attempts: number
+  readonly #scrub: (text: string) => string
+  #decoded: unknown = notDecoded
+  constructor(fields: ApiResponse, scrub: (text: string) => string) {
+    this.method = fields.method
+    this.url = fields.url
+    this.status = fields.status
+    this.headers = fields.headers
+    this.text = fields.text
+    this.requestId = fields.requestId
+    this.rateLimit = fields.rateLimit
+    this.attempts = fields.attempts
+    this.#scrub = scrub
+  }
+  static scrub(response: ApiResponse, text: string): string {
+    return response instanceof PipelineResponse ? response.#scrub(text) : text
+  }
+  static decoded(response: ApiResponse): unknown {
+    return response instanceof PipelineResponse ? response.#decoded : notDecoded
+  }
+  static setDecoded(response: PipelineResponse, value: unknown): void {
+    response.#decoded = value
+  }
+}
+
+const scrubbed = (response: ApiResponse, text: string): string => PipelineResponse.scrub(response, text)
 
 /**
  * The fields every HTTP error takes from a response: status, method, URL, request id,
@@ -558,7 +596,8 @@ const decodeJson = Schema.decodeUnknownEither(Schema.parseJson())
  * @category utils
  */
 export const parseJson = (response: ApiResponse): Effect.Effect<unknown, ServerHttpError> => {
-  if (decodedBodies.has(response)) return Effect.succeed(decodedBodies.get(response))
+  const decoded = PipelineResponse.decoded(response)
+  if (decoded !== notDecoded) return Effect.succeed(decoded)
   if (response.text.trim() === "") return Effect.succeed(null)
   return Either.match(decodeJson(response.text), {
     onLeft: (cause) => Effect.fail(unexpectedBody(response, "InvalidJson", undefined, cause)),
@@ -813,19 +852,18 @@ const send = (env: Env, p: Prepared, request: HttpClientRequest.HttpClientReques
 /** Metrics and the debug log line of one response. */
 const observeResponse = (env: Env, p: Prepared, response: ApiResponse, elapsed: number) => {
   const metrics = env.metrics(p.method, p.path, response.status)
-  return Effect.all([
-    Metric.increment(metrics.requests),
-    Metric.incrementBy(metrics.time, elapsed),
-    Metric.update(metrics.duration, Duration.millis(elapsed)),
-    logDebug(() => `${p.method} ${p.url.href} ${response.status}`, () => ({
+  return Metric.increment(metrics.requests).pipe(
+    Effect.zipRight(Metric.incrementBy(metrics.time, elapsed)),
+    Effect.zipRight(Metric.update(metrics.duration, Duration.millis(elapsed))),
+    Effect.zipRight(logDebug(() => `${p.method} ${p.url.href} ${response.status}`, () => ({
       method: p.method,
       url: p.url.href,
       status: response.status,
       requestId: response.requestId ?? "(none)",
       durationMs: elapsed,
       attempt: response.attempts
-    }))
-  ], { discard: true })
+    })))
+  )
 }
 
 const toResponse = (
@@ -833,11 +871,11 @@ const toResponse = (
   raw: Raw,
   attempts: number,
   scrub: (text: string) => string
-): ApiResponse => {
+): PipelineResponse => {
   const headers: Record<string, string> = {}
   for (const [k, v] of Object.entries(raw.headers)) headers[k.toLowerCase()] = v
   const ok = raw.status >= 200 && raw.status < 300
-  const response: ApiResponse = {
+  return new PipelineResponse({
     method: p.method,
     url: p.url.href,
     status: raw.status,
@@ -847,9 +885,7 @@ const toResponse = (
     requestId: headers["x-request-id"],
     rateLimit: rateLimitInfo(headers),
     attempts
-  }
-  scrubbers.set(response, scrub)
-  return response
+  }, scrub)
 }
 
 const signal = (
@@ -869,7 +905,7 @@ const classify = (
   env: Env,
   p: Prepared,
   state: Ref.Ref<CallState>,
-  response: ApiResponse,
+  response: PipelineResponse,
   sends: ReadonlyArray<Retry.Send>
 ): Effect.Effect<ApiResponse, PagerDutyError | Signal> => {
   const { status } = response
@@ -877,7 +913,7 @@ const classify = (
     if (!claimsJson(response.headers, response.text)) return Effect.succeed(response)
     return Either.match(decodeJson(response.text), {
       onRight: (value) => {
-        decodedBodies.set(response, value)
+        PipelineResponse.setDecoded(response, value)
         return Effect.succeed(response)
       },
       onLeft: () => {
