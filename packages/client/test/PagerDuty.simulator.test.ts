@@ -199,6 +199,13 @@ describe("simulator conformance with the spec's schemas", () => {
     for (const [name] of steps) assert.isDefined((PagerDuty.operations as unknown as Record<string, unknown>)[name], name)
   })
 
+  it("the testkit README lists exactly the simulated typed operations", () => {
+    const readme = fs.readFileSync(path.join(root, "packages/testkit/README.md"), "utf8")
+    const section = readme.split("## Typed operations the simulator implements")[1]?.split("\n## ")[0] ?? ""
+    const listed = [...section.matchAll(/`([a-z]\w+)`/g)].map((m) => m[1]!).filter((n) => n in PagerDuty.operations).sort()
+    assert.deepStrictEqual(listed, [...simulatedOperations()])
+  })
+
   it.effect("each simulated operation answers in the shape of the spec (decoded with the generated schema)", () =>
     Effect.gen(function*() {
       const pd = yield* PagerDuty.PagerDuty
