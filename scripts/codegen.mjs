@@ -2,6 +2,12 @@
 // Code generator for @effect-pagerduty/client: reads the vendored OpenAPI specs in specs/
 // and writes packages/client/src/generated/*.ts. Plain Node ESM, no dependencies.
 //
+//   RestApiTables.ts, <Integration>Tables.ts  paths, entity wrappers, pagination, scopes
+//   RestSchemas.ts, EventsSchemas.ts          effect/Schema of the specs' schemas
+//   RestOperations.ts                         one typed function per REST operation (the
+//                                             `PagerDuty` module), with generated validators
+// Hand corrections of the specs live in scripts/codegen-overrides.mjs.
+//
 //   node scripts/codegen.mjs                 write the generated files
 //   node scripts/codegen.mjs --check         regenerate in memory, exit 1 listing files that differ
 //   node scripts/codegen.mjs --out <dir>     write to (or check against) another directory
