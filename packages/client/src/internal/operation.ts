@@ -152,7 +152,10 @@ export interface Page<A> {
   readonly items: ReadonlyArray<A>
   /** `more` of the page body (classic pagination), or whether a next cursor was given. */
   readonly more: boolean
-  /** `total` of the page body when the request asked for it (classic pagination). */
+  /**
+   * `total` of the page body, when PagerDuty sent one: classic pagination asks for it on the
+   * first page when `concurrency` > 1 (`RestApi.getTotal` counts without listing).
+   */
   readonly total: number | undefined
   /** Page number, from 0. */
   readonly page: number
