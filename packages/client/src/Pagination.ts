@@ -542,18 +542,20 @@ const ordered = <A, E>(tasks: ReadonlyArray<Effect.Effect<A, E>>, concurrency: n
     Effect.gen(function*() {
       const scope = yield* Effect.scope
       const failed = yield* Deferred.make<never, E>()
-      const started: Array<Fiber.RuntimeFiber<A, E>> = []
+      // the fibers started and not yet emitted, by task index (an emitted page is not retained)
+      const inFlight = new Map<number, Fiber.RuntimeFiber<A, E>>()
+      let started = 0
       const record = (task: Effect.Effect<A, E>): Effect.Effect<A, E> =>
         Effect.tapErrorCause(task, (cause) => Cause.isInterruptedOnly(cause) ? Effect.void : Deferred.failCause(failed, cause))
       const startUpTo = (n: number): Effect.Effect<void> =>
         Effect.suspend(() =>
-          started.length >= Math.min(n, tasks.length)
+          started >= Math.min(n, tasks.length)
             ? Effect.void
             : Effect.flatMap(Deferred.isDone(failed), (done) =>
               done
                 ? Effect.void
-                : Effect.flatMap(Effect.forkIn(record(tasks[started.length]!), scope), (fiber) => {
-                  started.push(fiber)
+                : Effect.flatMap(Effect.forkIn(record(tasks[started]!), scope), (fiber) => {
+                  inFlight.set(started++, fiber)
                   return startUpTo(n)
                 }))
         )
@@ -564,7 +566,8 @@ const ordered = <A, E>(tasks: ReadonlyArray<Effect.Effect<A, E>>, concurrency: n
             startUpTo(i + concurrency),
             Effect.suspend(() => {
               // no fiber for `i` only when a failure stopped the starts: that failure ends the stream
-              const fiber = started[i]
+              const fiber = inFlight.get(i)
+              inFlight.delete(i)
               const result = fiber === undefined ? Deferred.await(failed) : Effect.raceFirst(Fiber.join(fiber), Deferred.await(failed))
               return Effect.map(result, (a) => Option.some([a, i + 1] as const))
             })
