@@ -41,6 +41,11 @@ describe("typed operations on the simulator", () => {
       assert.strictEqual(one.title, (yield* s.state.incidents()).find((i) => i.id === first.id)!.title)
       const [list] = yield* requests
       assert.deepStrictEqual(new URL(list!.url, "http://x").searchParams.getAll("statuses[]"), ["triggered", "acknowledged"])
+      // the page-level variant: with concurrency the first page carries PagerDuty's total
+      const [page] = yield* Stream.runCollect(Stream.take(pd.listIncidentsPages({ statuses: ["triggered", "acknowledged"], pageSize: 7, concurrency: 2 }), 1))
+      assert.strictEqual(page!.total, all.length)
+      assert.isTrue(page!.more)
+      assert.strictEqual(page!.items.length, 7)
     }).pipe(Effect.provide(sim())))
 })
 
