@@ -605,6 +605,35 @@ export const parseJson = (response: ApiResponse): Effect.Effect<unknown, ServerH
   })
 }
 
+/**
+ * Decode a response body with a `Schema`: the JSON value (the one the client already decoded
+ * for a 2xx, else parsed with the cached `Schema.parseJson` decoder) decoded by `schema`. Not
+ * JSON is `ServerHttpError` `InvalidJson`; a value that does not match is `SchemaMismatch`
+ * with the `ParseError` as cause and its first lines as `errorMessage`. The decoder is built
+ * once per call of `schemaJson`: keep the returned function.
+ *
+ * @example
+ * ```ts
+ * import { Effect, Schema } from "effect"
+ * import { ApiClient } from "@effect-pagerduty/client"
+ *
+ * const Token = Schema.Struct({ access_token: Schema.Redacted(Schema.String), expires_in: Schema.Number })
+ * const decodeToken = ApiClient.schemaJson(Token)
+ * const token = (client: ApiClient.ApiClient) =>
+ *   Effect.flatMap(client.requestOk({ method: "POST", url: "/oauth/token", form: { grant_type: "client_credentials" } }), decodeToken)
+ * ```
+ *
+ * @since 0.2.0
+ * @category utils
+ */
+export const schemaJson = <A, I, R>(schema: Schema.Schema<A, I, R>) => {
+  const decode = Schema.decodeUnknown(schema)
+  return (response: ApiResponse): Effect.Effect<A, ServerHttpError, R> =>
+    Effect.flatMap(parseJson(response), (json) =>
+      Effect.mapError(decode(json), (error) =>
+        unexpectedBody(response, "SchemaMismatch", error.message.split("\n").slice(0, 6).join(" "), error)))
+}
+
 /** Debug logging that builds its message and annotations only when debug logs are on. */
 const logDebug = (message: () => string, annotations: () => Record<string, unknown>): Effect.Effect<void> =>
   Effect.flatMap(FiberRef.get(FiberRef.currentMinimumLogLevel), (minimum) =>

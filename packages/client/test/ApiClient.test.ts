@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Cause, Duration, Effect, Either, Exit, Fiber, Option, Redacted, Schedule, TestClock } from "effect"
+import { Cause, Duration, Effect, Either, Exit, Fiber, Option, Redacted, Schedule, Schema, TestClock } from "effect"
 import { ApiClient, Auth, PagerDutyError, RetryPolicy } from "../src/index.js"
 import * as Mock from "./utils/mock.js"
 import { type Captured, everything, observe } from "./utils/observe.js"
@@ -477,4 +477,24 @@ describe("construction errors are typed", () => {
       }
       assert.strictEqual((yield* Mock.recorded).length, 0)
     }).pipe(Effect.provide(Mock.layer(() => Mock.json({})))))
+})
+
+describe("schemaJson", () => {
+  const User = Schema.Struct({ user: Schema.Struct({ id: Schema.String, email: Schema.String }) })
+  const decodeUser = ApiClient.schemaJson(User)
+
+  it.effect("decodes the body with a Schema; a mismatch is SchemaMismatch, bad JSON is InvalidJson", () =>
+    Effect.gen(function*() {
+      const api = yield* client()
+      const ok = yield* Effect.flatMap(api.requestOk({ url: "/users/P1" }), decodeUser)
+      assert.deepStrictEqual(ok, { user: { id: "P1", email: "a@example.com" } })
+      const mismatch = yield* Effect.flip(Effect.flatMap(api.requestOk({ url: "/users/P2" }), decodeUser))
+      assert.strictEqual(mismatch.reason, "SchemaMismatch")
+      assert.include(mismatch.message, "email")
+      const text = { ...(yield* api.requestOk({ url: "/users/P1" })), text: "{nope" }
+      const invalid = yield* Effect.flip(decodeUser(text))
+      assert.strictEqual(invalid.reason, "InvalidJson")
+    }).pipe(Effect.provide(Mock.layer((r) =>
+      r.url.endsWith("/P1") ? Mock.json({ user: { id: "P1", email: "a@example.com" } }) : Mock.json({ user: { id: "P2" } })
+    ))))
 })
