@@ -190,21 +190,21 @@ export interface Trigger {
   readonly summary: string
   /** The affected system (hostname or FQDN). */
   readonly source: string
-  readonly severity?: Severity
+  readonly severity?: Severity | undefined
   /** Identifies the alert for deduplication, acknowledge and resolve; at most 255 characters. */
-  readonly dedupKey?: string
+  readonly dedupKey?: string | undefined
   /** When the problem was detected: a `Date` or an ISO 8601 string with a zone. */
-  readonly timestamp?: string | Date
-  readonly component?: string
-  readonly group?: string
-  readonly class?: string
-  readonly customDetails?: Readonly<Record<string, unknown>>
-  readonly images?: ReadonlyArray<Image>
-  readonly links?: ReadonlyArray<Link>
+  readonly timestamp?: string | Date | undefined
+  readonly component?: string | undefined
+  readonly group?: string | undefined
+  readonly class?: string | undefined
+  readonly customDetails?: Readonly<Record<string, unknown>> | undefined
+  readonly images?: ReadonlyArray<Image> | undefined
+  readonly links?: ReadonlyArray<Link> | undefined
   /** Name of the monitoring client sending the event. */
-  readonly client?: string
+  readonly client?: string | undefined
   /** URL of the monitoring client. */
-  readonly clientUrl?: string
+  readonly clientUrl?: string | undefined
 }
 
 /**
@@ -269,11 +269,11 @@ export interface EventResult {
  */
 export interface ChangeEvent {
   readonly summary: string
-  readonly source?: string
-  readonly timestamp?: string | Date
-  readonly customDetails?: Readonly<Record<string, unknown>>
-  readonly links?: ReadonlyArray<Link>
-  readonly images?: ReadonlyArray<Image>
+  readonly source?: string | undefined
+  readonly timestamp?: string | Date | undefined
+  readonly customDetails?: Readonly<Record<string, unknown>> | undefined
+  readonly links?: ReadonlyArray<Link> | undefined
+  readonly images?: ReadonlyArray<Image> | undefined
 }
 
 /**

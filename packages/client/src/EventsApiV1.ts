@@ -171,11 +171,11 @@ export type Context =
 export interface Trigger {
   /** Non-blank, at most 1024 characters. */
   readonly description: string
-  readonly incidentKey?: string
-  readonly client?: string
-  readonly clientUrl?: string
-  readonly details?: Readonly<Record<string, unknown>>
-  readonly contexts?: ReadonlyArray<Context>
+  readonly incidentKey?: string | undefined
+  readonly client?: string | undefined
+  readonly clientUrl?: string | undefined
+  readonly details?: Readonly<Record<string, unknown>> | undefined
+  readonly contexts?: ReadonlyArray<Context> | undefined
 }
 
 /**
@@ -193,9 +193,9 @@ export interface Trigger {
  * @category models
  */
 export interface Update {
-  readonly incidentKey?: string
-  readonly description?: string
-  readonly details?: Readonly<Record<string, unknown>>
+  readonly incidentKey?: string | undefined
+  readonly description?: string | undefined
+  readonly details?: Readonly<Record<string, unknown>> | undefined
 }
 
 /**

@@ -141,3 +141,47 @@ describe("Events inputs are never a defect", () => {
     assert.strictEqual(failure?._tag === "Some" ? failure.value._tag : "", "InvalidEvent")
   })
 })
+
+describe("optional fields given as undefined", () => {
+  it.effect("are left out of the wire body (v2 trigger and change event, v1 trigger)", () =>
+    Effect.gen(function*() {
+      const bodies: Array<Record<string, unknown>> = []
+      const recording = Layer.succeed(
+        HttpClient.HttpClient,
+        HttpClient.make((request) =>
+          Effect.sync(() => {
+            if (request.body._tag === "Uint8Array") bodies.push(JSON.parse(new TextDecoder().decode(request.body.body)) as Record<string, unknown>)
+            return HttpClientResponse.fromWeb(request, new Response(JSON.stringify({ status: "success", message: "ok", dedup_key: "k", incident_key: "k" }), { status: 202 }))
+          })
+        )
+      )
+      const { v1, v2 } = yield* Effect.all({
+        v2: EventsApi.make({ routingKey: Redacted.make("R0UT1NGKEY") }),
+        v1: EventsApiV1.make({ serviceKey: Redacted.make("4baa5d20cfba466a5e075b02698f455c") })
+      }).pipe(Effect.provide(recording))
+      yield* v2.trigger({
+        summary: "s",
+        source: "x",
+        severity: undefined,
+        dedupKey: "k",
+        timestamp: undefined,
+        component: undefined,
+        customDetails: undefined,
+        links: undefined,
+        images: undefined,
+        client: undefined,
+        clientUrl: undefined
+      })
+      yield* v2.sendChangeEvent({ summary: "deploy", source: undefined, timestamp: undefined, links: undefined })
+      yield* v1.trigger({ description: "d", incidentKey: undefined, details: undefined, contexts: undefined })
+      const [trigger, change, legacy] = bodies
+      assert.deepStrictEqual(trigger, {
+        routing_key: "R0UT1NGKEY",
+        event_action: "trigger",
+        dedup_key: "k",
+        payload: { summary: "s", source: "x", severity: "critical" }
+      })
+      assert.deepStrictEqual(change, { routing_key: "R0UT1NGKEY", payload: { summary: "deploy" } })
+      assert.deepStrictEqual(Object.keys(legacy!).sort(), ["description", "event_type", "incident_key", "service_key"])
+    }))
+})
