@@ -5,7 +5,9 @@
  *
  * - `iterAll`: `RestApi.iterAll("/incidents")` without a schema (the baseline, no decoding);
  * - `typed`: `PagerDuty.listIncidents()`, every item decoded with the generated `Incident`;
- * - `typed decode:false`: `PagerDuty.listIncidents({ decode: false })` (types only).
+ * - `typed decode:false`: `PagerDuty.listIncidents({ decode: false })` (types only);
+ * - for comparison, `iterAll` decoding each page with the generated `Incident` Schema itself
+ *   (what the typed API's generated validators avoid).
  *
  * Reports the medians of wall time and client CPU time, and their ratios to the baseline, and
  * writes them into the "Typed API decoding" section at the end of bench/RESULTS.md (replaced on
@@ -17,6 +19,7 @@ import * as os from "node:os"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 import { PagerDuty, RestApi } from "@effect-pagerduty/client"
+import * as RestSchemas from "@effect-pagerduty/client/generated/RestSchemas"
 import { Effect, Layer, Stream } from "effect"
 import { restLayer } from "./ours.js"
 import type { ServerSpec } from "./protocol.js"
@@ -35,7 +38,11 @@ interface Variant {
 const variants: ReadonlyArray<Variant> = [
   { name: "iterAll (no schema, baseline)", stream: Stream.unwrap(Effect.map(RestApi.RestApiService, (pd) => pd.iterAll("/incidents", { pageSize: 100 }))) },
   { name: "typed listIncidents (decoded)", stream: PagerDuty.listIncidents({ pageSize: 100 }) },
-  { name: "typed listIncidents (decode: false)", stream: PagerDuty.listIncidents({ pageSize: 100, decode: false }) }
+  { name: "typed listIncidents (decode: false)", stream: PagerDuty.listIncidents({ pageSize: 100, decode: false }) },
+  {
+    name: "iterAll with schema: RestSchemas.Incident (for comparison)",
+    stream: Stream.unwrap(Effect.map(RestApi.RestApiService, (pd) => pd.iterAll("/incidents", { pageSize: 100, schema: RestSchemas.Incident })))
+  }
 ]
 
 const startServer = (spec: ServerSpec): Promise<{ readonly url: string; readonly stop: () => void }> =>
@@ -89,7 +96,7 @@ export const run = async (): Promise<void> => {
     const lines = [
       SECTION,
       "",
-      `${INCIDENTS} incidents (100 per page) from the simulator in its own process, the three streams interleaved in one client`,
+      `${INCIDENTS} incidents (100 per page) from the simulator in its own process, the streams interleaved in one client`,
       `process (Node ${process.version}), medians of ${quick ? 1 : REPS} runs after ${quick ? 1 : 3} warm-up runs each. Ratios are to the \`iterAll\` baseline of the same run.`,
       `Load average during the run: ${os.loadavg().map((l) => l.toFixed(1)).join(", ")} on ${os.cpus().length} cores (wall times on a loaded machine vary by +-10%;`,
       "`decode: false` calls `RestApi.iterAll` itself, so its difference from the baseline is that noise).",
