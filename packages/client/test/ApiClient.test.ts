@@ -258,7 +258,9 @@ describe("retry", () => {
   it.effect("503 on POST is not retried (not idempotent), unless the caller opts in", () =>
     Effect.gen(function*() {
       const api = yield* client()
-      const error = yield* Effect.flip(api.json({ method: "POST", url: "/incidents", json: {} }))
+      const once = yield* Effect.fork(Effect.flip(api.json({ method: "POST", url: "/incidents", json: {} })))
+      yield* TestClock.adjust("10 minutes")
+      const error = yield* Fiber.join(once)
       assert.strictEqual(error._tag, "ServerHttpError")
       if (error._tag === "ServerHttpError") assert.strictEqual(error.status, 503)
       assert.strictEqual((yield* Mock.recorded).length, 1)
