@@ -1,6 +1,6 @@
 /**
  * User code needs no casts on API results: every example program (examples/src) and every
- * TypeScript code block of the README and of the typed API guide is free of `as {...}` and
+ * TypeScript code block of the README and of the guide (docs/guide) is free of `as {...}` and
  * `as unknown` (comments and strings aside), and the examples use the typed API.
  */
 import { assert, describe, it } from "@effect/vitest"
@@ -46,12 +46,15 @@ describe("no casts in user code", () => {
     assert.includeMembers(typed, ["quick-start.ts", "rest-writes.ts", "rest-listing.ts", "oncall-now.ts", "oncall-hours.ts"])
   })
 
-  it("the README's and the typed API guide's code blocks have no cast", () => {
-    for (const file of ["README.md", "docs/guide/typed-api.md"]) {
-      const text = fs.readFileSync(path.join(root, file), "utf8")
-      const code = blocks(text)
-      assert.isAbove(code.length, 0, file)
+  it("the code blocks of the README and of every guide page have no cast", () => {
+    const guides = fs.readdirSync(path.join(root, "docs/guide")).filter((f) => f.endsWith(".md")).map((f) => `docs/guide/${f}`)
+    assert.include(guides, "docs/guide/typed-api.md")
+    let checked = 0
+    for (const file of ["README.md", ...guides]) {
+      const code = blocks(fs.readFileSync(path.join(root, file), "utf8"))
+      checked += code.length
       assert.deepStrictEqual(code.flatMap((block, i) => offenders(`${file} block ${i + 1}`, block)), [])
     }
+    assert.isAbove(checked, 20)
   })
 })
