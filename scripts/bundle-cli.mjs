@@ -22,8 +22,11 @@ const cli = path.join(root, "packages/cli")
 const entry = path.join(cli, "dist/bin.js")
 const outdir = path.join(cli, "dist/bundle")
 
-/** Builds the bundle; returns its entry file, the bytes of the entry and of all files, and the metafile. */
-export const bundleCli = async ({ metafile = false } = {}) => {
+/**
+ * Builds the bundle (`write: false`: only computes it, for the metafile); returns its entry file,
+ * the number of files, the bytes of the entry and of all files, and the metafile.
+ */
+export const bundleCli = async ({ metafile = false, write = true } = {}) => {
   if (!fs.existsSync(entry)) throw new Error(`${path.relative(root, entry)} is missing: run \`tsc -b\` (pnpm build) first`)
   const version = JSON.parse(fs.readFileSync(path.join(cli, "package.json"), "utf8")).version
   const result = await esbuild.build({
@@ -63,24 +66,28 @@ export const bundleCli = async ({ metafile = false } = {}) => {
     const text = await esbuild.formatMessages(result.warnings, { kind: "warning" })
     throw new Error(`esbuild warnings while bundling the cli:\n${text.join("")}`)
   }
-  // Write a fresh directory and swap it in, so no stale chunk stays and a test spawning the
-  // bin never reads half a bundle.
-  const fresh = `${outdir}.${process.pid}.tmp`
-  const old = `${outdir}.${process.pid}.old`
-  fs.rmSync(fresh, { recursive: true, force: true })
-  let bytes = 0
-  let entryBytes = 0
-  for (const file of result.outputFiles) {
-    const target = path.join(fresh, path.relative(outdir, file.path))
-    fs.mkdirSync(path.dirname(target), { recursive: true })
-    fs.writeFileSync(target, file.contents)
-    bytes += file.contents.byteLength
-    if (file.path === path.join(outdir, "pagerduty.js")) entryBytes = file.contents.byteLength
+  const entryFile = path.join(outdir, "pagerduty.js")
+  const bytes = result.outputFiles.reduce((n, f) => n + f.contents.byteLength, 0)
+  const entryBytes = result.outputFiles.find((f) => f.path === entryFile)?.contents.byteLength ?? 0
+  if (write) {
+    // Each file replaced atomically (write aside, rename), chunks before the entry that imports
+    // them, stale chunks removed last: a `pagerduty` started meanwhile (a test) never sees a
+    // missing or half-written file. Chunk names carry a content hash.
+    const written = new Set()
+    const ordered = [...result.outputFiles].sort((a, b) => Number(a.path === entryFile) - Number(b.path === entryFile))
+    for (const file of ordered) {
+      fs.mkdirSync(path.dirname(file.path), { recursive: true })
+      const tmp = `${file.path}.${process.pid}.tmp`
+      fs.writeFileSync(tmp, file.contents)
+      fs.renameSync(tmp, file.path)
+      written.add(file.path)
+    }
+    for (const entry of fs.readdirSync(outdir, { recursive: true, withFileTypes: true })) {
+      const full = path.join(entry.parentPath ?? entry.path, entry.name)
+      if (entry.isFile() && !written.has(full)) fs.rmSync(full, { force: true })
+    }
   }
-  if (fs.existsSync(outdir)) fs.renameSync(outdir, old)
-  fs.renameSync(fresh, outdir)
-  fs.rmSync(old, { recursive: true, force: true })
-  return { file: path.join(outdir, "pagerduty.js"), files: result.outputFiles.length, bytes, entryBytes, metafile: result.metafile }
+  return { file: entryFile, files: result.outputFiles.length, bytes, entryBytes, metafile: result.metafile }
 }
 
 /** vitest `globalSetup` of packages/cli: the bin tests spawn the bundle, so build it from the current dist first. */

@@ -380,7 +380,8 @@ const main = async () => {
   }
   const problems = metadataProblems()
   const { bundleCli } = await import("./bundle-cli.mjs")
-  const bundle = await bundleCli({ metafile: true })
+  // --static (run by a test while other tests spawn the bin) only computes the bundle
+  const bundle = await bundleCli({ metafile: true, write: !statik })
   const bundled = bundleProblems(bundle.metafile)
   problems.push(...bundled.problems)
   if (statik) {
