@@ -2,7 +2,8 @@ import { FetchHttpClient, HttpClient, HttpClientRequest } from "@effect/platform
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Exit, Layer, Redacted, Stream } from "effect"
 import { Simulator } from "@effect-pagerduty/testkit"
-import { Observability, RestApi } from "../src/index.js"
+import { ApiClient, Auth, Observability, RestApi, RetryPolicy } from "../src/index.js"
+import { serve } from "./utils/server.js"
 
 // The runtime-neutral path: the client on `FetchHttpClient` from @effect/platform (what a
 // browser, Deno, Bun or an edge worker uses), against the simulator's real HTTP server.
@@ -104,4 +105,36 @@ describe("FetchHttpClient (browsers, Deno, Bun, edge workers)", () => {
       assert.strictEqual(users.length, 10)
       assert.deepStrictEqual(calls.map((url) => new URL(url).pathname), ["/users"])
     })))
+})
+
+describe("faults over fetch against a real server", () => {
+  it.live("a body cut mid-transfer and a garbled 200 on GET are retried (the first at once); the third answer is used", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const server = yield* serve((req, res, n) => {
+        if (n === 1) {
+          res.writeHead(200, { "content-type": "application/json", "content-length": "1000" })
+          res.write("{\"users\":[{\"id\":\"P1\"")
+          setTimeout(() => res.socket?.destroy(), 5)
+          return
+        }
+        res.writeHead(200, { "content-type": "application/json" })
+        res.end(n === 2 || req.method === "POST" ? "{\"users\":[{\"id\"::garbled" : JSON.stringify({ users: [{ id: "P1" }] }))
+      })
+      const api = yield* ApiClient.make({
+        name: "rest",
+        baseUrl: server.url,
+        auth: Auth.token(Redacted.make("fetch-fault-key-1234")),
+        permittedMethods: ["GET", "POST"],
+        retry: RetryPolicy.make({ backoff: RetryPolicy.exponentialBackoff({ base: "5 millis", jitter: false }) })
+      })
+      const response = yield* api.requestOk({ url: "/users" })
+      assert.deepStrictEqual(yield* ApiClient.parseJson(response), { users: [{ id: "P1" }] })
+      assert.strictEqual(response.attempts, 3)
+      assert.strictEqual(server.seen.length, 3)
+      // the same garbled 200 on a POST: not retried, and the error says it may have been applied
+      const post = yield* Effect.flip(api.requestOk({ method: "POST", url: "/users", json: {} }))
+      assert.strictEqual(post._tag, "ServerHttpError")
+      assert.include(post.message, "may have been applied")
+      assert.strictEqual(server.seen.length, 4)
+    })).pipe(Effect.provide(FetchHttpClient.layer)))
 })
