@@ -43,7 +43,6 @@ import {
   MetricLabel,
   Option,
   Ref,
-  Schedule,
   Schema
 } from "effect"
 import type * as Auth from "./Auth.js"
@@ -1052,7 +1051,7 @@ const run = (env: Env, p: Prepared): Effect.Effect<ApiResponse, PagerDutyError> 
   Effect.gen(function*() {
     const state = yield* Ref.make<CallState>({ attempts: 0, sends: 0, refreshed: false })
     const started = yield* Clock.currentTimeMillis
-    const schedule = Retry.schedule(p.policy, p.method, started, p.retryUnreadableBody).pipe(Schedule.tapOutput(onRetry(env, p)))
+    const schedule = Retry.tapRetries(Retry.schedule(p.policy, p.method, started, p.retryUnreadableBody), onRetry(env, p))
     return yield* attempt(env, p, state).pipe(
       Effect.retry(schedule),
       Effect.catchIf((e): e is Signal => Retry.isSignal(e), (last) => settle(p, last)),

@@ -1,6 +1,6 @@
 import { HttpClient } from "@effect/platform"
 import { assert, describe, it } from "@effect/vitest"
-import { type Duration, Effect, Either, Fiber, Redacted, Ref, Schedule, TestClock } from "effect"
+import { type Duration, Effect, Either, Fiber, Metric, Redacted, Ref, Schedule, TestClock } from "effect"
 import { ApiClient, Auth, RetryPolicy } from "../src/index.js"
 import * as Mock from "./utils/mock.js"
 
@@ -263,4 +263,22 @@ describe("transformClient sits inside the retry, and a retrying middleware does 
       assert.isTrue(Either.isRight(result))
       assert.strictEqual(yield* Ref.get(seen), 2)
     }).pipe(Effect.provide(Mock.layer((_, n) => n === 1 ? Mock.json({}, 503) : Mock.json({ ok: true })))))
+})
+
+describe("retry logs and metrics", () => {
+  it.effect("count the retries made, not the step that gives up: an exhausted 503 GET sent 7 times counts 6 retries", () =>
+    Effect.gen(function*() {
+      const api = yield* client({ name: "retry-count-test" })
+      const retries = ApiClient.retriesTotal.pipe(
+        Metric.tagged("api", "retry-count-test"),
+        Metric.tagged("method", "GET"),
+        Metric.tagged("path", "/users"),
+        Metric.tagged("reason", "503")
+      )
+      const { counts, result } = yield* countsAfter(api.request({ url: "/users" }), ["10 minutes"])
+      assert.deepStrictEqual(counts, [1, 7])
+      assert.isTrue(Either.isRight(result) && result.right.status === 503)
+      const state = yield* Metric.value(retries)
+      assert.strictEqual(state.count, 6)
+    }).pipe(Effect.provide(Mock.layer(() => Mock.json({}, 503)))))
 })

@@ -145,3 +145,14 @@ export const schedule = (
     ),
     Schedule.whileInput(isSignal)
   )
+
+/**
+ * Run `f` for each retry the schedule allows. `Schedule.tapOutput` also runs on the step that
+ * ends the schedule, which logged (and counted) one retry more than was made.
+ */
+export const tapRetries = <Out, In, R, R2>(
+  self: Schedule.Schedule<Out, In, R>,
+  f: (out: Out) => Effect.Effect<void, never, R2>
+): Schedule.Schedule<Out, In, R | R2> =>
+  Schedule.makeWithState(self.initial, (now, input, state) =>
+    Effect.tap(self.step(now, input, state), ([, out, decision]) => ScheduleDecision.isDone(decision) ? Effect.void : f(out)))
