@@ -118,17 +118,36 @@ const baseEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !
 // Quieter installs; no behaviour change.
 const quietNpm = { npm_config_audit: "false", npm_config_fund: "false", npm_config_update_notifier: "false", npm_config_loglevel: "error" }
 
+// Every child runs in its own process group, so a failure (or Ctrl-C) can stop the installs
+// still running in parallel, with their own children, before the temporary directory goes.
+const running = new Set()
+const stopAll = () => {
+  for (const child of running) {
+    try {
+      process.kill(-child.pid, "SIGTERM")
+    } catch {
+      // already gone
+    }
+  }
+}
+process.on("SIGINT", () => {
+  stopAll()
+  process.exit(130)
+})
+
 const run = (cmd, args, cwd, opts = {}) =>
   new Promise((resolve, reject) => {
     const shown = `$ ${opts.shown ?? `${path.basename(cmd)} ${args.join(" ")}`}  (in ${cwd.startsWith(root) ? path.relative(root, cwd) || "." : cwd})`
     const started = Date.now()
-    execFile(cmd, args, { cwd, env: { ...baseEnv, ...opts.env }, encoding: "utf8", maxBuffer: 64 * 1024 * 1024, timeout: opts.timeout ?? 300_000 }, (error, stdout, stderr) => {
+    const child = execFile(cmd, args, { cwd, env: { ...baseEnv, ...opts.env }, encoding: "utf8", maxBuffer: 64 * 1024 * 1024, timeout: opts.timeout ?? 300_000, detached: true }, (error, stdout, stderr) => {
+      running.delete(child)
       const took = `${((Date.now() - started) / 1000).toFixed(1)} s`
       if (!opts.quiet || error) process.stdout.write(`${shown}  [${took}]\n${stdout}${stderr}`)
       else process.stdout.write(`${shown}: ok [${took}]\n`)
       if (error) reject(new Error(`${shown} failed (${error.code ?? error.signal})`))
       else resolve({ stdout, stderr })
     })
+    running.add(child)
   })
 
 const sh = (line, cwd, opts = {}) => run("sh", ["-c", line], cwd, { ...opts, shown: line })
@@ -453,8 +472,19 @@ const main = async () => {
     failed = true
     process.stderr.write(`pack check FAILED: ${error instanceof Error ? error.message : String(error)}\n`)
   } finally {
+    if (failed) {
+      stopAll()
+      await new Promise((resolve) => setTimeout(resolve, 1000))
+    }
     if (process.env.KEEP_PACK_CHECK) process.stdout.write(`kept ${tmp}\n`)
-    else fs.rmSync(tmp, { recursive: true, force: true })
+    else {
+      // after a failure the other installs may still be writing there
+      try {
+        fs.rmSync(tmp, { recursive: true, force: true, maxRetries: 5, retryDelay: 500 })
+      } catch (error) {
+        process.stderr.write(`could not remove ${tmp}: ${error instanceof Error ? error.message : String(error)}\n`)
+      }
+    }
   }
   if (failed) process.exit(1)
 }
