@@ -867,11 +867,10 @@ const schemaModule = ({ spec, file, module, roots, pure = false, sinceOf = () =>
 // RestApi. Every entry is a `/*#__PURE__*/` top-level export, so a bundler keeps only the
 // operations (and schemas) a program uses.
 
-// Operations without a typed method, each with the reason (also listed in the generated
-// header). The client sends JSON bodies only (ApiClient has no raw or multipart body).
-const UNTYPED_OPERATIONS = {
-  uploadEnrichmentCsv: "its body is multipart/form-data or text/csv; ApiClient sends JSON and form bodies only"
-}
+// A request body without a JSON content type is sent as given (ApiClient's `body`) in its
+// first `text/*` content type (`uploadEnrichmentCsv`: multipart/form-data or text/csv, sent as
+// text/csv); an operation with neither stops the codegen, so a new kind is never dropped silently.
+const RAW_BODY_TYPE = /^text\//
 
 // Option names the runtime reads itself; a query parameter may not use one of them.
 const RUNTIME_OPTIONS = new Set(["body", "from", "decode", "headers", "timeout", "retry", "pageSize", "concurrency", "onLimit"])
@@ -925,6 +924,17 @@ const successPtr = (spec, o) => {
     if (ct) return `${resPtr}/content/${esc(ct)}/schema`
   }
   return null
+}
+
+/** The content type of a body sent as given (no JSON content, a `text/*` one), or null. */
+const rawBodyType = (spec, o) => {
+  if (!o.op.requestBody) return null
+  const content = deref(spec, o.op.requestBody).content ?? {}
+  const types = Object.keys(content).sort()
+  if (types.some((k) => JSON_TYPE.test(k))) return null
+  const raw = types.find((k) => RAW_BODY_TYPE.test(k))
+  if (raw === undefined) throw new Error(`codegen: ${o.op.operationId} has a body that is neither JSON nor text (${types.join(", ")})`)
+  return raw
 }
 
 const requestPtr = (spec, o) => {
@@ -993,7 +1003,6 @@ const planOperations = (spec, wrappers) => {
     const id = o.op.operationId
     if (!IDENT.test(id) || ids.has(id)) throw new Error(`codegen: operationId ${id} is not a unique identifier`)
     ids.add(id)
-    if (UNTYPED_OPERATIONS[id]) continue
     const P = pascal(id)
     const params = parametersOf(spec, o)
     const pathParams = [...o.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1])
@@ -1042,7 +1051,8 @@ const planOperations = (spec, wrappers) => {
       const schema = deref(spec, h.schema ?? {}) ?? {}
       if (h.name === "X-EARLY-ACCESS" && Array.isArray(schema.enum) && schema.enum.length === 1) constants[h.name] = schema.enum[0]
     }
-    const body = req === null ? null : { required: deref(spec, o.op.requestBody).required === true, ptr: bodyPtr }
+    const raw = rawBodyType(spec, o)
+    const body = req === null && raw === null ? null : { required: deref(spec, o.op.requestBody).required === true, ptr: bodyPtr, raw }
     plans.push({ o, id, P, pathParams, kind, schemaPtr, query, from: from ? { required: from.required === true } : null, constants, body, reqWrapper, resWrapper })
   }
   return { plans, roots }
@@ -1091,7 +1101,7 @@ const restOperationsFile = ({ spec, plans, nameOf, checks, hasInput }) => {
     const args = [...p.pathParams.map((n) => q(`P${n.toUpperCase().replace(/[^A-Z]/g, "").slice(0, 6)}1`))]
     const required = p.query.filter((x) => x.required)
     const opts = [...required.map((x) => `${key(x.key)}: ${x.type.startsWith("ReadonlyArray") ? "[]" : x.type === "number" ? "1" : x.type === "boolean" ? "true" : x.type.startsWith('"') ? x.type.split(" | ")[0] : q("2026-01-01T00:00:00Z")}`)]
-    if (p.body?.required) opts.push("body: {}")
+    if (p.body?.required) opts.push(p.body.raw === null ? "body: {}" : `body: ${q("name,email\nAda,ada@example.com\n")}`)
     if (p.from?.required) opts.push(`from: "me@example.com"`)
     if (opts.length > 0) args.push(`{ ${opts.join(", ")} }`)
     return [`import { PagerDuty } from "@effect-pagerduty/client"`, "", `// needs RestApi.RestApiService; see PagerDuty.layer for a service of all operations`, `const program = PagerDuty.${p.id}${pages ? "Pages" : ""}(${args.join(", ")})`]
@@ -1121,7 +1131,10 @@ const restOperationsFile = ({ spec, plans, nameOf, checks, hasInput }) => {
       if (x.description) fields.push(`  /** ${docText(x.description)}${x.wire !== x.key ? ` (sent as \`${x.wire}\`)` : x.joined ? " (sent comma-separated)" : ""} */`)
       fields.push(`  readonly ${key(x.key)}${x.required ? "" : "?"}: ${x.type}${x.required ? "" : " | undefined"}`)
     }
-    if (p.body) {
+    if (p.body?.raw) {
+      fields.push(`  /** The request body, sent as given with \`Content-Type: ${p.body.raw}\`. */`)
+      fields.push(`  readonly body${p.body.required ? "" : "?"}: string | Uint8Array${p.body.required ? "" : " | undefined"}`)
+    } else if (p.body) {
       fields.push(`  /** The request entity${p.reqWrapper ? ` (sent as \`{ ${p.reqWrapper}: body }\`)` : ""}. */`)
       fields.push(`  readonly body${p.body.required ? "" : "?"}: ${p.body.ptr === null ? "unknown" : `S.${nameOf(p.body.ptr)}${hasInput(p.body.ptr) ? "Input" : ""}`}${p.body.required ? "" : " | undefined"}`)
     }
@@ -1144,6 +1157,7 @@ const restOperationsFile = ({ spec, plans, nameOf, checks, hasInput }) => {
       `method: ${q(o.method)}`,
       `path: ${q(o.path)}`,
       ...(p.query.length > 0 ? [`query: [${p.query.map((x) => q(x.joined ? `${x.wire},` : x.wire)).join(", ")}]`] : []),
+      ...(p.body?.raw ? [`bodyType: ${q(p.body.raw)}`] : []),
       ...(Object.keys(p.constants).length > 0 ? [`headers: ${JSON.stringify(p.constants).replace(/":/g, '": ').replace(/,"/g, ', "').replace(/^\{/, "{ ").replace(/\}$/, " }")}`] : []),
       ...(p.kind !== "void" && p.schemaPtr !== null ? [`schema: () => ${S(p.schemaPtr)}`, `check: check$${nameOf(p.schemaPtr)}`] : [])
     ]
@@ -1162,7 +1176,6 @@ const restOperationsFile = ({ spec, plans, nameOf, checks, hasInput }) => {
       members.push(`  /** The pages of \`${id}\`, with \`more\`/\`total\` */\n  readonly ${id}Pages: (${params}) => ${pageType}>`)
     }
   }
-  const untyped = Object.entries(UNTYPED_OPERATIONS).map(([id, why]) => ` * - \`${id}\`: ${why} (use \`RestApi\` directly).`)
   sections.push(
     doc(["Every typed operation as a method (what {@link PagerDuty.PagerDuty} provides, without the `RestApiService` requirement)."], [`import type { PagerDuty } from "@effect-pagerduty/client"`, "", `type GetIncident = PagerDuty.Operations["getIncident"]`], since) +
       `export interface Operations {\n${members.join("\n")}\n}\n`
@@ -1173,8 +1186,8 @@ const restOperationsFile = ({ spec, plans, nameOf, checks, hasInput }) => {
       `export const operations = {\n${all.map((n) => `  ${n}`).join(",\n")}\n}\n`
   )
   const intro =
-    `/**\n * Typed functions for the ${plans.length} operations of REST.json (of ${plans.length + Object.keys(UNTYPED_OPERATIONS).length}), each named by its\n` +
-    ` * \`operationId\` and needing \`RestApi.RestApiService\`. Operations without a typed function:\n${untyped.join("\n")}\n *\n * @since 0.2.0\n */\n`
+    `/**\n * Typed functions for every one of the ${plans.length} operations of REST.json, each named by its\n` +
+    ` * \`operationId\` and needing \`RestApi.RestApiService\`.\n *\n * @since 0.2.0\n */\n`
   const imports = [
     `import type { Effect, Stream } from "effect"`,
     `import * as Op from "../internal/operation.js"`,

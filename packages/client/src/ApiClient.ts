@@ -124,6 +124,12 @@ export interface RequestOptions {
   /** A form body (`application/x-www-form-urlencoded`), e.g. for OAuth. */
   readonly form?: ReadonlyArray<readonly [string, string]> | Readonly<Record<string, string>> | undefined
   /**
+   * A body sent as given, with its `Content-Type` (e.g. `{ contentType: "text/csv", data: csv }`
+   * for `POST /enrichment/schemas/{schema_id}/records`). A call with `body` and `json` or `form`
+   * is a `TransportError` (`Encode`), never sent.
+   */
+  readonly body?: { readonly contentType: string; readonly data: string | Uint8Array } | undefined
+  /**
    * Extra headers; they override the client's `Accept`, `User-Agent` and `Content-Type`
    * case-insensitively, but never the credential (`Authorization`), a secret header of the
    * client (the Jira signature) or the client's `From`: use {@link RequestOptions.from}.
@@ -674,6 +680,7 @@ interface Prepared {
   readonly headers: Readonly<Record<string, string>>
   readonly json: unknown
   readonly form: ReadonlyArray<readonly [string, string]> | undefined
+  readonly body: RequestOptions["body"]
   readonly retryUnreadableBody: boolean
 }
 
@@ -815,6 +822,7 @@ const prepare = (env: Env, call: RequestOptions): Effect.Effect<Prepared, UrlErr
     const headers: Record<string, string> = { ...env.baseHeaders }
     if (call.json !== undefined) headers["content-type"] = "application/json"
     if (call.form !== undefined) headers["content-type"] = "application/x-www-form-urlencoded"
+    if (call.body !== undefined) headers["content-type"] = call.body.contentType
     return {
       method,
       url,
@@ -824,6 +832,7 @@ const prepare = (env: Env, call: RequestOptions): Effect.Effect<Prepared, UrlErr
       headers: HeadersInternal.merge(headers, HeadersInternal.normalize(call.headers), env.protectedHeaders, call.from),
       json: call.json,
       form: call.form === undefined ? undefined : encodeForm(call.form),
+      body: call.body,
       retryUnreadableBody: call.retryUnreadableBody === true
     }
   })
@@ -841,6 +850,17 @@ const buildRequest = (p: Prepared, target: Auth.AuthTarget): Either.Either<HttpC
   const bad = HeadersInternal.invalid(target.headers)
   if (Option.isSome(bad)) return Either.left(transportError(p, "Encode", false, new Error(bad.value)))
   const request = HttpClientRequest.setHeaders(HttpClientRequest.make(p.method as HttpMethod)(p.url.href), target.headers)
+  if (p.body !== undefined) {
+    if (target.json !== undefined || target.form !== undefined) {
+      return Either.left(transportError(p, "Encode", false, new Error("a request has one body: give one of json, form and body")))
+    }
+    const contentType = target.headers["content-type"] ?? p.body.contentType
+    return Either.right(
+      typeof p.body.data === "string"
+        ? HttpClientRequest.bodyText(request, p.body.data, contentType)
+        : HttpClientRequest.bodyUint8Array(request, p.body.data, contentType)
+    )
+  }
   if (target.form !== undefined) return Either.right(HttpClientRequest.bodyUrlParams(request, target.form as Array<[string, string]>))
   if (target.json === undefined) return Either.right(request)
   return Either.map(

@@ -76,6 +76,8 @@ export interface CallOptions {
   readonly from?: string | undefined
   /** JSON body. */
   readonly json?: unknown
+  /** A body sent as given (e.g. `text/csv`), instead of `json`: see `ApiClient.RequestOptions.body`. */
+  readonly body?: ApiClient.RequestOptions["body"]
   readonly timeout?: Duration.DurationInput | undefined
   readonly retry?: RetryPolicy.Options | undefined
 }
@@ -567,6 +569,7 @@ const callOptions = (method: string, url: string, o: CallOptions | undefined, js
   headers: o?.headers,
   from: o?.from,
   json,
+  body: o?.body,
   timeout: o?.timeout,
   retry: o?.retry
 })

@@ -127,6 +127,28 @@ describe("headers", () => {
       assert.strictEqual(rs[3]!.headers["content-type"], "application/x-www-form-urlencoded")
       assert.strictEqual(rs[3]!.body, "grant_type=client_credentials&scope=read&client_id=cid&client_secret=cs")
     }).pipe(Effect.provide(Mock.layer(() => Mock.json({})))))
+
+  it.effect("a raw body (string or bytes) is sent as given with its Content-Type; with json or form it is an Encode error, never sent", () =>
+    Effect.gen(function*() {
+      const api = yield* client()
+      const url = "/enrichment/schemas/S1/records"
+      yield* api.request({ method: "POST", url, body: { contentType: "text/csv", data: "name,email\nAda,ada@example.com\n" } })
+      yield* api.request({ method: "POST", url, body: { contentType: "text/csv; charset=utf-8", data: new TextEncoder().encode("a,é\n") } })
+      const rs = yield* Mock.recorded
+      assert.strictEqual(rs[0]!.headers["content-type"], "text/csv")
+      assert.strictEqual(rs[0]!.body, "name,email\nAda,ada@example.com\n")
+      assert.strictEqual(rs[1]!.headers["content-type"], "text/csv; charset=utf-8")
+      assert.strictEqual(rs[1]!.body, "a,é\n")
+      for (const other of [{ json: { a: 1 } }, { form: { a: "1" } }]) {
+        const error = yield* Effect.flip(api.request({ method: "POST", url, body: { contentType: "text/csv", data: "a\n" }, ...other }))
+        assert.strictEqual(error._tag, "TransportError")
+        if (error._tag === "TransportError") {
+          assert.strictEqual(error.reason, "Encode")
+          assert.isFalse(error.maySent)
+        }
+      }
+      assert.strictEqual((yield* Mock.recorded).length, 2)
+    }).pipe(Effect.provide(Mock.layer(() => Mock.json({})))))
 })
 
 describe("errors", () => {

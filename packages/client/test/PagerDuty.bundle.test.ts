@@ -1,7 +1,7 @@
 /**
  * Tree-shaking of the typed API: an esbuild bundle (minified, browser) of a program calling one
  * typed operation is at most 1.5x the same program written with `rget`, and holds only the
- * schemas that operation needs (the 464 operations and ~470 schemas are pure top-level exports).
+ * schemas that operation needs (the 465 operations and ~470 schemas are pure top-level exports).
  */
 import { assert, describe, it } from "@effect/vitest"
 import { build, type Metafile } from "esbuild"

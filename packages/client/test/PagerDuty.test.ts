@@ -68,6 +68,28 @@ describe("typed operations: requests and results", () => {
       assert.deepStrictEqual(JSON.parse(put!.body!), { incident: { type: "incident_reference", status: "acknowledged" } })
     }).pipe(Effect.provide(layer((r) => Mock.json({ incident: incident("PNEW", { status: r.method === "PUT" ? "acknowledged" : "triggered" }) }, 201)))))
 
+  it.effect("uploadEnrichmentCsv: the CSV sent as given (text/csv, not JSON, not wrapped), filename as a query parameter, the 202 body decoded", () =>
+    Effect.gen(function*() {
+      const csv = "name,email\nAda,ada@example.com\n"
+      const accepted = yield* PagerDuty.uploadEnrichmentCsv("S1", { body: csv, filename: "users.csv" })
+      assert.strictEqual(accepted.status, "accepted")
+      assert.strictEqual(accepted.upload_id, "U1")
+      yield* PagerDuty.uploadEnrichmentCsv("S1", { body: new TextEncoder().encode(csv) })
+      const [text, bytes] = yield* Mock.recorded
+      assert.strictEqual(text!.method, "POST")
+      assert.strictEqual(new URL(text!.url).pathname, "/enrichment/schemas/S1/records")
+      assert.deepStrictEqual(query(text!.url), [["filename", "users.csv"]])
+      assert.strictEqual(text!.headers["content-type"], "text/csv")
+      assert.strictEqual(text!.body, csv)
+      assert.strictEqual(bytes!.headers["content-type"], "text/csv")
+      assert.strictEqual(bytes!.body, csv)
+      // a body of the wrong kind (from untyped code) is a typed error, nothing sent
+      const untyped = PagerDuty.entity(PagerDuty.uploadEnrichmentCsv.descriptor) // (...args: unknown[]) => Effect
+      const bad = yield* Effect.flip(untyped("S1", { body: 42 }))
+      assert.strictEqual(bad._tag, "TransportError")
+      assert.strictEqual((yield* Mock.recorded).length, 2)
+    }).pipe(Effect.provide(layer(() => Mock.json({ upload_id: "U1", schema_id: "S1", filename: "users.csv", size_bytes: 31, status: "accepted" }, 202)))))
+
   it.effect("listIncidents: a Stream over every page (classic pagination), statuses[] and comma-joined sort_by sent", () =>
     Effect.gen(function*() {
       const all = yield* Stream.runCollect(PagerDuty.listIncidents({ statuses: ["triggered", "acknowledged"], sort_by: ["created_at:desc", "urgency"], pageSize: 2 }))
@@ -266,7 +288,7 @@ describe("the service", () => {
     Effect.gen(function*() {
       const pd = yield* PagerDuty.PagerDuty
       const names = Object.keys(PagerDuty.operations)
-      assert.isAbove(names.length, 464)
+      assert.isAbove(names.length, 465)
       for (const name of names) assert.strictEqual(typeof (pd as unknown as Record<string, unknown>)[name], "function", name)
       // and is built on the RestApi in context
       const api = yield* RestApi.RestApiService

@@ -2,9 +2,8 @@
 // Spec version: REST.json 2.0.0.
 // Regenerate with `pnpm codegen`; `node scripts/codegen.mjs --check` reports drift.
 /**
- * Typed functions for the 464 operations of REST.json (of 465), each named by its
- * `operationId` and needing `RestApi.RestApiService`. Operations without a typed function:
- * - `uploadEnrichmentCsv`: its body is multipart/form-data or text/csv; ApiClient sends JSON and form bodies only (use `RestApi` directly).
+ * Typed functions for every one of the 465 operations of REST.json, each named by its
+ * `operationId` and needing `RestApi.RestApiService`.
  *
  * @since 0.2.0
  */
@@ -5016,6 +5015,57 @@ export const listEnrichmentRecords: ((schema_id: string, options?: ListEnrichmen
  * @category generated
  */
 export const listEnrichmentRecordsPages: ((schema_id: string, options?: ListEnrichmentRecordsOptions) => Stream.Stream<Op.Page<S.EnrichmentRecord>, Op.StreamError, RestApiService>) & Op.Runnable = /*#__PURE__*/ Op.pages(listEnrichmentRecords)
+
+/**
+ * Options of {@link uploadEnrichmentCsv}.
+ *
+ * @example
+ * ```ts
+ * import type { PagerDuty } from "@effect-pagerduty/client"
+ *
+ * const options: Partial<PagerDuty.UploadEnrichmentCsvOptions> = {}
+ * ```
+ *
+ * @since 0.2.0
+ * @category generated
+ */
+export interface UploadEnrichmentCsvOptions extends Op.CallOptions {
+  /** The filename for the CSV content. Required when creating a schema from a `text/csv` body; optional for `text/csv` record uploads. Ignored for `multipart/form-data` and JSON requests. */
+  readonly filename?: string | undefined
+  /** The request body, sent as given with `Content-Type: text/csv`. */
+  readonly body: string | Uint8Array
+}
+
+/**
+ * Upload CSV records.
+ *
+ * Uploads a CSV file of enrichment records into an existing schema, as `multipart/form-data` or `text/csv`. The file is accepted for asynchronous processing (returns `202`) and is limited to 10 MB. The CSV columns must align with the schema's fields: missing columns result in empty values and extra columns are ignored. Records are keyed by their query-field values, so uploading a row whose query values match an existing record updates that record.
+ *
+ * `POST /enrichment/schemas/{schema_id}/records` (operation `uploadEnrichmentCsv`, tag Enrichment Schemas).
+ * OAuth scope: `contextual_data.write`.
+ * Reference: https://developer.pagerduty.com/api-reference/ (search `uploadEnrichmentCsv`).
+ * Result: the unwrapped entity, decoded with `S.UploadEnrichmentCsvResult` (unless `decode: false`).
+ *
+ * @example
+ * ```ts
+ * import { PagerDuty } from "@effect-pagerduty/client"
+ *
+ * // needs RestApi.RestApiService; see PagerDuty.layer for a service of all operations
+ * const program = PagerDuty.uploadEnrichmentCsv("PSCHEMA1", { body: "name,email\nAda,ada@example.com\n" })
+ * ```
+ *
+ * @since 0.2.0
+ * @category generated
+ */
+export const uploadEnrichmentCsv: ((schema_id: string, options: UploadEnrichmentCsvOptions) => Effect.Effect<S.UploadEnrichmentCsvResult, Op.OperationError, RestApiService>) & Op.Runnable = /*#__PURE__*/ Op.entity({
+  name: "uploadEnrichmentCsv",
+  method: "POST",
+  path: "/enrichment/schemas/{schema_id}/records",
+  query: ["filename"],
+  bodyType: "text/csv",
+  schema: () => S.UploadEnrichmentCsvResult,
+  check: check$UploadEnrichmentCsvResult
+})
 
 /**
  * Options of {@link deleteEnrichmentRecord}.
@@ -22717,6 +22767,8 @@ export interface Operations {
   readonly listEnrichmentRecords: (schema_id: string, options?: ListEnrichmentRecordsOptions) => Stream.Stream<S.EnrichmentRecord, Op.StreamError>
   /** The pages of `listEnrichmentRecords`, with `more`/`total` */
   readonly listEnrichmentRecordsPages: (schema_id: string, options?: ListEnrichmentRecordsOptions) => Stream.Stream<Op.Page<S.EnrichmentRecord>, Op.StreamError>
+  /** Upload CSV records (`POST /enrichment/schemas/{schema_id}/records`) */
+  readonly uploadEnrichmentCsv: (schema_id: string, options: UploadEnrichmentCsvOptions) => Effect.Effect<S.UploadEnrichmentCsvResult, Op.OperationError>
   /** Delete an enrichment record (`DELETE /enrichment/schemas/{schema_id}/records/{record_id}`) */
   readonly deleteEnrichmentRecord: (schema_id: string, record_id: string, options?: DeleteEnrichmentRecordOptions) => Effect.Effect<S.EnrichmentRecord, Op.OperationError>
   /** List escalation policies (`GET /escalation_policies`) */
@@ -23658,6 +23710,7 @@ export const operations = {
   deleteEnrichmentSchema,
   listEnrichmentRecords,
   listEnrichmentRecordsPages,
+  uploadEnrichmentCsv,
   deleteEnrichmentRecord,
   listEscalationPolicies,
   listEscalationPoliciesPages,
@@ -25451,6 +25504,10 @@ function check$UpdateSessionConfigurationsResult(u: unknown): boolean {
 
 function check$UpdateUserContactMethodResult(u: unknown): boolean {
   return (check$PhoneContactMethod(u) || check$PushContactMethod(u) || check$EmailContactMethod(u))
+}
+
+function check$UploadEnrichmentCsvResult(u: unknown): boolean {
+  return check$object(u) && check$optional(u.accepted_at, check$string) && check$optional(u.filename, check$$0) && check$optional(u.schema_id, check$string) && check$optional(u.size_bytes, check$$1) && check$optional(u.status, check$string) && check$optional(u.upload_id, check$string)
 }
 
 function check$WebhookSubscription(u: unknown): boolean {

@@ -21430,6 +21430,47 @@ export const UpdateWorkflowIntegrationConnectionBody = /*#__PURE__*/ Schema.Stru
 export type UpdateWorkflowIntegrationConnectionBody = typeof UpdateWorkflowIntegrationConnectionBody.Type
 
 /**
+ * From the schema at `components/responses/EnrichmentRecordsCsvUploadResponse/content/application/json/schema` of REST.json.
+ *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import * as RestSchemas from "@effect-pagerduty/client/generated/RestSchemas"
+ *
+ * const value = Schema.decodeUnknownSync(RestSchemas.UploadEnrichmentCsvResult)({ extra: "kept" })
+ * ```
+ *
+ * @since 0.2.0
+ * @category generated
+ */
+export const UploadEnrichmentCsvResult = /*#__PURE__*/ Schema.Struct(
+  {
+    accepted_at: optionalString,
+    filename: optionalString,
+    schema_id: optionalString,
+    size_bytes: optionalNumber,
+    status: optionalString,
+    upload_id: optionalString
+  },
+  extraFields
+).annotations({ identifier: "UploadEnrichmentCsvResult" })
+
+/**
+ * Type of {@link UploadEnrichmentCsvResult}.
+ *
+ * @example
+ * ```ts
+ * import type * as RestSchemas from "@effect-pagerduty/client/generated/RestSchemas"
+ *
+ * const f = (value: RestSchemas.UploadEnrichmentCsvResult) => value
+ * ```
+ *
+ * @since 0.2.0
+ * @category generated
+ */
+export type UploadEnrichmentCsvResult = typeof UploadEnrichmentCsvResult.Type
+
+/**
  * From `components/schemas/WebhookSubscription` of REST.json.
  *
  * @example

@@ -11,7 +11,7 @@ import { Chunk, Data, type Duration, Effect, Either, type ParseResult, Schema, S
 import { ArrayFormatter } from "effect/ParseResult"
 import type * as ApiClient from "../ApiClient.js"
 import type * as Pagination from "../Pagination.js"
-import { type PagerDutyError, UrlError } from "../PagerDutyError.js"
+import { type PagerDutyError, TransportError, UrlError } from "../PagerDutyError.js"
 import type * as RestApi from "../RestApi.js"
 import { RestApiService } from "../RestApi.js"
 import type * as RetryPolicy from "../RetryPolicy.js"
@@ -187,6 +187,11 @@ export interface Descriptor {
   readonly query?: ReadonlyArray<string> | undefined
   /** Constant headers (e.g. `X-EARLY-ACCESS`). */
   readonly headers?: Readonly<Record<string, string>> | undefined
+  /**
+   * The `Content-Type` of a body sent as given (`text/csv`): `body` is then a string or a
+   * `Uint8Array`; absent: `body` is the JSON entity.
+   */
+  readonly bodyType?: string | undefined
   /** The result (or item) schema; absent: the result is not checked. */
   readonly schema?: (() => Schema.Schema.AnyNoContext) | undefined
   /**
@@ -233,12 +238,21 @@ const pathParamCount = (path: string): number => {
 interface Request {
   readonly path: string
   readonly options: AnyOptions
+  /** The body as sent when the descriptor has a `bodyType`. */
+  readonly raw: ApiClient.RequestOptions["body"]
   readonly params: Record<string, ApiClient.QueryValue>
   readonly headers: Record<string, string> | undefined
 }
 
-/** Fill the path template and collect query parameters and headers; an empty path parameter is a UrlError. */
-const prepare = (d: Descriptor, args: ReadonlyArray<unknown>, defaults: Partial<CallOptions> | undefined): Either.Either<Request, UrlError> => {
+/**
+ * Fill the path template and collect query parameters and headers; an empty path parameter is
+ * a UrlError, a raw body that is neither a string nor a `Uint8Array` a TransportError (`Encode`).
+ */
+const prepare = (
+  d: Descriptor,
+  args: ReadonlyArray<unknown>,
+  defaults: Partial<CallOptions> | undefined
+): Either.Either<Request, UrlError | TransportError> => {
   const count = pathParamCount(d.path)
   let i = 0
   let bad: string | undefined
@@ -265,7 +279,14 @@ const prepare = (d: Descriptor, args: ReadonlyArray<unknown>, defaults: Partial<
   const headers = d.headers === undefined && options.from === undefined && options.headers === undefined
     ? undefined
     : { ...d.headers, ...(options.from === undefined ? {} : { From: options.from }), ...options.headers }
-  return Either.right({ path, options, params, headers })
+  if (d.bodyType === undefined) return Either.right({ path, options, params, headers, raw: undefined })
+  const data = options.body
+  if (typeof data !== "string" && !(data instanceof Uint8Array)) {
+    return Either.left(
+      new TransportError({ method: d.method, url: path, reason: "Encode", maySent: false, cause: new Error(`${d.name}: body must be a string or a Uint8Array`) })
+    )
+  }
+  return Either.right({ path, options, params, headers, raw: { contentType: d.bodyType, data } })
 }
 
 const fieldOf = (error: ParseResult.ParseError): { readonly field: string; readonly detail: string } => {
@@ -330,7 +351,8 @@ const call = (api: RestApi.RestApi, d: Descriptor, r: Request) =>
   verbOf(api, d.method)(r.path, {
     params: r.params,
     headers: r.headers,
-    json: r.options.body,
+    json: r.raw === undefined ? r.options.body : undefined,
+    body: r.raw,
     timeout: r.options.timeout,
     retry: r.options.retry
   })
