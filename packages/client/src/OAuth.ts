@@ -30,14 +30,15 @@ import {
   Option,
   Redacted,
   Ref,
+  Schema,
   Scope
 } from "effect"
+import { ArrayFormatter } from "effect/ParseResult"
 import * as ApiClient from "./ApiClient.js"
 import * as Auth from "./Auth.js"
 import * as PkceInternal from "./internal/oauthPkce.js"
 import { HttpError, type PagerDutyError, ServerHttpError, type ServerHttpErrorReason, type UrlError } from "./PagerDutyError.js"
 import * as Region from "./Region.js"
-import { isRecord } from "./internal/record.js"
 
 // ---------------------------------------------------------------------------------------
 // models
@@ -366,60 +367,89 @@ export const authorizeUrl = (
 const bodyError = (response: ApiClient.ApiResponse, reason: ServerHttpErrorReason, detail: string): ServerHttpError =>
   new ServerHttpError({ ...ApiClient.responseFields(response), reason, errorMessage: detail })
 
+/** An OAuth error body (RFC 6749 section 5.2): `{"error": "invalid_grant", ...}`. */
+const decodeOAuthError = Schema.decodeUnknownOption(Schema.parseJson(Schema.Struct({ error: Schema.String })))
+
 /** Identity-service errors: `code` is always the OAuth `error` string (`invalid_grant`...). */
 const identityError = (response: ApiClient.ApiResponse): HttpError | ServerHttpError => {
   const error = ApiClient.responseError(response)
   if (error.code !== undefined) return error
-  try {
-    const body: unknown = JSON.parse(response.text)
-    if (isRecord(body) && typeof body["error"] === "string") {
-      const fields = { ...error, code: body["error"] }
+  // not JSON, or no `error` string: the error keeps the raw body
+  return Option.match(decodeOAuthError(response.text), {
+    onNone: () => error,
+    onSome: (body) => {
+      const fields = { ...error, code: body.error }
       return error._tag === "HttpError" ? new HttpError(fields) : new ServerHttpError(fields)
     }
-  } catch {
-    // not JSON: the error keeps the raw body
-  }
-  return error
+  })
 }
+
+/** `expires_in` as a number: a JSON number, or a numeric string (python-pagerduty accepts both). */
+const ExpiresIn = Schema.Union(
+  Schema.Number.pipe(Schema.finite()),
+  Schema.transform(
+    Schema.String.pipe(Schema.filter((s) => s.trim() !== "" && Number.isFinite(Number(s)))),
+    Schema.Number,
+    { strict: true, decode: (s) => Number(s), encode: (n) => String(n) }
+  )
+)
+
+/** A field kept only when it is a string (anything else is ignored, as python-pagerduty does). */
+const Lenient = Schema.optional(Schema.Unknown)
+
+/**
+ * The token response: `expires_in` and `access_token` are required (in that order: the first
+ * missing one is named); other fields are kept in `extra`.
+ */
+const TokenBody = Schema.Struct({
+  expires_in: ExpiresIn,
+  access_token: Schema.NonEmptyString,
+  token_type: Lenient,
+  refresh_token: Lenient,
+  id_token: Lenient,
+  scope: Lenient
+})
+
+const decodeJsonText = Schema.decodeUnknownEither(Schema.parseJson())
+const decodeTokenBody = Schema.decodeUnknownEither(TokenBody, { onExcessProperty: "preserve" })
+
+const text = (u: unknown): string | undefined => (typeof u === "string" && u !== "" ? u : undefined)
 
 const secretKeys = new Set(["access_token", "refresh_token", "id_token", "token_type", "expires_in", "scope"])
 
 const decodeToken = (response: ApiClient.ApiResponse): Effect.Effect<TokenResponse, ServerHttpError> =>
   Effect.gen(function*() {
-    let body: unknown
-    try {
-      body = JSON.parse(response.text)
-    } catch {
-      return yield* bodyError(response, "InvalidJson", "the token response is not JSON")
+    // neither error quotes the body or the ParseError (a token response holds secrets)
+    const json = decodeJsonText(response.text)
+    if (Either.isLeft(json)) return yield* bodyError(response, "InvalidJson", "the token response is not JSON")
+    const decoded = decodeTokenBody(json.right)
+    if (Either.isLeft(decoded)) {
+      const key = ArrayFormatter.formatErrorSync(decoded.left)[0]?.path[0]
+      return yield* bodyError(
+        response,
+        "UnexpectedBody",
+        key === "expires_in" || key === "access_token"
+          ? `Auth response did not include expected key "${key}".`
+          : "the token response is not a JSON object"
+      )
     }
-    if (!isRecord(body)) return yield* bodyError(response, "UnexpectedBody", "the token response is not a JSON object")
-    const rawExpires = body["expires_in"]
-    const expiresIn = typeof rawExpires === "number"
-      ? rawExpires
-      : typeof rawExpires === "string" && rawExpires.trim() !== ""
-      ? Number(rawExpires)
-      : NaN
-    if (!Number.isFinite(expiresIn)) {
-      return yield* bodyError(response, "UnexpectedBody", `Auth response did not include expected key "expires_in".`)
-    }
-    const access = body["access_token"]
-    if (typeof access !== "string" || access === "") {
-      return yield* bodyError(response, "UnexpectedBody", `Auth response did not include expected key "access_token".`)
-    }
+    const body = decoded.right
+    const expiresIn = body.expires_in
+    const access = body.access_token
     const now = yield* Clock.currentTimeMillis
     const extra: Record<string, unknown> = {}
     for (const [k, v] of Object.entries(body)) if (!secretKeys.has(k)) extra[k] = v
-    const refresh = body["refresh_token"]
-    const id = body["id_token"]
+    const refresh = text(body.refresh_token)
+    const id = text(body.id_token)
     return {
       accessToken: Redacted.make(access),
-      tokenType: typeof body["token_type"] === "string" ? body["token_type"] : "bearer",
+      tokenType: typeof body.token_type === "string" ? body.token_type : "bearer",
       expiresIn,
       expiresAt: now + Math.round(expiresIn * 1000),
       issuedAt: now,
-      refreshToken: typeof refresh === "string" && refresh !== "" ? Redacted.make(refresh) : undefined,
-      idToken: typeof id === "string" && id !== "" ? Redacted.make(id) : undefined,
-      scope: typeof body["scope"] === "string" ? body["scope"] : undefined,
+      refreshToken: refresh === undefined ? undefined : Redacted.make(refresh),
+      idToken: id === undefined ? undefined : Redacted.make(id),
+      scope: typeof body.scope === "string" ? body.scope : undefined,
       extra
     }
   })

@@ -138,6 +138,41 @@ describe("OAuth token client: grant flows", () => {
       Mock.layer(() => Mock.json({ access_token: ACCESS, token_type: "bearer" }))
     ))
 
+  it.effect("token response shapes: a numeric-string expires_in is accepted and other fields kept in extra; not JSON, not an object, an empty token are typed errors", () => {
+    const bodies = [
+      JSON.stringify({ access_token: ACCESS, expires_in: "3600", token_type: 7, refresh_token: "", region: "us" }),
+      "not json",
+      JSON.stringify([ACCESS]),
+      JSON.stringify({ access_token: "", expires_in: 3600 }),
+      JSON.stringify({ access_token: ACCESS, expires_in: " " })
+    ]
+    return withOAuth(
+      Effect.gen(function*() {
+        const oauth = yield* OAuth.OAuthService
+        const token = yield* oauth.scopedAppToken("read")
+        assert.strictEqual(token.expiresIn, 3600)
+        assert.strictEqual(token.tokenType, "bearer")
+        assert.isUndefined(token.refreshToken)
+        assert.deepStrictEqual(token.extra, { region: "us" })
+        const expected = [
+          ["InvalidJson", "the token response is not JSON"],
+          ["UnexpectedBody", "the token response is not a JSON object"],
+          ["UnexpectedBody", `did not include expected key "access_token"`],
+          ["UnexpectedBody", `did not include expected key "expires_in"`]
+        ] as const
+        for (const [reason, message] of expected) {
+          const error = yield* Effect.flip(oauth.scopedAppToken("read"))
+          assert.strictEqual(error._tag, "ServerHttpError")
+          if (error._tag !== "ServerHttpError") continue
+          assert.strictEqual(error.reason, reason)
+          assert.include(error.message, message)
+          assert.notInclude(JSON.stringify(error), ACCESS)
+        }
+      }),
+      Mock.layer((_, n) => new Response(bodies[n - 1], { status: 200, headers: { "content-type": "text/plain" } }))
+    )
+  })
+
   it.effect("identity-service errors are HttpErrors whose code is the OAuth error", () =>
     withOAuth(
       Effect.gen(function*() {
