@@ -216,7 +216,41 @@ const createIncident = (ctx: RouteContext): SimResponse => {
   return json(201, { incident: ctx.render.incident(rec) })
 }
 
-/** Applies one `{ status, title, urgency, priority, resolution }` update; an error string on bad input. */
+/**
+ * The new assignment of an update: `assignments` (`[{ assignee: { id, type: "user_reference" } }]`,
+ * existing users) or `escalation_policy` (an existing policy; its first responder now is
+ * assigned, as PagerDuty does); undefined when the update has neither; an error string on bad input.
+ */
+const readAssignment = (
+  ctx: RouteContext,
+  update: Record<string, unknown>
+): { readonly assigneeIds: Array<string>; readonly escalationPolicyId?: string } | undefined | string => {
+  const { assignments, escalation_policy: policy } = update
+  if (assignments !== undefined && policy !== undefined) return "Cannot specify both assignments and escalation_policy."
+  if (policy !== undefined) {
+    const id = refId(policy)
+    if (id === undefined || asObject(policy)?.type !== "escalation_policy_reference") return "Escalation policy must be an escalation_policy_reference."
+    if (!ctx.state.escalationPolicies.has(id)) return "Escalation policy not found."
+    const responder = firstResponder(ctx.state, id, ctx.now)
+    return { assigneeIds: responder === undefined ? [] : [responder], escalationPolicyId: id }
+  }
+  if (assignments === undefined) return undefined
+  if (!Array.isArray(assignments) || assignments.length === 0) return "Assignments must be a non-empty array."
+  const ids: Array<string> = []
+  for (const a of assignments) {
+    const assignee = asObject(asObject(a)?.assignee)
+    const id = refId(assignee)
+    if (id === undefined || assignee?.type !== "user_reference") return "Each assignment must have an assignee that is a user_reference."
+    if (!ctx.state.users.has(id)) return `User ${id} not found.`
+    if (!ids.includes(id)) ids.push(id)
+  }
+  return { assigneeIds: ids }
+}
+
+/**
+ * Applies one `{ status, title, urgency, priority, assignments, escalation_policy, resolution }`
+ * update; an error string on bad input (checked before anything changes).
+ */
 const applyUpdate = (ctx: RouteContext, rec: IncidentRec, update: Record<string, unknown>, user: UserRec | null): IncidentRec | string => {
   let next = rec
   const status = update.status
@@ -225,7 +259,14 @@ const applyUpdate = (ctx: RouteContext, rec: IncidentRec, update: Record<string,
     if (rec.status === "resolved" && status !== "resolved") return "Incident Already Resolved"
     if (status === "triggered" && rec.status !== "triggered") return "Cannot re-trigger an incident."
   }
+  const assignment = readAssignment(ctx, update)
+  if (typeof assignment === "string") return assignment
+  if (assignment !== undefined && rec.status === "resolved") return "Incident Already Resolved"
   const fields: Partial<IncidentRec> = {}
+  if (assignment !== undefined) {
+    fields.assigneeIds = assignment.assigneeIds
+    if (assignment.escalationPolicyId !== undefined) fields.escalationPolicyId = assignment.escalationPolicyId
+  }
   if (typeof update.title === "string") fields.title = update.title
   if (update.urgency === "high" || update.urgency === "low") fields.urgency = update.urgency
   else if (update.urgency !== undefined) return "Urgency must be one of high, low."
@@ -280,6 +321,8 @@ const updateIncidents = (ctx: RouteContext): SimResponse => {
     const rec = id === undefined ? undefined : ctx.state.incidentById(id)
     if (o === undefined || rec === undefined) return pdError(404, 2100, "Not Found", [`Incident ${String(id)} not found.`])
     if (o.status !== undefined && !["acknowledged", "resolved", "triggered"].includes(String(o.status))) return invalidInput(`Invalid status: ${String(o.status)}`)
+    const assignment = readAssignment(ctx, o)
+    if (typeof assignment === "string") return invalidInput(assignment)
     targets.push([rec, o])
   }
   const out: Array<unknown> = []
