@@ -2,7 +2,7 @@
  * The `exports` maps of the published packages: every public module (each `src/*.ts` but
  * `index.ts`, which is ".", and `bin.ts`, the executable; plus `src/generated/*.ts`) has an
  * explicit entry with types, every entry points at a module that exists, `internal/` is
- * closed, and `files` ships what users need and no tests.
+ * closed, and `files` ships what users need and no tests. The cli exports only its package.json.
  */
 import { describe, expect, it } from "@effect/vitest"
 import * as fs from "node:fs"
@@ -23,7 +23,9 @@ interface Manifest {
   readonly exports: Readonly<Record<string, Entry | string | null>>
 }
 
-const packages = ["client", "testkit", "cli"] as const
+// The cli is not a library: it ships one esbuild bundle and exports only its package.json
+// (its own test below), so importing it can never load a second copy of effect.
+const packages = ["client", "testkit"] as const
 
 const load = (name: string) => {
   const dir = path.join(root, "packages", name)
@@ -105,6 +107,12 @@ describe("package exports", () => {
       })
     })
   }
+
+  it("@effect-pagerduty/cli exports nothing but its package.json and ships the bin and its bundle", () => {
+    const { manifest } = load("cli")
+    expect(manifest.exports).toEqual({ "./package.json": "./package.json" })
+    expect(manifest.files).toEqual(["bin/pagerduty.js", "dist/bundle/**/*.js"])
+  })
 
   it("publicSubpaths finds modules, generated tables and skips index.ts and bin.ts", () => {
     const tmp = fs.mkdtempSync(path.join(fs.realpathSync(process.env["TMPDIR"] ?? "/tmp"), "exports-test-"))
