@@ -26,19 +26,98 @@ import type { CallOptions, Runnable } from "./internal/operation.js"
 import type { UrlError } from "./PagerDutyError.js"
 import * as RestApi from "./RestApi.js"
 
+/**
+ * Every operation of the REST spec as a function named by its `operationId`, with its options
+ * type (generated into `generated/RestOperations.ts`).
+ *
+ * @since 0.2.0
+ * @category operations
+ */
 export * from "./generated/RestOperations.js"
 export {
+  /**
+   * Options every operation takes besides its query parameters and body.
+   *
+   * @since 0.2.0
+   * @category models
+   */
   type CallOptions,
+  /**
+   * What a generated operation is built from.
+   *
+   * @since 0.2.0
+   * @category models
+   */
   type Descriptor,
+  /**
+   * An operation that returns its (decoded) entity.
+   *
+   * @since 0.2.0
+   * @category constructors
+   */
   entity,
+  /**
+   * A listing operation: a `Stream` of its (decoded) items over every page.
+   *
+   * @since 0.2.0
+   * @category constructors
+   */
   list,
+  /**
+   * Options of the listing operations (classic or cursor pagination, as `RestApi.iterAll`).
+   *
+   * @since 0.2.0
+   * @category models
+   */
   type ListOptions,
+  /**
+   * An operation without a JSON result (`void`).
+   *
+   * @since 0.2.0
+   * @category constructors
+   */
   none,
+  /**
+   * Errors of an operation that returns an `Effect`.
+   *
+   * @since 0.2.0
+   * @category errors
+   */
   type OperationError,
+  /**
+   * One page of a listing operation (`<operation>Pages`), its items decoded.
+   *
+   * @since 0.2.0
+   * @category models
+   */
   type Page,
+  /**
+   * The page-level variant of a listing operation: a `Stream` of pages.
+   *
+   * @since 0.2.0
+   * @category constructors
+   */
   pages,
+  /**
+   * A generated operation function, with what `make` needs to run it on a given `RestApi`.
+   *
+   * @since 0.2.0
+   * @category models
+   */
   type Runnable,
+  /**
+   * A response that does not match the spec's schema: names the operation, path and field.
+   *
+   * @since 0.2.0
+   * @category errors
+   */
   SchemaMismatchError,
+  /**
+   * Errors of a listing `Stream` (those of `RestApi.iterAll` and `SchemaMismatchError`).
+   *
+   * @since 0.2.0
+   * @category errors
+   */
   type StreamError
 } from "./internal/operation.js"
 
