@@ -690,6 +690,25 @@ const schemaModule = ({ spec, file, module, roots, pure = false, sinceOf = () =>
       inputMode = false
     }
   }
+  // A schema whose inferred type nests structs deeper than this gets the explicit type of a
+  // recursive one: in the emitted .d.ts, tsc gives up on IncidentWorkflow's (8 levels of inline
+  // `steps`) and infers its Context as `any`, so `Schema.decodeUnknownSync(IncidentWorkflow)`
+  // does not compile for users (Context any is not assignable to never). The next deepest is 4.
+  const MAX_INFERRED_DEPTH = 5
+  const structDepth = (e) => {
+    let depth = 0
+    let max = 0
+    const stack = []
+    for (let i = 0; i < e.length; i++) {
+      if (e.startsWith("Schema.Struct(", i)) {
+        stack.push(true)
+        max = Math.max(max, ++depth)
+        i += "Schema.Struct(".length - 1
+      } else if (e[i] === "(") stack.push(false)
+      else if (e[i] === ")" && stack.pop() === true) depth--
+    }
+    return max
+  }
   const sections = []
   for (const ptr of order) {
     const n = nameOf(ptr)
@@ -698,13 +717,14 @@ const schemaModule = ({ spec, file, module, roots, pure = false, sinceOf = () =>
     const source = ptr.startsWith("#/components/schemas/") ? `\`${ptr.slice(2)}\`` : `the schema at \`${decodeURIComponent(ptr.slice(2)).replace(/~1/g, "/")}\``
     const ex = [`import { Schema } from "effect"`, `import * as ${module} from "@effect-pagerduty/client/generated/${module}"`, "", `const value = Schema.decodeUnknownSync(${module}.${n})({ extra: "kept" })`]
     const lines = [`${description ? description.replace(/\*\//g, "* /") + " " : ""}From ${source} of ${file}.`.trim()]
-    if (recursive.has(ptr)) {
+    const schemaExpr = expr(node, "schema", 0, ptr)
+    if (recursive.has(ptr) || structDepth(schemaExpr) > MAX_INFERRED_DEPTH) {
       const typeExpr = expr({ ...node, nullable: false }, "type", 0, ptr)
       const t = node.nullable === true ? `${typeExpr} | null` : typeExpr
       sections.push(doc([`Type of {@link ${n}}.`], [`import type * as ${module} from "@effect-pagerduty/client/generated/${module}"`, "", `const f = (value: ${module}.${n}) => value`], sinceOf(n)) + (t.startsWith("{") && node.nullable !== true ? `export interface ${n} ${t}\n` : `export type ${n} = ${t}\n`))
-      sections.push(doc(lines, ex, sinceOf(n)) + `export const ${n}: Schema.Schema<${n}> = ${pure ? PURE : ""}${shared(expr(node, "schema", 0, ptr))}.annotations({ identifier: ${q(n)} })\n`)
+      sections.push(doc(lines, ex, sinceOf(n)) + `export const ${n}: Schema.Schema<${n}> = ${pure ? PURE : ""}${shared(schemaExpr)}.annotations({ identifier: ${q(n)} })\n`)
     } else {
-      sections.push(doc(lines, ex, sinceOf(n)) + `export const ${n} = ${pure ? PURE : ""}${shared(expr(node, "schema", 0, ptr))}.annotations({ identifier: ${q(n)} })\n`)
+      sections.push(doc(lines, ex, sinceOf(n)) + `export const ${n} = ${pure ? PURE : ""}${shared(schemaExpr)}.annotations({ identifier: ${q(n)} })\n`)
       sections.push(doc([`Type of {@link ${n}}.`], [`import type * as ${module} from "@effect-pagerduty/client/generated/${module}"`, "", `const f = (value: ${module}.${n}) => value`], sinceOf(n)) + `export type ${n} = typeof ${n}.Type\n`)
     }
     if (present.has(ptr)) {
@@ -728,7 +748,8 @@ const schemaModule = ({ spec, file, module, roots, pure = false, sinceOf = () =>
       "`nullable: true` -> `Schema.NullOr`; enums are open: `Schema.Union(Schema.Literal(...), Schema.String)`",
       "because PagerDuty adds values; date-times stay strings; integers are `Schema.Number`.",
       "No transformations: `Type` and `Encoded` are the same, decoding is a cheap check.",
-      "Recursive schemas get an explicit type and `Schema.suspend`.",
+      "Recursive schemas get an explicit type and `Schema.suspend`; so do schemas nesting structs",
+      "more than 5 deep (IncidentWorkflow), whose inferred type tsc cannot emit (Context `any`).",
       ...introExtra
     ]
       .map((l) => ` * ${l}`)
@@ -1101,10 +1122,13 @@ const restOperationsFile = ({ spec, plans, nameOf, checks, hasInput }) => {
     const args = [...p.pathParams.map((n) => q(`P${n.toUpperCase().replace(/[^A-Z]/g, "").slice(0, 6)}1`))]
     const required = p.query.filter((x) => x.required)
     const opts = [...required.map((x) => `${key(x.key)}: ${x.type.startsWith("ReadonlyArray") ? "[]" : x.type === "number" ? "1" : x.type === "boolean" ? "true" : x.type.startsWith('"') ? x.type.split(" | ")[0] : q("2026-01-01T00:00:00Z")}`)]
-    if (p.body?.required) opts.push(p.body.raw === null ? "body: {}" : `body: ${q("name,email\nAda,ada@example.com\n")}`)
+    // A required JSON body is declared with the option's own type: `body: {}` does not type-check
+    // where the body type has required fields (createOverrides, createCustomShifts, ...).
+    const declared = p.body?.required && p.body.raw === null ? [`declare const body: PagerDuty.${p.P}Options["body"]`] : []
+    if (p.body?.required) opts.push(p.body.raw === null ? "body" : `body: ${q("name,email\nAda,ada@example.com\n")}`)
     if (p.from?.required) opts.push(`from: "me@example.com"`)
     if (opts.length > 0) args.push(`{ ${opts.join(", ")} }`)
-    return [`import { PagerDuty } from "@effect-pagerduty/client"`, "", `// needs RestApi.RestApiService; see PagerDuty.layer for a service of all operations`, `const program = PagerDuty.${p.id}${pages ? "Pages" : ""}(${args.join(", ")})`]
+    return [`import { PagerDuty } from "@effect-pagerduty/client"`, "", ...declared, `// needs RestApi.RestApiService; see PagerDuty.layer for a service of all operations`, `const program = PagerDuty.${p.id}${pages ? "Pages" : ""}(${args.join(", ")})`]
   }
   for (const p of plans) {
     const { o, id, P } = p

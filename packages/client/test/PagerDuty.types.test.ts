@@ -4,8 +4,9 @@
  * as closed literal unions, positional path parameters, bodies without their wrapper.
  */
 import { describe, expectTypeOf, it } from "@effect/vitest"
+import { Schema } from "effect"
 import type { Effect, Stream } from "effect"
-import type * as RestSchemas from "../src/generated/RestSchemas.js"
+import * as RestSchemas from "../src/generated/RestSchemas.js"
 import { PagerDuty } from "../src/index.js"
 import type { RestApi } from "../src/index.js"
 
@@ -55,5 +56,13 @@ describe("typed API types", () => {
     PagerDuty.createIncident({ body: { type: "incident", title: 42 } })
     // @ts-expect-error the body is an object, not a string
     PagerDuty.createIncident({ body: "incident" })
+  })
+
+  it("the deepest schema (IncidentWorkflow, explicitly typed by codegen) decodes with Context never", () => {
+    const decode = Schema.decodeUnknownSync(RestSchemas.IncidentWorkflow)
+    expectTypeOf<Schema.Schema.Context<typeof RestSchemas.IncidentWorkflow>>().toEqualTypeOf<never>()
+    expectTypeOf(decode).returns.toEqualTypeOf<RestSchemas.IncidentWorkflow>()
+    expectTypeOf<ReturnType<typeof decode>["id"]>().toEqualTypeOf<string | null | undefined>()
+    expectTypeOf(decode({ id: "PWF1", extra: "kept" }).id).toEqualTypeOf<string | null | undefined>()
   })
 })

@@ -11,7 +11,8 @@
  * `nullable: true` -> `Schema.NullOr`; enums are open: `Schema.Union(Schema.Literal(...), Schema.String)`
  * because PagerDuty adds values; date-times stay strings; integers are `Schema.Number`.
  * No transformations: `Type` and `Encoded` are the same, decoding is a cheap check.
- * Recursive schemas get an explicit type and `Schema.suspend`.
+ * Recursive schemas get an explicit type and `Schema.suspend`; so do schemas nesting structs
+ * more than 5 deep (IncidentWorkflow), whose inferred type tsc cannot emit (Context `any`).
  *
  * @since 0.1.0
  */

@@ -1515,8 +1515,9 @@ export interface CreateAutomationActionOptions extends Op.CallOptions {
  * ```ts
  * import { PagerDuty } from "@effect-pagerduty/client"
  *
+ * declare const body: PagerDuty.CreateAutomationActionOptions["body"]
  * // needs RestApi.RestApiService; see PagerDuty.layer for a service of all operations
- * const program = PagerDuty.createAutomationAction({ body: {} })
+ * const program = PagerDuty.createAutomationAction({ body })
  * ```
  *
  * @since 0.2.0
@@ -1604,8 +1605,9 @@ export interface UpdateAutomationActionOptions extends Op.CallOptions {
  * ```ts
  * import { PagerDuty } from "@effect-pagerduty/client"
  *
+ * declare const body: PagerDuty.UpdateAutomationActionOptions["body"]
  * // needs RestApi.RestApiService; see PagerDuty.layer for a service of all operations
- * const program = PagerDuty.updateAutomationAction("PID1", { body: {} })
+ * const program = PagerDuty.updateAutomationAction("PID1", { body })
  * ```
  *
  * @since 0.2.0
@@ -1691,8 +1693,9 @@ export interface CreateAutomationActionInvocationOptions extends Op.CallOptions 
  * ```ts
  * import { PagerDuty } from "@effect-pagerduty/client"
  *
+ * declare const body: PagerDuty.CreateAutomationActionInvocationOptions["body"]
  * // needs RestApi.RestApiService; see PagerDuty.layer for a service of all operations
- * const program = PagerDuty.createAutomationActionInvocation("PID1", { body: {} })
+ * const program = PagerDuty.createAutomationActionInvocation("PID1", { body })
  * ```
  *
  * @since 0.2.0
@@ -1780,8 +1783,9 @@ export interface CreateAutomationActionServiceAssocationOptions extends Op.CallO
  * ```ts
  * import { PagerDuty } from "@effect-pagerduty/client"
  *
+ * declare const body: PagerDuty.CreateAutomationActionServiceAssocationOptions["body"]
  * // needs RestApi.RestApiService; see PagerDuty.layer for a service of all operations
- * const program = PagerDuty.createAutomationActionServiceAssocation("PID1", { body: {} })
+ * const program = PagerDuty.createAutomationActionServiceAssocation("PID1", { body })
  * ```
  *
  * @since 0.2.0
@@ -1953,8 +1957,9 @@ export interface CreateAutomationActionTeamAssociationOptions extends Op.CallOpt
  * ```ts
  * import { PagerDuty } from "@effect-pagerduty/client"
  *
+ * declare const body: PagerDuty.CreateAutomationActionTeamAssociationOptions["body"]
  * // needs RestApi.RestApiService; see PagerDuty.layer for a service of all operations
- * const program = PagerDuty.createAutomationActionTeamAssociation("PID1", { body: {} })
+ * const program = PagerDuty.createAutomationActionTeamAssociation("PID1", { body })
  * ```
  *
  * @since 0.2.0
@@ -2246,8 +2251,9 @@ export interface CreateAutomationActionsRunnerOptions extends Op.CallOptions {
  * ```ts
  * import { PagerDuty } from "@effect-pagerduty/client"
  *
+ * declare const body: PagerDuty.CreateAutomationActionsRunnerOptions["body"]
  * // needs RestApi.RestApiService; see PagerDuty.layer for a service of all operations
- * const program = PagerDuty.createAutomationActionsRunner({ body: {} })
+ * const program = PagerDuty.createAutomationActionsRunner({ body })
  * ```
  *
  * @since 0.2.0
@@ -2333,8 +2339,9 @@ export interface UpdateAutomationActionsRunnerOptions extends Op.CallOptions {
  * ```ts
  * import { PagerDuty } from "@effect-pagerduty/client"
  *
+ * declare const body: PagerDuty.UpdateAutomationActionsRunnerOptions["body"]
  * // needs RestApi.RestApiService; see PagerDuty.layer for a service of all operations
- * const program = PagerDuty.updateAutomationActionsRunner("PID1", { body: {} })
+ * const program = PagerDuty.updateAutomationActionsRunner("PID1", { body })
  * ```
  *
  * @since 0.2.0
@@ -2462,8 +2469,9 @@ export interface CreateAutomationActionsRunnerTeamAssociationOptions extends Op.
  * ```ts
  * import { PagerDuty } from "@effect-pagerduty/client"
  *
+ * declare const body: PagerDuty.CreateAutomationActionsRunnerTeamAssociationOptions["body"]
  * // needs RestApi.RestApiService; see PagerDuty.layer for a service of all operations
- * const program = PagerDuty.createAutomationActionsRunnerTeamAssociation("PID1", { body: {} })
+ * const program = PagerDuty.createAutomationActionsRunnerTeamAssociation("PID1", { body })
  * ```
  *
  * @since 0.2.0
@@ -3607,8 +3615,9 @@ export interface CreateEventEnrichmentOptions extends Op.CallOptions {
  * ```ts
  * import { PagerDuty } from "@effect-pagerduty/client"
  *
+ * declare const body: PagerDuty.CreateEventEnrichmentOptions["body"]
  * // needs RestApi.RestApiService; see PagerDuty.layer for a service of all operations
- * const program = PagerDuty.createEventEnrichment({ body: {} })
+ * const program = PagerDuty.createEventEnrichment({ body })
  * ```
  *
  * @since 0.2.0
@@ -3698,8 +3707,9 @@ export interface MarkEventEnrichmentAsDefaultOptions extends Op.CallOptions {
  * ```ts
  * import { PagerDuty } from "@effect-pagerduty/client"
  *
+ * declare const body: PagerDuty.MarkEventEnrichmentAsDefaultOptions["body"]
  * // needs RestApi.RestApiService; see PagerDuty.layer for a service of all operations
- * const program = PagerDuty.markEventEnrichmentAsDefault({ body: {} })
+ * const program = PagerDuty.markEventEnrichmentAsDefault({ body })
  * ```
  *
  * @since 0.2.0
@@ -3793,8 +3803,9 @@ export interface UpdateEventEnrichmentOptions extends Op.CallOptions {
  * ```ts
  * import { PagerDuty } from "@effect-pagerduty/client"
  *
+ * declare const body: PagerDuty.UpdateEventEnrichmentOptions["body"]
  * // needs RestApi.RestApiService; see PagerDuty.layer for a service of all operations
- * const program = PagerDuty.updateEventEnrichment("PID1", { body: {} })
+ * const program = PagerDuty.updateEventEnrichment("PID1", { body })
  * ```
  *
  * @since 0.2.0
@@ -3946,8 +3957,9 @@ export interface AddEventEnrichmentAssociationsOptions extends Op.CallOptions {
  * ```ts
  * import { PagerDuty } from "@effect-pagerduty/client"
  *
+ * declare const body: PagerDuty.AddEventEnrichmentAssociationsOptions["body"]
  * // needs RestApi.RestApiService; see PagerDuty.layer for a service of all operations
- * const program = PagerDuty.addEventEnrichmentAssociations("PID1", { body: {} })
+ * const program = PagerDuty.addEventEnrichmentAssociations("PID1", { body })
  * ```
  *
  * @since 0.2.0
@@ -3993,8 +4005,9 @@ export interface DeleteEventEnrichmentAssociationsOptions extends Op.CallOptions
  * ```ts
  * import { PagerDuty } from "@effect-pagerduty/client"
  *
+ * declare const body: PagerDuty.DeleteEventEnrichmentAssociationsOptions["body"]
  * // needs RestApi.RestApiService; see PagerDuty.layer for a service of all operations
- * const program = PagerDuty.deleteEventEnrichmentAssociations("PID1", { body: {} })
+ * const program = PagerDuty.deleteEventEnrichmentAssociations("PID1", { body })
  * ```
  *
  * @since 0.2.0
@@ -4084,8 +4097,9 @@ export interface UpdateEventEnrichmentRulesOptions extends Op.CallOptions {
  * ```ts
  * import { PagerDuty } from "@effect-pagerduty/client"
  *
+ * declare const body: PagerDuty.UpdateEventEnrichmentRulesOptions["body"]
  * // needs RestApi.RestApiService; see PagerDuty.layer for a service of all operations
- * const program = PagerDuty.updateEventEnrichmentRules("PID1", { body: {} })
+ * const program = PagerDuty.updateEventEnrichmentRules("PID1", { body })
  * ```
  *
  * @since 0.2.0
@@ -4175,8 +4189,9 @@ export interface CreateServiceNowIntegrationOptions extends Op.CallOptions {
  * ```ts
  * import { PagerDuty } from "@effect-pagerduty/client"
  *
+ * declare const body: PagerDuty.CreateServiceNowIntegrationOptions["body"]
  * // needs RestApi.RestApiService; see PagerDuty.layer for a service of all operations
- * const program = PagerDuty.createServiceNowIntegration({ body: {} })
+ * const program = PagerDuty.createServiceNowIntegration({ body })
  * ```
  *
  * @since 0.2.0
@@ -4222,8 +4237,9 @@ export interface CreateServiceNowCredentialsOptions extends Op.CallOptions {
  * ```ts
  * import { PagerDuty } from "@effect-pagerduty/client"
  *
+ * declare const body: PagerDuty.CreateServiceNowCredentialsOptions["body"]
  * // needs RestApi.RestApiService; see PagerDuty.layer for a service of all operations
- * const program = PagerDuty.createServiceNowCredentials({ body: {} })
+ * const program = PagerDuty.createServiceNowCredentials({ body })
  * ```
  *
  * @since 0.2.0
@@ -4313,8 +4329,9 @@ export interface UpdateServiceNowCredentialsOptions extends Op.CallOptions {
  * ```ts
  * import { PagerDuty } from "@effect-pagerduty/client"
  *
+ * declare const body: PagerDuty.UpdateServiceNowCredentialsOptions["body"]
  * // needs RestApi.RestApiService; see PagerDuty.layer for a service of all operations
- * const program = PagerDuty.updateServiceNowCredentials("PCREDEN1", { body: {} })
+ * const program = PagerDuty.updateServiceNowCredentials("PCREDEN1", { body })
  * ```
  *
  * @since 0.2.0
@@ -4488,8 +4505,9 @@ export interface AddServiceNowTableOptions extends Op.CallOptions {
  * ```ts
  * import { PagerDuty } from "@effect-pagerduty/client"
  *
+ * declare const body: PagerDuty.AddServiceNowTableOptions["body"]
  * // needs RestApi.RestApiService; see PagerDuty.layer for a service of all operations
- * const program = PagerDuty.addServiceNowTable("PINTEGR1", { body: {} })
+ * const program = PagerDuty.addServiceNowTable("PINTEGR1", { body })
  * ```
  *
  * @since 0.2.0
@@ -4535,8 +4553,9 @@ export interface UpdateServiceNowTableOptions extends Op.CallOptions {
  * ```ts
  * import { PagerDuty } from "@effect-pagerduty/client"
  *
+ * declare const body: PagerDuty.UpdateServiceNowTableOptions["body"]
  * // needs RestApi.RestApiService; see PagerDuty.layer for a service of all operations
- * const program = PagerDuty.updateServiceNowTable("PINTEGR1", "PTABLEI1", { body: {} })
+ * const program = PagerDuty.updateServiceNowTable("PINTEGR1", "PTABLEI1", { body })
  * ```
  *
  * @since 0.2.0
@@ -4712,8 +4731,9 @@ export interface QueryEnrichmentDataOptions extends Op.CallOptions {
  * ```ts
  * import { PagerDuty } from "@effect-pagerduty/client"
  *
+ * declare const body: PagerDuty.QueryEnrichmentDataOptions["body"]
  * // needs RestApi.RestApiService; see PagerDuty.layer for a service of all operations
- * const program = PagerDuty.queryEnrichmentData({ body: {} })
+ * const program = PagerDuty.queryEnrichmentData({ body })
  * ```
  *
  * @since 0.2.0
@@ -4805,8 +4825,9 @@ export interface CreateEnrichmentSchemaOptions extends Op.CallOptions {
  * ```ts
  * import { PagerDuty } from "@effect-pagerduty/client"
  *
+ * declare const body: PagerDuty.CreateEnrichmentSchemaOptions["body"]
  * // needs RestApi.RestApiService; see PagerDuty.layer for a service of all operations
- * const program = PagerDuty.createEnrichmentSchema({ body: {} })
+ * const program = PagerDuty.createEnrichmentSchema({ body })
  * ```
  *
  * @since 0.2.0
@@ -4897,8 +4918,9 @@ export interface UpdateEnrichmentSchemaOptions extends Op.CallOptions {
  * ```ts
  * import { PagerDuty } from "@effect-pagerduty/client"
  *
+ * declare const body: PagerDuty.UpdateEnrichmentSchemaOptions["body"]
  * // needs RestApi.RestApiService; see PagerDuty.layer for a service of all operations
- * const program = PagerDuty.updateEnrichmentSchema("PSCHEMA1", { body: {} })
+ * const program = PagerDuty.updateEnrichmentSchema("PSCHEMA1", { body })
  * ```
  *
  * @since 0.2.0
@@ -11022,8 +11044,9 @@ export interface CreateIpAllowListOptions extends Op.CallOptions {
  * ```ts
  * import { PagerDuty } from "@effect-pagerduty/client"
  *
+ * declare const body: PagerDuty.CreateIpAllowListOptions["body"]
  * // needs RestApi.RestApiService; see PagerDuty.layer for a service of all operations
- * const program = PagerDuty.createIpAllowList({ body: {} })
+ * const program = PagerDuty.createIpAllowList({ body })
  * ```
  *
  * @since 0.2.0
@@ -11115,8 +11138,9 @@ export interface UpdateIpAllowListOptions extends Op.CallOptions {
  * ```ts
  * import { PagerDuty } from "@effect-pagerduty/client"
  *
+ * declare const body: PagerDuty.UpdateIpAllowListOptions["body"]
  * // needs RestApi.RestApiService; see PagerDuty.layer for a service of all operations
- * const program = PagerDuty.updateIpAllowList("PID1", { body: {} })
+ * const program = PagerDuty.updateIpAllowList("PID1", { body })
  * ```
  *
  * @since 0.2.0
@@ -12380,8 +12404,9 @@ export interface DismissRecommendedRuleOptions extends Op.CallOptions {
  * ```ts
  * import { PagerDuty } from "@effect-pagerduty/client"
  *
+ * declare const body: PagerDuty.DismissRecommendedRuleOptions["body"]
  * // needs RestApi.RestApiService; see PagerDuty.layer for a service of all operations
- * const program = PagerDuty.dismissRecommendedRule("PSERVIC1", "PRECOMM1", { body: {} })
+ * const program = PagerDuty.dismissRecommendedRule("PSERVIC1", "PRECOMM1", { body })
  * ```
  *
  * @since 0.2.0
@@ -13355,8 +13380,9 @@ export interface CreateScheduleOverrideOptions extends Op.CallOptions {
  * ```ts
  * import { PagerDuty } from "@effect-pagerduty/client"
  *
+ * declare const body: PagerDuty.CreateScheduleOverrideOptions["body"]
  * // needs RestApi.RestApiService; see PagerDuty.layer for a service of all operations
- * const program = PagerDuty.createScheduleOverride("PID1", { body: {} })
+ * const program = PagerDuty.createScheduleOverride("PID1", { body })
  * ```
  *
  * @since 0.2.0
@@ -15188,8 +15214,9 @@ export interface UpdateSessionConfigurationsOptions extends Op.CallOptions {
  * ```ts
  * import { PagerDuty } from "@effect-pagerduty/client"
  *
+ * declare const body: PagerDuty.UpdateSessionConfigurationsOptions["body"]
  * // needs RestApi.RestApiService; see PagerDuty.layer for a service of all operations
- * const program = PagerDuty.updateSessionConfigurations({ type: "mobile", body: {} })
+ * const program = PagerDuty.updateSessionConfigurations({ type: "mobile", body })
  * ```
  *
  * @since 0.2.0
@@ -18040,8 +18067,9 @@ export interface CreateTemplateOptions extends Op.CallOptions {
  * ```ts
  * import { PagerDuty } from "@effect-pagerduty/client"
  *
+ * declare const body: PagerDuty.CreateTemplateOptions["body"]
  * // needs RestApi.RestApiService; see PagerDuty.layer for a service of all operations
- * const program = PagerDuty.createTemplate({ body: {} })
+ * const program = PagerDuty.createTemplate({ body })
  * ```
  *
  * @since 0.2.0
@@ -18175,8 +18203,9 @@ export interface UpdateTemplateOptions extends Op.CallOptions {
  * ```ts
  * import { PagerDuty } from "@effect-pagerduty/client"
  *
+ * declare const body: PagerDuty.UpdateTemplateOptions["body"]
  * // needs RestApi.RestApiService; see PagerDuty.layer for a service of all operations
- * const program = PagerDuty.updateTemplate("PID1", { body: {} })
+ * const program = PagerDuty.updateTemplate("PID1", { body })
  * ```
  *
  * @since 0.2.0
@@ -18264,8 +18293,9 @@ export interface RenderTemplateOptions extends Op.CallOptions {
  * ```ts
  * import { PagerDuty } from "@effect-pagerduty/client"
  *
+ * declare const body: PagerDuty.RenderTemplateOptions["body"]
  * // needs RestApi.RestApiService; see PagerDuty.layer for a service of all operations
- * const program = PagerDuty.renderTemplate("PID1", { body: {} })
+ * const program = PagerDuty.renderTemplate("PID1", { body })
  * ```
  *
  * @since 0.2.0
@@ -20169,8 +20199,9 @@ export interface CreateScheduleV3Options extends Op.CallOptions {
  * ```ts
  * import { PagerDuty } from "@effect-pagerduty/client"
  *
+ * declare const body: PagerDuty.CreateScheduleV3Options["body"]
  * // needs RestApi.RestApiService; see PagerDuty.layer for a service of all operations
- * const program = PagerDuty.createScheduleV3({ body: {} })
+ * const program = PagerDuty.createScheduleV3({ body })
  * ```
  *
  * @since 0.2.0
@@ -20272,8 +20303,9 @@ export interface UpdateScheduleV3Options extends Op.CallOptions {
  * ```ts
  * import { PagerDuty } from "@effect-pagerduty/client"
  *
+ * declare const body: PagerDuty.UpdateScheduleV3Options["body"]
  * // needs RestApi.RestApiService; see PagerDuty.layer for a service of all operations
- * const program = PagerDuty.updateScheduleV3("PID1", { body: {} })
+ * const program = PagerDuty.updateScheduleV3("PID1", { body })
  * ```
  *
  * @since 0.2.0
@@ -20497,8 +20529,9 @@ export interface CreateCustomShiftsOptions extends Op.CallOptions {
  * ```ts
  * import { PagerDuty } from "@effect-pagerduty/client"
  *
+ * declare const body: PagerDuty.CreateCustomShiftsOptions["body"]
  * // needs RestApi.RestApiService; see PagerDuty.layer for a service of all operations
- * const program = PagerDuty.createCustomShifts("PID1", { body: {} })
+ * const program = PagerDuty.createCustomShifts("PID1", { body })
  * ```
  *
  * @since 0.2.0
@@ -20588,8 +20621,9 @@ export interface UpdateCustomShiftOptions extends Op.CallOptions {
  * ```ts
  * import { PagerDuty } from "@effect-pagerduty/client"
  *
+ * declare const body: PagerDuty.UpdateCustomShiftOptions["body"]
  * // needs RestApi.RestApiService; see PagerDuty.layer for a service of all operations
- * const program = PagerDuty.updateCustomShift("PID1", "PCUSTOM1", { body: {} })
+ * const program = PagerDuty.updateCustomShift("PID1", "PCUSTOM1", { body })
  * ```
  *
  * @since 0.2.0
@@ -20747,8 +20781,9 @@ export interface CreateOverridesOptions extends Op.CallOptions {
  * ```ts
  * import { PagerDuty } from "@effect-pagerduty/client"
  *
+ * declare const body: PagerDuty.CreateOverridesOptions["body"]
  * // needs RestApi.RestApiService; see PagerDuty.layer for a service of all operations
- * const program = PagerDuty.createOverrides("PID1", { body: {} })
+ * const program = PagerDuty.createOverrides("PID1", { body })
  * ```
  *
  * @since 0.2.0
@@ -20838,8 +20873,9 @@ export interface UpdateOverrideOptions extends Op.CallOptions {
  * ```ts
  * import { PagerDuty } from "@effect-pagerduty/client"
  *
+ * declare const body: PagerDuty.UpdateOverrideOptions["body"]
  * // needs RestApi.RestApiService; see PagerDuty.layer for a service of all operations
- * const program = PagerDuty.updateOverride("PID1", "POVERRI1", { body: {} })
+ * const program = PagerDuty.updateOverride("PID1", "POVERRI1", { body })
  * ```
  *
  * @since 0.2.0
@@ -21186,8 +21222,9 @@ export interface CreateEventOptions extends Op.CallOptions {
  * ```ts
  * import { PagerDuty } from "@effect-pagerduty/client"
  *
+ * declare const body: PagerDuty.CreateEventOptions["body"]
  * // needs RestApi.RestApiService; see PagerDuty.layer for a service of all operations
- * const program = PagerDuty.createEvent("PID1", "PROTATI1", { body: {} })
+ * const program = PagerDuty.createEvent("PID1", "PROTATI1", { body })
  * ```
  *
  * @since 0.2.0
@@ -21283,8 +21320,9 @@ export interface UpdateEventOptions extends Op.CallOptions {
  * ```ts
  * import { PagerDuty } from "@effect-pagerduty/client"
  *
+ * declare const body: PagerDuty.UpdateEventOptions["body"]
  * // needs RestApi.RestApiService; see PagerDuty.layer for a service of all operations
- * const program = PagerDuty.updateEvent("PID1", "PROTATI1", "PEVENTI1", { body: {} })
+ * const program = PagerDuty.updateEvent("PID1", "PROTATI1", "PEVENTI1", { body })
  * ```
  *
  * @since 0.2.0
@@ -21633,8 +21671,9 @@ export interface CreateOauthClientOptions extends Op.CallOptions {
  * ```ts
  * import { PagerDuty } from "@effect-pagerduty/client"
  *
+ * declare const body: PagerDuty.CreateOauthClientOptions["body"]
  * // needs RestApi.RestApiService; see PagerDuty.layer for a service of all operations
- * const program = PagerDuty.createOauthClient({ body: {} })
+ * const program = PagerDuty.createOauthClient({ body })
  * ```
  *
  * @since 0.2.0
@@ -21724,8 +21763,9 @@ export interface UpdateOauthClientOptions extends Op.CallOptions {
  * ```ts
  * import { PagerDuty } from "@effect-pagerduty/client"
  *
+ * declare const body: PagerDuty.UpdateOauthClientOptions["body"]
  * // needs RestApi.RestApiService; see PagerDuty.layer for a service of all operations
- * const program = PagerDuty.updateOauthClient("PID1", { body: {} })
+ * const program = PagerDuty.updateOauthClient("PID1", { body })
  * ```
  *
  * @since 0.2.0

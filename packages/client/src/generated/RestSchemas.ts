@@ -11,7 +11,8 @@
  * `nullable: true` -> `Schema.NullOr`; enums are open: `Schema.Union(Schema.Literal(...), Schema.String)`
  * because PagerDuty adds values; date-times stay strings; integers are `Schema.Number`.
  * No transformations: `Type` and `Encoded` are the same, decoding is a cheap check.
- * Recursive schemas get an explicit type and `Schema.suspend`.
+ * Recursive schemas get an explicit type and `Schema.suspend`; so do schemas nesting structs
+ * more than 5 deep (IncidentWorkflow), whose inferred type tsc cannot emit (Context `any`).
  * Covers every schema the typed operations (RestOperations.ts) decode or take as a body; results
  * and bodies that are not a component get the operation's name (`<Operation>Result`, `<Operation>Item`,
  * `<Operation>Body`). Each schema export is marked `#__PURE__`, so bundlers drop the unused ones.
@@ -14549,6 +14550,97 @@ export const IncidentTypeCustomFields = /*#__PURE__*/ Schema.Struct(
 export type IncidentTypeCustomFields = typeof IncidentTypeCustomFields.Type
 
 /**
+ * Type of {@link IncidentWorkflow}.
+ *
+ * @example
+ * ```ts
+ * import type * as RestSchemas from "@effect-pagerduty/client/generated/RestSchemas"
+ *
+ * const f = (value: RestSchemas.IncidentWorkflow) => value
+ * ```
+ *
+ * @since 0.2.0
+ * @category generated
+ */
+export interface IncidentWorkflow {
+  readonly created_at?: (string | null) | undefined
+  readonly description?: (string | null) | undefined
+  readonly html_url?: (string | null) | undefined
+  readonly id?: (string | null) | undefined
+  readonly is_enabled?: (boolean | null) | undefined
+  readonly name?: (string | null) | undefined
+  readonly self?: (string | null) | undefined
+  readonly steps?: ((ReadonlyArray<{
+    readonly action_configuration?: (({
+      readonly action_id?: (string | null) | undefined
+      readonly description?: (string | null) | undefined
+      readonly inline_steps_inputs?: ((ReadonlyArray<{
+        readonly name?: (string | null) | undefined
+        readonly value?: (({
+          readonly steps?: ((ReadonlyArray<{
+            readonly action_configuration?: (({
+              readonly action_id?: (string | null) | undefined
+              readonly description?: (string | null) | undefined
+              readonly inputs?: ((ReadonlyArray<{
+                readonly name?: (string | null) | undefined
+                readonly parameter_type?: (string | null) | undefined
+                readonly value?: (string | null) | undefined
+                readonly [key: string]: unknown
+              }>) | null) | undefined
+              readonly outputs?: ((ReadonlyArray<{
+                readonly name?: (string | null) | undefined
+                readonly parameter_type?: (string | null) | undefined
+                readonly reference_name?: (string | null) | undefined
+                readonly [key: string]: unknown
+              }>) | null) | undefined
+              readonly [key: string]: unknown
+            }) | null) | undefined
+            readonly html_url?: (string | null) | undefined
+            readonly id?: (string | null) | undefined
+            readonly name?: (string | null) | undefined
+            readonly self?: (string | null) | undefined
+            readonly summary?: (string | null) | undefined
+            readonly type?: (string | null) | undefined
+            readonly [key: string]: unknown
+          }>) | null) | undefined
+          readonly [key: string]: unknown
+        }) | null) | undefined
+        readonly [key: string]: unknown
+      }>) | null) | undefined
+      readonly inputs?: ((ReadonlyArray<{
+        readonly name?: (string | null) | undefined
+        readonly parameter_type?: (string | null) | undefined
+        readonly value?: (string | null) | undefined
+        readonly [key: string]: unknown
+      }>) | null) | undefined
+      readonly outputs?: ((ReadonlyArray<{
+        readonly name?: (string | null) | undefined
+        readonly parameter_type?: (string | null) | undefined
+        readonly reference_name?: (string | null) | undefined
+        readonly [key: string]: unknown
+      }>) | null) | undefined
+      readonly [key: string]: unknown
+    }) | null) | undefined
+    readonly description?: (string | null) | undefined
+    readonly html_url?: (string | null) | undefined
+    readonly id?: (string | null) | undefined
+    readonly name?: (string | null) | undefined
+    readonly self?: (string | null) | undefined
+    readonly summary?: (string | null) | undefined
+    readonly type?: (string | null) | undefined
+    readonly [key: string]: unknown
+  }>) | null) | undefined
+  readonly summary?: (string | null) | undefined
+  readonly team?: (({
+    readonly id?: (string | null) | undefined
+    readonly type?: (string | null) | undefined
+    readonly [key: string]: unknown
+  }) | null) | undefined
+  readonly type?: (string | null) | undefined
+  readonly [key: string]: unknown
+}
+
+/**
  * From `components/schemas/IncidentWorkflow` of REST.json.
  *
  * @example
@@ -14562,7 +14654,7 @@ export type IncidentTypeCustomFields = typeof IncidentTypeCustomFields.Type
  * @since 0.2.0
  * @category generated
  */
-export const IncidentWorkflow = /*#__PURE__*/ Schema.Struct(
+export const IncidentWorkflow: Schema.Schema<IncidentWorkflow> = /*#__PURE__*/ Schema.Struct(
   {
     created_at: optionalString,
     description: optionalString,
@@ -14663,21 +14755,6 @@ export const IncidentWorkflow = /*#__PURE__*/ Schema.Struct(
   },
   extraFields
 ).annotations({ identifier: "IncidentWorkflow" })
-
-/**
- * Type of {@link IncidentWorkflow}.
- *
- * @example
- * ```ts
- * import type * as RestSchemas from "@effect-pagerduty/client/generated/RestSchemas"
- *
- * const f = (value: RestSchemas.IncidentWorkflow) => value
- * ```
- *
- * @since 0.2.0
- * @category generated
- */
-export type IncidentWorkflow = typeof IncidentWorkflow.Type
 
 /**
  * From `components/schemas/IncidentWorkflowAction` of REST.json.
