@@ -3,7 +3,7 @@
  * comment with `@since`, `@category` and `@example`, as scripts/docs-check.mjs finds them with
  * the TypeScript compiler API; and every ```ts block of the README, the packages' READMEs and
  * docs/ type-checks (`docs-check.mjs --blocks`). The examples of the doc comments themselves
- * are type-checked and run by `pnpm docs` (@effect/docgen, scripts/docs.mjs).
+ * are type-checked and run by `pnpm run docs` (@effect/docgen, scripts/docs.mjs).
  */
 import { describe, expect, it } from "@effect/vitest"
 import { spawnSync } from "node:child_process"
