@@ -123,6 +123,22 @@ const pdjs = (key: string, task: Task, baseline: string, timeoutMs = 60_000, onc
   timeoutMs: quick ? Math.min(timeoutMs, 10_000) : timeoutMs,
   once
 })
+/**
+ * A fault scenario: 10 000 incidents listed sequentially by the raw loop, ours and pdjs, while the
+ * simulator injects one fault (`server`); 3 repetitions after a warm-up pass.
+ */
+const faultScenario = (key: string, fault: string, server: ServerSpec, rawLabel: string): Scenario => ({
+  key,
+  prewarm: true,
+  title: `${key}: stream 10 000 incidents, ${fault}`,
+  server,
+  reps: 3,
+  rows: [
+    { id: `${key} raw`, label: rawLabel, impl: "raw", task: list(1), warmup: 1 },
+    { id: `${key} ours`, label: "ours iterAll", impl: "ours", task: list(1), baseline: `${key} raw`, warmup: 1 },
+    pdjs(key, list(1), `${key} raw`)
+  ]
+})
 const DAY = 86_400_000
 const ANALYSIS_MARKER = "## Analysis"
 
@@ -167,42 +183,9 @@ const scenarios = (): ReadonlyArray<Scenario> => {
         pdjs("C", list(1), "C raw", 30_000)
       ]
     },
-    {
-      key: "D",
-      prewarm: true,
-      title: "D: stream 10 000 incidents, a 503 every 40 requests",
-      server: { incidents: 10_000, latencyMs: 0, every503: 40 },
-      reps: 3,
-      rows: [
-        { id: "D raw", label: "raw fetch", impl: "raw", task: list(1), warmup: 1 },
-        { id: "D ours", label: "ours iterAll", impl: "ours", task: list(1), baseline: "D raw", warmup: 1 },
-        pdjs("D", list(1), "D raw")
-      ]
-    },
-    {
-      key: "H",
-      prewarm: true,
-      title: "H: stream 10 000 incidents, a dropped connection every 50 requests",
-      server: { incidents: 10_000, latencyMs: 0, everyDrop: 50 },
-      reps: 3,
-      rows: [
-        { id: "H raw", label: "raw fetch (retries at once)", impl: "raw", task: list(1), warmup: 1 },
-        { id: "H ours", label: "ours iterAll", impl: "ours", task: list(1), baseline: "H raw", warmup: 1 },
-        pdjs("H", list(1), "H raw")
-      ]
-    },
-    {
-      key: "I",
-      prewarm: true,
-      title: "I: stream 10 000 incidents, an invalid-JSON 200 every 40 requests",
-      server: { incidents: 10_000, latencyMs: 0, everyInvalidJson: 40 },
-      reps: 3,
-      rows: [
-        { id: "I raw", label: "raw fetch (retries at once)", impl: "raw", task: list(1), warmup: 1 },
-        { id: "I ours", label: "ours iterAll", impl: "ours", task: list(1), baseline: "I raw", warmup: 1 },
-        pdjs("I", list(1), "I raw")
-      ]
-    },
+    faultScenario("D", "a 503 every 40 requests", { incidents: 10_000, latencyMs: 0, every503: 40 }, "raw fetch"),
+    faultScenario("H", "a dropped connection every 50 requests", { incidents: 10_000, latencyMs: 0, everyDrop: 50 }, "raw fetch (retries at once)"),
+    faultScenario("I", "an invalid-JSON 200 every 40 requests", { incidents: 10_000, latencyMs: 0, everyInvalidJson: 40 }, "raw fetch (retries at once)"),
     {
       key: "E",
       prewarm: false,
